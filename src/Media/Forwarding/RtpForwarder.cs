@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+using System.Net;
+using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.Srtp;
+using Doctolib.Telehealth.Media.Transport;
+
+namespace Doctolib.Telehealth.Media.Forwarding;
+
+/// <summary>Sends one publisher's decrypted RTP to each of its receivers, re-encrypted with the receiver's keys
+/// and renumbered for its negotiation; answers NACKs from the retransmission buffer; passes keyframe requests
+/// and sender reports along. Scratch buffers are per thread, so nothing is allocated per packet.</summary>
+internal sealed class RtpForwarder
+{
+    private const int ScratchBytes = UdpMediaSocket.MaxDatagram + 64;
+    private static readonly long KeyframeRequestSpacingMs = 300;
+
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
+    private readonly MediaPlane _plane;
+    private readonly long _keyframeSpacingTicks;
+
+    public RtpForwarder(MediaPlane plane)
+    {
+        _plane = plane;
+        _keyframeSpacingTicks = KeyframeRequestSpacingMs * plane.Time.TimestampFrequency / 1000;
+    }
+
+    private static byte[] Scratch => t_scratch ??= GC.AllocateArray<byte>(ScratchBytes, pinned: true);
+
+    public void Forward(PublishedTrack track, ReadOnlySpan<byte> plain)
+    {
+        DownTrack[] subscribers = track.Subscribers;
+        for (int i = 0; i < subscribers.Length; i++)
+        {
+            SendTo(subscribers[i], plain);
+        }
+    }
+
+    /// <summary>Answers a receiver's NACK: resends each listed packet still in the track's buffer.</summary>
+    public void Retransmit(DownTrack downTrack, ushort sequence, ushort bitmask)
+    {
+        RetransmissionBuffer? buffer = downTrack.Source.Retransmissions;
+        if (buffer is null)
+        {
+            return;
+        }
+
+        Span<byte> packet = stackalloc byte[1500];
+        for (int bit = -1; bit < 16; bit++)
+        {
+            if (bit >= 0 && (bitmask & (1 << bit)) == 0)
+            {
+                continue;
+            }
+
+            ushort wanted = (ushort)(sequence + bit + 1);
+            int length = buffer.TryCopy(wanted, packet);
+            if (length > 0)
+            {
+                SendTo(downTrack, packet.Slice(0, length));
+                _plane.Counters.Retransmitted();
+            }
+        }
+    }
+
+    /// <summary>Asks the publisher of a track for a keyframe (PLI), at most every 300 ms unless forced.</summary>
+    public void RequestKeyframe(PublishedTrack track, bool force)
+    {
+        long now = _plane.Time.GetTimestamp();
+        if (!force && now - track.LastKeyframeRequestAt < _keyframeSpacingTicks)
+        {
+            return;
+        }
+
+        track.LastKeyframeRequestAt = now;
+        ParticipantSession publisher = track.Publisher;
+        Span<byte> pli = stackalloc byte[16];
+        int length = RtcpPackets.WritePli(pli, publisher.ServerSsrc, track.Ssrc);
+        if (SendRtcp(publisher, pli.Slice(0, length)))
+        {
+            _plane.Counters.KeyframeRequestForwarded();
+        }
+    }
+
+    /// <summary>Passes a publisher's sender report (sender info only) to its receivers, for their lip sync.</summary>
+    public void ForwardSenderReport(PublishedTrack track, ReadOnlySpan<byte> senderReport)
+    {
+        if (senderReport.Length < 28)
+        {
+            return;
+        }
+
+        Span<byte> trimmed = stackalloc byte[28];
+        senderReport.Slice(0, 28).CopyTo(trimmed);
+        trimmed[0] = 0x80;
+        BinaryPrimitives.WriteUInt16BigEndian(trimmed.Slice(2), 6);
+        DownTrack[] subscribers = track.Subscribers;
+        for (int i = 0; i < subscribers.Length; i++)
+        {
+            SendRtcp(subscribers[i].Receiver, trimmed);
+        }
+    }
+
+    /// <summary>Protects a plain RTCP packet with the session's keys and sends it; false when not connected.</summary>
+    public bool SendRtcp(ParticipantSession session, ReadOnlySpan<byte> plain)
+    {
+        SrtpSession? srtp = session.Srtp;
+        SocketAddress? address = session.RemoteAddress;
+        if (srtp is null || address is null || session.IsClosed)
+        {
+            return false;
+        }
+
+        byte[] scratch = Scratch;
+        if (!srtp.TryProtectRtcp(plain, scratch, out int written))
+        {
+            return false;
+        }
+
+        _plane.Sender.Send(scratch.AsSpan(0, written), address);
+        return true;
+    }
+
+    private void SendTo(DownTrack downTrack, ReadOnlySpan<byte> plain)
+    {
+        ParticipantSession receiver = downTrack.Receiver;
+        SrtpSession? srtp = receiver.Srtp;
+        SocketAddress? address = receiver.RemoteAddress;
+        if (srtp is null || address is null || plain.Length > UdpMediaSocket.MaxDatagram)
+        {
+            return;
+        }
+
+        byte[] scratch = Scratch;
+        Span<byte> packet = scratch.AsSpan(0, plain.Length);
+        plain.CopyTo(packet);
+        if (!downTrack.Map.IsIdentity && !RtpRewriter.TryRewrite(packet, downTrack.Map))
+        {
+            _plane.Counters.RtpDroppedOne();
+            return;
+        }
+
+        if (!srtp.TryProtectRtp(packet, scratch, out int written))
+        {
+            _plane.Counters.RtpDroppedOne();
+            return;
+        }
+
+        _plane.Sender.Send(scratch.AsSpan(0, written), address);
+        _plane.Counters.RtpForwardedOne();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Doctolib.Telehealth.Media.Plane;
+
+/// <summary>Carries the plane's notifications (media up/down, server offers) off the receive loop and the
+/// control lock, in order, to the observer and the signal sink. One reader; a slow callee delays only this.</summary>
+internal sealed class MediaEventPump
+{
+    private static readonly TimeSpan CallbackTimeout = TimeSpan.FromSeconds(10);
+    private readonly Channel<MediaEvent> _events = Channel.CreateUnbounded<MediaEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IMediaCallbacks _callbacks;
+    private readonly ILogger _logger;
+
+    public MediaEventPump(IMediaCallbacks callbacks, ILogger logger)
+    {
+        _callbacks = callbacks;
+        _logger = logger;
+    }
+
+    public void MediaUp(MediaParticipant participant, DateTimeOffset at) =>
+        _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Up, participant, at, null));
+
+    public void MediaDown(MediaParticipant participant, DateTimeOffset at, string reason) =>
+        _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Down, participant, at, reason));
+
+    public void Offer(MediaParticipant participant, string sdp) =>
+        _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Offer, participant, default, sdp));
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (_events.Reader.TryRead(out MediaEvent item))
+                {
+                    await DeliverAsync(item, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DeliverAsync(MediaEvent item, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CallbackTimeout);
+        try
+        {
+            switch (item.Kind)
+            {
+                case MediaEventKind.Up:
+                    await _callbacks.Observer.MediaUpAsync(item.Participant, item.At, timeout.Token).ConfigureAwait(false);
+                    break;
+                case MediaEventKind.Down:
+                    await _callbacks.Observer.MediaDownAsync(item.Participant, item.At, item.Text!, timeout.Token).ConfigureAwait(false);
+                    break;
+                default:
+                    await _callbacks.SignalSink.SendOfferAsync(item.Participant, item.Text!, timeout.Token).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            // The callee is another module; its failure must not stop notifications for everyone else.
+            MediaPlaneLog.CallbackFailed(_logger, item.Kind.ToString(), item.Participant.RoomId, item.Participant.ParticipantId, ex);
+        }
+    }
+
+    private enum MediaEventKind
+    {
+        Up,
+        Down,
+        Offer,
+    }
+
+    private readonly record struct MediaEvent(MediaEventKind Kind, MediaParticipant Participant, DateTimeOffset At, string? Text);
+}

@@ -1,0 +1,28 @@
+namespace Doctolib.Telehealth.Media;
+
+/// <summary>Settings of the media plane, read from the <c>Media</c> configuration section.</summary>
+public sealed class MediaOptions
+{
+    public const string SectionName = "Media";
+
+    /// <summary>The address put in ICE candidates (what browsers send media to). Default 127.0.0.1.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The local address the UDP (and TCP) socket binds. Default 127.0.0.1.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The one UDP port every session shares. Default 5081; 0 picks an ephemeral port (tests).</summary>
+    public int UdpPort { get; set; } = 5081;
+
+    /// <summary>ICE-TCP passive port (RFC 6544); null disables TCP candidates, 0 picks an ephemeral port.</summary>
+    public int? TcpPort { get; set; }
+
+    /// <summary>How long a session keeps consent without a valid STUN binding request (RFC 7675: 30 s).</summary>
+    public TimeSpan ConsentTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often consent is checked. Default 1 s.</summary>
+    public TimeSpan ConsentCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Upper bound on concurrent participant sessions; offers past it are refused.</summary>
+    public int MaxSessions { get; set; } = 1000;
+}

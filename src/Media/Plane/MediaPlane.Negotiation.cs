@@ -1,0 +1,255 @@
+using Doctolib.Telehealth.Media.Dtls;
+using Doctolib.Telehealth.Media.Forwarding;
+using Doctolib.Telehealth.Media.Ice;
+using Doctolib.Telehealth.Media.Sdp;
+
+namespace Doctolib.Telehealth.Media.Plane;
+
+internal sealed partial class MediaPlane
+{
+    private static readonly TimeSpan RetransmissionWindow = TimeSpan.FromSeconds(1);
+
+    public Task<string> AcceptOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(offerSdp);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!SdpParser.TryParse(offerSdp, out SdpSessionDescription? offer, out SdpParseException? error))
+        {
+            throw new MediaNegotiationException("The offer is not valid SDP: " + error.Message);
+        }
+
+        (string ufrag, string pwd, string fingerprint) = ReadTransport(offer);
+        ParticipantSession? replaced = null;
+        ParticipantSession session;
+        string answer;
+        lock (_gate)
+        {
+            if (_sessions.TryGetValue(participant, out ParticipantSession? existing)
+                && !string.Equals(existing.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
+            {
+                // A new certificate means a new peer connection (a reload): the old session is gone.
+                replaced = existing;
+                RemoveSessionLocked(existing);
+                existing = null;
+            }
+
+            if (existing is null)
+            {
+                if (_sessions.Count >= _options.MaxSessions)
+                {
+                    throw new MediaNegotiationException("The media server is full; try again later.");
+                }
+
+                IceSession ice = _ice.AddSession(participant.RoomId + "/" + participant.ParticipantId, IceCredentials.Generate());
+                session = new ParticipantSession(participant, ice, ufrag, pwd, fingerprint, Sender);
+                _sessions[participant] = session;
+                _byIce[ice] = session;
+                session.Sections.AddRange(ReadSections(offer, null));
+                PublishTracksLocked(session, offer);
+                StartDtls(session);
+                MediaPlaneLog.SessionCreated(_logger, participant.RoomId, participant.ParticipantId);
+            }
+            else
+            {
+                session = existing;
+                if (session.RemoteUfrag != ufrag)
+                {
+                    _ice.RestartSession(session.Ice, IceCredentials.Generate());
+                    session.SetRemoteCredentials(ufrag, pwd);
+                }
+
+                List<NegotiatedSection> sections = ReadSections(offer, session);
+                session.Sections.Clear();
+                session.Sections.AddRange(sections);
+                PublishTracksLocked(session, offer);
+                ConfirmSlotsLocked(session);
+            }
+
+            answer = SessionDescriptionWriter.Write(session, session.Sections, isOffer: false, _transport);
+            UpdateRoomLocked(participant.RoomId);
+        }
+
+        if (replaced is not null)
+        {
+            EndSession(replaced, "replaced by a new peer connection");
+        }
+
+        return Task.FromResult(answer);
+    }
+
+    public Task AcceptAnswerAsync(MediaParticipant participant, string answerSdp, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(answerSdp);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!SdpParser.TryParse(answerSdp, out SdpSessionDescription? answer, out SdpParseException? error))
+        {
+            throw new MediaNegotiationException("The answer is not valid SDP: " + error.Message);
+        }
+
+        lock (_gate)
+        {
+            if (!_sessions.TryGetValue(participant, out ParticipantSession? session))
+            {
+                throw new MediaNegotiationException("There is no media session for this participant; send an offer first.");
+            }
+
+            if (!session.OfferPending)
+            {
+                throw new MediaNegotiationException("The server has no offer waiting for an answer.");
+            }
+
+            foreach (SdpMediaSection media in answer.Media)
+            {
+                NegotiatedSection? section = FindSection(session, media.Mid);
+                if (section is null || section.OfferedByParticipant)
+                {
+                    continue;
+                }
+
+                bool accepted = !media.IsRejected && (media.Direction == SdpDirection.RecvOnly || media.Direction == SdpDirection.SendRecv);
+                section.Confirmed = accepted && section.Track is not null;
+            }
+
+            session.OfferPending = false;
+            ConfirmSlotsLocked(session);
+            if (session.OfferDirty)
+            {
+                session.OfferDirty = false;
+                SendOfferLocked(session);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static (string Ufrag, string Pwd, string Fingerprint) ReadTransport(SdpSessionDescription offer)
+    {
+        SdpMediaSection? first = null;
+        foreach (SdpMediaSection media in offer.Media)
+        {
+            if (!media.IsRejected)
+            {
+                first = media;
+                break;
+            }
+        }
+
+        if (first is null)
+        {
+            throw new MediaNegotiationException("The offer has no usable m-section.");
+        }
+
+        string ufrag = offer.EffectiveIceUfrag(first) ?? throw new MediaNegotiationException("The offer lacks a=ice-ufrag.");
+        string pwd = offer.EffectiveIcePwd(first) ?? throw new MediaNegotiationException("The offer lacks a=ice-pwd.");
+        SdpFingerprint fingerprint = offer.EffectiveFingerprint(first) ?? throw new MediaNegotiationException("The offer lacks a=fingerprint.");
+        if (!fingerprint.Algorithm.Equals("sha-256", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new MediaNegotiationException("Only sha-256 certificate fingerprints are accepted.");
+        }
+
+        SdpSetupRole? setup = offer.EffectiveSetup(first);
+        if (setup == SdpSetupRole.Passive)
+        {
+            throw new MediaNegotiationException("The server is the DTLS server; the offer must say a=setup:actpass or active.");
+        }
+
+        if (offer.BundleGroup is null)
+        {
+            throw new MediaNegotiationException("The offer must bundle its m-sections (a=group:BUNDLE).");
+        }
+
+        if (!DtlsFingerprint.TryParse(fingerprint.Algorithm + " " + fingerprint.Value, out _))
+        {
+            throw new MediaNegotiationException("The offer's a=fingerprint is not a valid sha-256 fingerprint.");
+        }
+
+        return (ufrag, pwd, fingerprint.Algorithm + " " + fingerprint.Value);
+    }
+
+    /// <summary>Reads the offer's sections; sections the server added earlier (same mid) keep their track.</summary>
+    private static List<NegotiatedSection> ReadSections(SdpSessionDescription offer, ParticipantSession? existing)
+    {
+        var sections = new List<NegotiatedSection>(offer.Media.Count);
+        foreach (SdpMediaSection media in offer.Media)
+        {
+            NegotiatedSection? previous = existing is null ? null : FindSection(existing, media.Mid);
+            if (previous is not null && !previous.OfferedByParticipant)
+            {
+                sections.Add(previous);
+                continue;
+            }
+
+            sections.Add(OfferReader.Read(offer, media));
+        }
+
+        if (existing is not null)
+        {
+            foreach (NegotiatedSection previous in existing.Sections)
+            {
+                if (!previous.OfferedByParticipant && !sections.Contains(previous))
+                {
+                    sections.Add(previous);
+                }
+            }
+        }
+
+        return sections;
+    }
+
+    private void PublishTracksLocked(ParticipantSession session, SdpSessionDescription offer)
+    {
+        var tracks = new List<PublishedTrack>();
+        foreach (SdpMediaSection media in offer.Media)
+        {
+            NegotiatedSection? section = FindSection(session, media.Mid);
+            if (section is null || section.Rejected || !section.OfferedByParticipant || !OfferReader.Publishes(media)
+                || OfferReader.PrimarySsrc(media) is not uint ssrc)
+            {
+                continue;
+            }
+
+            PublishedTrack? track = session.FindTrack(ssrc);
+            if (track is null)
+            {
+                bool video = media.Kind == SdpMediaKind.Video;
+                string streamId = media.Msids.Count > 0 ? media.Msids[0].StreamId : session.Participant.ParticipantId;
+                string trackId = media.Msids.Count > 0 && media.Msids[0].TrackId is { } id ? id : streamId + "-" + section.Mid;
+                track = new PublishedTrack(session, ssrc, video, section.Mid, streamId, trackId, section.Codecs[0].PayloadType,
+                    video ? new RetransmissionBuffer(Time, RetransmissionWindow) : null);
+            }
+
+            tracks.Add(track);
+            _tracksBySsrc[ssrc] = track;
+        }
+
+        foreach (PublishedTrack old in session.Tracks)
+        {
+            if (!tracks.Contains(old))
+            {
+                _tracksBySsrc.TryRemove(new KeyValuePair<uint, PublishedTrack>(old.Ssrc, old));
+            }
+        }
+
+        session.SetTracks(tracks.ToArray());
+    }
+
+    internal static NegotiatedSection? FindSection(ParticipantSession session, string? mid)
+    {
+        if (mid is null)
+        {
+            return null;
+        }
+
+        foreach (NegotiatedSection section in session.Sections)
+        {
+            if (section.Mid == mid)
+            {
+                return section;
+            }
+        }
+
+        return null;
+    }
+
+    private string NextSlotMid() => "s" + Interlocked.Increment(ref _slotCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,156 @@
+using Doctolib.Telehealth.Media.Forwarding;
+using Doctolib.Telehealth.Media.Ice;
+
+namespace Doctolib.Telehealth.Media.Plane;
+
+internal sealed partial class MediaPlane
+{
+    /// <summary>Bitrate advertised to a publisher whose receivers report no loss: enough for 720p video.</summary>
+    internal const long GenerousBitrate = 2_500_000;
+    private const int MaxReportBlocks = 16;
+
+    /// <summary>Once per check interval: reports sessions whose ICE consent lapsed, then sends each publisher an
+    /// RR for its tracks and a REMB so its video climbs.</summary>
+    private async Task RunPeriodicAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ConsentCheckInterval, Time);
+        var lost = new List<IceSession>();
+        var sessions = new List<ParticipantSession>();
+        byte[] rtcp = new byte[1200];
+        long lastTick = Time.GetTimestamp();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lost.Clear();
+                Ice.CollectConsentLost(lost);
+                foreach (IceSession ice in lost)
+                {
+                    if (FindByIce(ice) is { } session)
+                    {
+                        OnConsentLost(session);
+                    }
+                }
+
+                long now = Time.GetTimestamp();
+                double seconds = Math.Max(0.001, (now - lastTick) / (double)Time.TimestampFrequency);
+                lastTick = now;
+                sessions.Clear();
+                lock (_gate)
+                {
+                    sessions.AddRange(_sessions.Values);
+                }
+
+                foreach (ParticipantSession session in sessions)
+                {
+                    SendPublisherFeedback(session, rtcp, seconds, now);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnConsentLost(ParticipantSession session)
+    {
+        MediaPlaneLog.ConsentLapsed(_logger, session.Participant.RoomId, session.Participant.ParticipantId);
+        UnbindAddress(session);
+        if (session.MarkMediaDown())
+        {
+            Events.MediaDown(session.Participant, Time.GetUtcNow(), "consent lapsed");
+        }
+    }
+
+    private void SendPublisherFeedback(ParticipantSession session, byte[] buffer, double seconds, long now)
+    {
+        PublishedTrack[] tracks = session.Tracks;
+        if (tracks.Length == 0 || session.Srtp is null || session.RemoteAddress is null)
+        {
+            return;
+        }
+
+        Span<byte> rtcp = buffer;
+        int blocks = Math.Min(tracks.Length, MaxReportBlocks);
+        int length = RtcpPackets.WriteReceiverReportHeader(rtcp, session.ServerSsrc, blocks);
+        long bytes = 0;
+        int worstLoss = 0;
+        Span<uint> videoSsrcs = stackalloc uint[MaxReportBlocks];
+        int videoCount = 0;
+        for (int i = 0; i < tracks.Length; i++)
+        {
+            PublishedTrack track = tracks[i];
+            bytes += track.Statistics.TakeBytes();
+            worstLoss = Math.Max(worstLoss, track.TakeWorstFractionLost());
+            if (i >= blocks)
+            {
+                continue;
+            }
+
+            (byte fraction, int cumulative, uint extended) = track.Statistics.TakeReport();
+            uint delay = track.LastSenderReportAt == 0 ? 0
+                : (uint)Math.Min(uint.MaxValue, (now - track.LastSenderReportAt) * 65536 / Time.TimestampFrequency);
+            length += RtcpPackets.WriteReportBlock(rtcp.Slice(length), track.Ssrc, fraction, cumulative, extended,
+                track.LastSenderReportNtp, track.LastSenderReportNtp == 0 ? 0 : delay);
+            if (track.IsVideo)
+            {
+                videoSsrcs[videoCount++] = track.Ssrc;
+            }
+        }
+
+        if (videoCount > 0)
+        {
+            long measured = (long)(bytes * 8 / seconds);
+            long estimate = EstimateBitrate(measured, worstLoss, ReceiversEstimate(session));
+            length += RtcpPackets.WriteRemb(rtcp.Slice(length), session.ServerSsrc, (ulong)estimate, videoSsrcs.Slice(0, videoCount));
+        }
+
+        Forwarder.SendRtcp(session, rtcp.Slice(0, length));
+    }
+
+    /// <summary>The bitrate to advertise to a publisher. Receivers reporting real loss (over 10 %) pull it down
+    /// below what arrives; otherwise it is generous so the browser's own estimate can climb.</summary>
+    internal static long EstimateBitrate(long measuredBps, int worstFractionLost, long receiversRembBps)
+    {
+        long estimate;
+        if (worstFractionLost > 26)
+        {
+            estimate = measuredBps * (512 - worstFractionLost) / 512;
+        }
+        else
+        {
+            estimate = Math.Max(2 * measuredBps, GenerousBitrate);
+        }
+
+        if (receiversRembBps > 0 && receiversRembBps < measuredBps)
+        {
+            estimate = Math.Min(estimate, receiversRembBps);
+        }
+
+        return Math.Max(estimate, 100_000);
+    }
+
+    /// <summary>The lowest REMB the publisher's receivers reported since the last tick (0 when none did).</summary>
+    private static long ReceiversEstimate(ParticipantSession publisher)
+    {
+        long lowest = 0;
+        foreach (PublishedTrack track in publisher.Tracks)
+        {
+            if (!track.IsVideo)
+            {
+                continue;
+            }
+
+            foreach (DownTrack downTrack in track.Subscribers)
+            {
+                long estimate = downTrack.Receiver.PeekReceiverEstimate();
+                if (estimate > 0 && (lowest == 0 || estimate < lowest))
+                {
+                    lowest = estimate;
+                }
+            }
+        }
+
+        return lowest;
+    }
+}

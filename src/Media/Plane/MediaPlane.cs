@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Doctolib.Telehealth.Media.Dtls;
+using Doctolib.Telehealth.Media.Forwarding;
+using Doctolib.Telehealth.Media.Ice;
+using Doctolib.Telehealth.Media.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Doctolib.Telehealth.Media.Plane;
+
+/// <summary>The SFU: one UDP socket, ICE-lite sessions, DTLS-SRTP, and forwarding among each room's admitted
+/// participants. Control operations (offers, answers, admission) take one lock; the receive loop never does.</summary>
+internal sealed partial class MediaPlane : IMediaPlane, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<MediaParticipant, ParticipantSession> _sessions = new();
+    private readonly Dictionary<string, HashSet<string>> _admitted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<IceSession, ParticipantSession> _byIce = new();
+    private readonly ConcurrentDictionary<SocketAddress, ParticipantSession> _byAddress = new();
+    private readonly ConcurrentDictionary<uint, PublishedTrack> _tracksBySsrc = new();
+    private readonly MediaOptions _options;
+    private readonly ILogger _logger;
+    private readonly DtlsCertificate _certificate;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IceLiteServer _ice;
+    private readonly ServerTransportInfo _transport;
+    private int _slotCounter;
+
+    public MediaPlane(MediaOptions options, IMediaCallbacks callbacks, TimeProvider time, ILoggerFactory? loggerFactory)
+    {
+        _options = options;
+        Time = time;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Doctolib.Telehealth.Media.Plane");
+        Counters = new MediaCounters();
+        Socket = new UdpMediaSocket(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.UdpPort), Counters);
+        Sender = new UdpMediaSender(Socket);
+        _certificate = DtlsCertificate.Shared;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _ice = new IceLiteServer(time, new IceLiteOptions { ConsentTimeout = options.ConsentTimeout });
+        Events = new MediaEventPump(callbacks, _logger);
+        Forwarder = new RtpForwarder(this);
+        Dispatcher = new PacketDispatcher(this);
+        _transport = new ServerTransportInfo(options.AdvertisedAddress, Socket.LocalEndPoint.Port, null, _certificate.SdpFingerprint);
+        MediaPlaneLog.Listening(_logger, Socket.LocalEndPoint.Port, options.AdvertisedAddress);
+    }
+
+    public MediaCounters Counters { get; }
+
+    public UdpMediaSocket Socket { get; }
+
+    public IPEndPoint LocalEndPoint => Socket.LocalEndPoint;
+
+    internal TimeProvider Time { get; }
+
+    internal UdpMediaSender Sender { get; }
+
+    internal MediaEventPump Events { get; }
+
+    internal RtpForwarder Forwarder { get; }
+
+    internal PacketDispatcher Dispatcher { get; }
+
+    internal ILogger Logger => _logger;
+
+    internal ParticipantSession? FindByIce(IceSession ice) => _byIce.TryGetValue(ice, out ParticipantSession? s) ? s : null;
+
+    internal IceLiteServer Ice => _ice;
+
+    internal ParticipantSession? FindByAddress(SocketAddress address) => _byAddress.TryGetValue(address, out ParticipantSession? s) ? s : null;
+
+    internal PublishedTrack? FindTrack(uint ssrc) => _tracksBySsrc.TryGetValue(ssrc, out PublishedTrack? t) ? t : null;
+
+    /// <summary>Runs the receive loop, the event pump and the periodic work until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        Task pump = Events.RunAsync(cancellationToken);
+        Task loop = Socket.RunReceiveLoopAsync(Dispatcher, cancellationToken);
+        Task periodic = RunPeriodicAsync(cancellationToken);
+        return Task.WhenAll(pump, loop, periodic);
+    }
+
+    /// <summary>Binds the source address to a session once ICE has authenticated it (called on the loop).</summary>
+    internal void BindAddress(ParticipantSession session, SocketAddress source)
+    {
+        SocketAddress? current = session.RemoteAddress;
+        if (current is not null && current.Equals(source))
+        {
+            return;
+        }
+
+        var copy = new SocketAddress(source.Family, source.Size);
+        source.Buffer.CopyTo(copy.Buffer);
+        if (current is not null)
+        {
+            _byAddress.TryRemove(new KeyValuePair<SocketAddress, ParticipantSession>(current, session));
+        }
+
+        _byAddress[copy] = session;
+        session.SetRemoteAddress(copy);
+    }
+
+    private void UnbindAddress(ParticipantSession session)
+    {
+        SocketAddress? current = session.RemoteAddress;
+        if (current is not null)
+        {
+            _byAddress.TryRemove(new KeyValuePair<SocketAddress, ParticipantSession>(current, session));
+        }
+
+        session.ClearRemoteAddress();
+    }
+
+    public void Dispose()
+    {
+        Socket.Dispose();
+        lock (_gate)
+        {
+            foreach (ParticipantSession session in _sessions.Values)
+            {
+                session.Dispose();
+            }
+
+            _sessions.Clear();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+namespace Doctolib.Telehealth.Media.Plane;
+
+/// <summary>A codec the server accepted from a participant's offer, with that participant's payload type.</summary>
+internal sealed record NegotiatedCodec(int PayloadType, string Name, int ClockRate, int? Channels, string? Fmtp, IReadOnlyList<string> Feedback)
+{
+    public bool SameCodecAs(NegotiatedCodec other) =>
+        string.Equals(Name, other.Name, StringComparison.OrdinalIgnoreCase) && ClockRate == other.ClockRate;
+}
+
+/// <summary>A header extension the server accepted, with the participant's id.</summary>
+internal sealed record NegotiatedExtension(int Id, string Uri);

@@ -1,0 +1,25 @@
+using Doctolib.Telehealth.Media.Forwarding;
+using Doctolib.Telehealth.Media.Sdp;
+
+namespace Doctolib.Telehealth.Media.Plane;
+
+/// <summary>One m-section of a participant's session as the server sees it. Sections the participant offered
+/// carry what it publishes (we answer recvonly); sections the server added carry one other participant's track
+/// (sendonly), or nothing once that participant left (inactive, kept so the m-line order never changes).</summary>
+internal sealed class NegotiatedSection
+{
+    public required string Mid { get; init; }
+    public required SdpMediaKind Kind { get; init; }
+    public required bool OfferedByParticipant { get; init; }
+    public bool Rejected { get; set; }
+    public SdpDirection ServerDirection { get; set; }
+    public List<NegotiatedCodec> Codecs { get; init; } = [];
+    public List<NegotiatedExtension> Extensions { get; init; } = [];
+    public bool RtcpRsize { get; set; }
+
+    /// <summary>For a server-added section: the track it carries, or null when inactive.</summary>
+    public PublishedTrack? Track { get; set; }
+
+    /// <summary>True once the participant answered an offer that contained <see cref="Track"/>.</summary>
+    public bool Confirmed { get; set; }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+using Doctolib.Telehealth.Media.Sdp;
+
+namespace Doctolib.Telehealth.Media.Plane;
+
+/// <summary>Writes the server's SDP for one participant: the answer to its offer and the server's re-offers.
+/// ICE-lite, BUNDLE on every accepted section, rtcp-mux, DTLS passive (the browser is the DTLS client).</summary>
+internal static class SessionDescriptionWriter
+{
+    public static string Write(ParticipantSession session, IReadOnlyList<NegotiatedSection> sections, bool isOffer, ServerTransportInfo transport)
+    {
+        var sdp = new StringBuilder(1024 + (sections.Count * 700));
+        sdp.Append("v=0\r\n");
+        sdp.Append("o=- ").Append(session.SdpSessionId.ToString(CultureInfo.InvariantCulture)).Append(' ')
+            .Append(session.NextSdpVersion().ToString(CultureInfo.InvariantCulture)).Append(" IN IP4 ").Append(transport.AdvertisedAddress).Append("\r\n");
+        sdp.Append("s=-\r\nt=0 0\r\na=ice-lite\r\n");
+        sdp.Append("a=group:BUNDLE");
+        foreach (NegotiatedSection section in sections)
+        {
+            if (!section.Rejected)
+            {
+                sdp.Append(' ').Append(section.Mid);
+            }
+        }
+
+        sdp.Append("\r\na=msid-semantic: WMS *\r\n");
+        bool first = true;
+        foreach (NegotiatedSection section in sections)
+        {
+            WriteSection(sdp, session, section, isOffer, transport, first);
+            first = false;
+        }
+
+        return sdp.ToString();
+    }
+
+    private static void WriteSection(StringBuilder sdp, ParticipantSession session, NegotiatedSection section, bool isOffer,
+        ServerTransportInfo transport, bool first)
+    {
+        string kind = section.Kind.ToSdp();
+        if (section.Rejected)
+        {
+            sdp.Append("m=").Append(kind).Append(" 0 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:").Append(section.Mid).Append("\r\na=inactive\r\n");
+            return;
+        }
+
+        sdp.Append("m=").Append(kind).Append(' ').Append(first ? transport.UdpPort : 9).Append(" UDP/TLS/RTP/SAVPF");
+        foreach (NegotiatedCodec codec in section.Codecs)
+        {
+            sdp.Append(' ').Append(codec.PayloadType);
+        }
+
+        sdp.Append("\r\nc=IN IP4 ").Append(transport.AdvertisedAddress).Append("\r\n");
+        sdp.Append("a=rtcp:9 IN IP4 0.0.0.0\r\n");
+        sdp.Append("a=ice-ufrag:").Append(session.LocalUfrag).Append("\r\n");
+        sdp.Append("a=ice-pwd:").Append(session.LocalPwd).Append("\r\n");
+        sdp.Append("a=fingerprint:").Append(transport.Fingerprint).Append("\r\n");
+        sdp.Append("a=setup:passive\r\n");
+        sdp.Append("a=mid:").Append(section.Mid).Append("\r\n");
+        foreach (NegotiatedExtension extension in section.Extensions)
+        {
+            if (section.OfferedByParticipant || extension.Uri != OfferReader.MidUri)
+            {
+                sdp.Append("a=extmap:").Append(extension.Id).Append(' ').Append(extension.Uri).Append("\r\n");
+            }
+        }
+
+        SdpDirection direction = section.OfferedByParticipant ? section.ServerDirection
+            : section.Track is null ? SdpDirection.Inactive : SdpDirection.SendOnly;
+        sdp.Append("a=").Append(direction.ToSdp()).Append("\r\n");
+        if (direction == SdpDirection.SendOnly && section.Track is { } track)
+        {
+            sdp.Append("a=msid:").Append(track.StreamId).Append(' ').Append(track.TrackId).Append("\r\n");
+        }
+
+        sdp.Append("a=rtcp-mux\r\n");
+        if (section.RtcpRsize)
+        {
+            sdp.Append("a=rtcp-rsize\r\n");
+        }
+
+        foreach (NegotiatedCodec codec in section.Codecs)
+        {
+            sdp.Append("a=rtpmap:").Append(codec.PayloadType).Append(' ').Append(codec.Name).Append('/').Append(codec.ClockRate);
+            if (codec.Channels is { } channels)
+            {
+                sdp.Append('/').Append(channels);
+            }
+
+            sdp.Append("\r\n");
+            foreach (string feedback in codec.Feedback)
+            {
+                sdp.Append("a=rtcp-fb:").Append(codec.PayloadType).Append(' ').Append(feedback).Append("\r\n");
+            }
+
+            if (codec.Fmtp is not null)
+            {
+                sdp.Append("a=fmtp:").Append(codec.PayloadType).Append(' ').Append(codec.Fmtp).Append("\r\n");
+            }
+        }
+
+        if (direction == SdpDirection.SendOnly && section.Track is { } sent)
+        {
+            string ssrc = sent.Ssrc.ToString(CultureInfo.InvariantCulture);
+            sdp.Append("a=ssrc:").Append(ssrc).Append(" cname:").Append(sent.StreamId).Append("\r\n");
+            sdp.Append("a=ssrc:").Append(ssrc).Append(" msid:").Append(sent.StreamId).Append(' ').Append(sent.TrackId).Append("\r\n");
+        }
+
+        if (first)
+        {
+            sdp.Append("a=candidate:1 1 udp 2130706431 ").Append(transport.AdvertisedAddress).Append(' ')
+                .Append(transport.UdpPort).Append(" typ host generation 0\r\n");
+            if (transport.TcpPort is { } tcpPort)
+            {
+                sdp.Append("a=candidate:2 1 tcp 1518280447 ").Append(transport.AdvertisedAddress).Append(' ')
+                    .Append(tcpPort).Append(" typ host tcptype passive generation 0\r\n");
+            }
+
+            sdp.Append("a=end-of-candidates\r\n");
+        }
+    }
+}
+
+/// <summary>What the server's SDP says about its own transport.</summary>
+internal sealed record ServerTransportInfo(string AdvertisedAddress, int UdpPort, int? TcpPort, string Fingerprint);

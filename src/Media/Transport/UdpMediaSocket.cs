@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Doctolib.Telehealth.Media.Transport;
+
+/// <summary>The one UDP socket every media session shares. Bound at construction so the answer can carry its
+/// port before the receive loop starts; the loop reuses one buffer and one <see cref="SocketAddress"/>.</summary>
+internal sealed class UdpMediaSocket : IDisposable
+{
+    public const int MaxDatagram = 2048;
+    private const int SocketBufferBytes = 4 * 1024 * 1024;
+
+    private readonly Socket _socket;
+    private readonly MediaCounters _counters;
+
+    public UdpMediaSocket(IPEndPoint bindEndPoint, MediaCounters counters)
+    {
+        _counters = counters;
+        _socket = new Socket(bindEndPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _socket.ReceiveBufferSize = SocketBufferBytes;
+        _socket.SendBufferSize = SocketBufferBytes;
+        _socket.Bind(bindEndPoint);
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public AddressFamily AddressFamily => LocalEndPoint.AddressFamily;
+
+    /// <summary>Sends one datagram synchronously (a UDP send does not block on a healthy socket). Errors are
+    /// counted, never thrown: a vanished peer must not stop the loop.</summary>
+    public void Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
+    {
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, destination);
+        }
+        catch (SocketException)
+        {
+            _counters.SendError();
+        }
+        catch (ObjectDisposedException)
+        {
+            _counters.SendError();
+        }
+    }
+
+    /// <summary>Reads datagrams until cancelled and hands each to <paramref name="handler"/> on this loop.</summary>
+    public async Task RunReceiveLoopAsync(IDatagramHandler handler, CancellationToken cancellationToken)
+    {
+        byte[] buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
+        var source = new SocketAddress(AddressFamily);
+        Memory<byte> memory = buffer;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(memory, SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // ICMP port unreachable from a peer that went away surfaces here on some stacks; keep reading.
+                _counters.SendError();
+                continue;
+            }
+
+            _counters.Received(length);
+            try
+            {
+                handler.OnDatagram(buffer.AsSpan(0, length), source);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A malformed packet must never end the loop that serves every session.
+                _counters.Malformed();
+            }
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}
