@@ -1,0 +1,91 @@
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+
+namespace Doctolib.Telehealth.Media.Dtls;
+
+/// <summary>The SFU's side of DTLS-SRTP: DTLS 1.2 only, ECDHE-ECDSA AEAD suites, use_srtp with GCM preferred,
+/// a client certificate required and checked against the SDP fingerprint, extended master secret required.</summary>
+internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsPeerState state)
+    : DefaultTlsServer(crypto)
+{
+    private readonly BcTlsCrypto _crypto = crypto;
+
+    protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
+
+    protected override int[] GetSupportedCipherSuites() =>
+    [
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+
+    public override bool RequiresExtendedMasterSecret() => true;
+
+    public override int GetHandshakeTimeoutMillis() => state.HandshakeTimeoutMillis;
+
+    public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)
+    {
+        base.ProcessClientExtensions(clientExtensions);
+        UseSrtpData? offered = TlsSrtpUtilities.GetUseSrtpExtension(clientExtensions);
+        if (offered is not null)
+        {
+            foreach (int ours in DtlsPeerState.OfferedProfiles)
+            {
+                if (Array.IndexOf(offered.ProtectionProfiles, ours) >= 0)
+                {
+                    state.SelectedProfile = DtlsPeerState.ToProfile(ours);
+                    break;
+                }
+            }
+        }
+
+        if (state.SelectedProfile is null)
+        {
+            state.Failure = DtlsFailure.NoSrtpProfile;
+            throw new TlsFatalAlert(AlertDescription.handshake_failure, "The client offered no supported SRTP profile.");
+        }
+    }
+
+    public override IDictionary<int, byte[]> GetServerExtensions()
+    {
+        IDictionary<int, byte[]> extensions = base.GetServerExtensions() ?? new Dictionary<int, byte[]>();
+        int selected = (int)state.SelectedProfile!.Value;
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([selected], TlsUtilities.EmptyBytes));
+        return extensions;
+    }
+
+    public override CertificateRequest GetCertificateRequest()
+    {
+        short[] types = [ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign];
+        IList<SignatureAndHashAlgorithm> algorithms = TlsUtilities.GetDefaultSupportedSignatureAlgorithms(m_context);
+        return new CertificateRequest(types, algorithms, null);
+    }
+
+    public override void NotifyClientCertificate(Certificate clientCertificate) => state.VerifyPeerCertificate(clientCertificate);
+
+    protected override TlsCredentialedSigner GetECDsaSignerCredentials() =>
+        new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(m_context), _crypto, certificate.PrivateKey,
+            new Certificate([new BcTlsCertificate(_crypto, certificate.Der.ToArray())]),
+            new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        state.Export(m_context);
+    }
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription)
+    {
+        if (alertDescription == AlertDescription.close_notify)
+        {
+            state.MarkClosed();
+        }
+        else if (alertLevel == AlertLevel.fatal)
+        {
+            state.AlertReceived = alertDescription;
+        }
+    }
+
+    public override void NotifyConnectionClosed() => state.MarkClosed();
+}
