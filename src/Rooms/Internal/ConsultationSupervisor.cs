@@ -1,0 +1,113 @@
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Doctolib.Telehealth.Rooms.Internal;
+
+/// <summary>Keeps time for the rooms: a dropped participant past the reconnect grace is marked as left; a consultation
+/// in progress ends when everyone has gone for longer than the grace, or at the maximum duration. At start-up, the
+/// participants the previous process had connected are marked disconnected, so they get the grace to rejoin.</summary>
+internal sealed class ConsultationSupervisor(
+    NpgsqlDataSource dataSource,
+    ConsultationService consultations,
+    IRoomNotifier notifier,
+    IOptions<RoomsOptions> options,
+    TimeProvider time,
+    RoomsMetrics metrics,
+    ILogger<ConsultationSupervisor> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            var orphaned = await connection.ExecuteAsync(new CommandDefinition(
+                """
+                WITH gone AS (
+                    UPDATE rooms.participants SET state = 'disconnected', disconnected_at = @now, connection_id = NULL
+                    WHERE state IN ('waiting', 'admitted') RETURNING appointment_id, participant_id)
+                INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
+                SELECT appointment_id, @now, 'disconnected', participant_id, 'server-restart' FROM gone
+                """,
+                new { now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+            if (orphaned > 0)
+            {
+                RoomsLog.ReconnectAfterRestart(logger, orphaned);
+            }
+        }
+        await metrics.RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SupervisorInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await SweepAsync(stoppingToken);
+                }
+                catch (Exception error) when (error is NpgsqlException or TimeoutException)
+                {
+                    RoomsLog.SweepFailed(logger, error);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One pass; internal so tests can run it without waiting for the timer.</summary>
+    internal async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var grace = options.Value.ReconnectGrace;
+        List<(Guid AppointmentId, string ParticipantId)> expired;
+        List<Guid> deserted;
+        List<Guid> overtime;
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            expired = (await connection.QueryAsync<(Guid, string)>(new CommandDefinition(
+                """
+                WITH gone AS (
+                    UPDATE rooms.participants SET state = 'left', left_at = disconnected_at
+                    WHERE state = 'disconnected' AND disconnected_at <= @cutoff RETURNING appointment_id, participant_id),
+                logged AS (
+                    INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
+                    SELECT appointment_id, @now, 'left', participant_id, 'grace-expired' FROM gone)
+                SELECT appointment_id, participant_id FROM gone
+                """,
+                new { now = now.UtcDateTime, cutoff = (now - grace).UtcDateTime }, cancellationToken: cancellationToken))).AsList();
+            deserted = (await connection.QueryAsync<Guid>(new CommandDefinition(
+                """
+                SELECT c.appointment_id FROM rooms.consultations c
+                WHERE c.state = 'in_progress'
+                  AND NOT EXISTS (SELECT 1 FROM rooms.participants p WHERE p.appointment_id = c.appointment_id
+                                  AND (p.state IN ('waiting', 'admitted', 'disconnected') OR p.left_at > @cutoff))
+                """,
+                new { cutoff = (now - grace).UtcDateTime }, cancellationToken: cancellationToken))).AsList();
+            overtime = (await connection.QueryAsync<Guid>(new CommandDefinition(
+                "SELECT appointment_id FROM rooms.consultations WHERE state = 'in_progress' AND admitted_at <= @cutoff",
+                new { cutoff = (now - options.Value.MaximumDuration).UtcDateTime }, cancellationToken: cancellationToken))).AsList();
+        }
+        foreach (var (appointmentId, participantId) in expired)
+        {
+            RoomsLog.Left(logger, appointmentId, participantId, "grace-expired");
+            await notifier.ParticipantLeftAsync(new AppointmentId(appointmentId), new PersonId(participantId), "grace-expired", cancellationToken);
+        }
+        foreach (var appointmentId in deserted)
+        {
+            await consultations.EndAutomaticallyAsync(new AppointmentId(appointmentId), EndReason.EveryoneLeft, cancellationToken);
+        }
+        foreach (var appointmentId in overtime)
+        {
+            await consultations.EndAutomaticallyAsync(new AppointmentId(appointmentId), EndReason.MaximumDurationReached, cancellationToken);
+        }
+        await metrics.RefreshAsync(cancellationToken);
+    }
+}

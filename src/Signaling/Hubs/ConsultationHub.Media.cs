@@ -1,0 +1,73 @@
+using Doctolib.Telehealth.Media;
+using Doctolib.Telehealth.Rooms;
+using Doctolib.Telehealth.Signaling.Auth;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Doctolib.Telehealth.Signaling.Hubs;
+
+/// <summary>Media negotiation and chat: only for a participant who is in the room. SDP bodies are never logged.</summary>
+internal sealed partial class ConsultationHub
+{
+    private const int MaxSdpLength = 64 * 1024;
+    private const int MaxChatLength = 2000;
+
+    /// <summary>The browser's offer; returns the server's answer. The media plane relays only once the room admits.</summary>
+    public async Task<string> SendOffer(Guid appointmentId, string sdp)
+    {
+        var participant = await PresentParticipantAsync(appointmentId);
+        RequireSdp(sdp);
+        return await media.AcceptOfferAsync(participant, sdp, Context.ConnectionAborted);
+    }
+
+    /// <summary>The browser's answer to an offer the server sent with <see cref="IConsultationClient.Offer"/>.</summary>
+    public async Task SendAnswer(Guid appointmentId, string sdp)
+    {
+        var participant = await PresentParticipantAsync(appointmentId);
+        RequireSdp(sdp);
+        await media.AcceptAnswerAsync(participant, sdp, Context.ConnectionAborted);
+    }
+
+    /// <summary>A trickled browser candidate. The server is an ICE-lite agent: it learns the browser's address from the
+    /// browser's own connectivity checks, so candidates are checked for shape and not otherwise needed.</summary>
+    public async Task SendCandidate(Guid appointmentId, string candidate)
+    {
+        await PresentParticipantAsync(appointmentId);
+        if (candidate.Length > 1024 || (candidate.Length > 0 && !candidate.StartsWith("candidate:", StringComparison.Ordinal)))
+        {
+            throw new HubException(Problems.TypePrefix + "invalid-candidate: A candidate must be an a=candidate value starting with 'candidate:'.");
+        }
+    }
+
+    /// <summary>A chat message to everyone admitted in the room. It is relayed, not stored, and never logged.</summary>
+    public async Task SendChat(Guid appointmentId, string text)
+    {
+        var participant = await PresentParticipantAsync(appointmentId, mustBeAdmitted: true);
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxChatLength)
+        {
+            throw new HubException(Problems.TypePrefix + $"invalid-chat: A message must have between 1 and {MaxChatLength} characters.");
+        }
+        await Clients.Group(Group(new AppointmentId(appointmentId)))
+            .ChatMessage(appointmentId, participant.ParticipantId, text.Trim(), time.GetUtcNow());
+    }
+
+    private async Task<MediaParticipant> PresentParticipantAsync(Guid appointmentId, bool mustBeAdmitted = false)
+    {
+        var id = new AppointmentId(appointmentId);
+        var caller = Context.User!.ToCaller();
+        var view = await rooms.GetViewAsync(id, caller, Context.ConnectionAborted);
+        var ok = mustBeAdmitted ? view.MyState == ParticipantState.Admitted : view.MyState is ParticipantState.Admitted or ParticipantState.Waiting;
+        if (!ok)
+        {
+            throw new RoomException(RoomErrors.NotInRoom, mustBeAdmitted ? "Only admitted participants can do this." : "Join the room first.");
+        }
+        return new MediaParticipant(id.ToString(), caller.Id.Value);
+    }
+
+    private static void RequireSdp(string sdp)
+    {
+        if (string.IsNullOrEmpty(sdp) || sdp.Length > MaxSdpLength)
+        {
+            throw new HubException(Problems.TypePrefix + $"invalid-sdp: An SDP body must have between 1 and {MaxSdpLength} characters.");
+        }
+    }
+}

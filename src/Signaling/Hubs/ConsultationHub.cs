@@ -1,0 +1,56 @@
+using Doctolib.Telehealth.Media;
+using Doctolib.Telehealth.Rooms;
+using Doctolib.Telehealth.Signaling.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Doctolib.Telehealth.Signaling.Hubs;
+
+/// <summary>The consultation hub at <c>/hubs/consultation</c>. Client to server: Join, Admit, Invite, Leave, End,
+/// SendChat, and the media negotiation (SendOffer, SendAnswer, SendCandidate). Server to client: the
+/// <see cref="IConsultationClient"/> events. A refusal is a hub error whose message starts with its problem type
+/// (<c>urn:telehealth:problem:too-early: ...</c>).</summary>
+[Authorize(Policy = "participant")]
+internal sealed partial class ConsultationHub(
+    IConsultationRooms rooms,
+    IMediaPlane media,
+    InvitationLinks invitations,
+    TimeProvider time) : Hub<IConsultationClient>
+{
+    public static string Group(AppointmentId id) => "appointment:" + id.Value.ToString("N");
+
+    public async Task<RoomView> Join(Guid appointmentId)
+    {
+        var id = new AppointmentId(appointmentId);
+        var view = await rooms.JoinAsync(id, Context.User!.ToCaller(), Context.ConnectionId, Context.ConnectionAborted);
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(id), Context.ConnectionAborted);
+        return view;
+    }
+
+    public Task<RoomView> Admit(Guid appointmentId, string participantId) =>
+        rooms.AdmitAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), new PersonId(participantId), Context.ConnectionAborted);
+
+    public async Task<InvitationLink> Invite(Guid appointmentId)
+    {
+        var invitation = await rooms.InviteAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), Context.ConnectionAborted);
+        return invitations.LinkFor(invitation, Context.GetHttpContext());
+    }
+
+    public async Task Leave(Guid appointmentId)
+    {
+        var id = new AppointmentId(appointmentId);
+        var caller = Context.User!.ToCaller();
+        await rooms.LeaveAsync(id, caller, Context.ConnectionAborted);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(id), Context.ConnectionAborted);
+        await media.CloseAsync(new MediaParticipant(id.ToString(), caller.Id.Value), Context.ConnectionAborted);
+    }
+
+    public Task End(Guid appointmentId, bool billable, string? unbillableReason) =>
+        rooms.EndAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), billable, unbillableReason, Context.ConnectionAborted);
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        await rooms.ConnectionLostAsync(Context.ConnectionId, CancellationToken.None);
+        await base.OnDisconnectedAsync(exception);
+    }
+}

@@ -1,0 +1,25 @@
+using Doctolib.Telehealth.Rooms;
+
+namespace Doctolib.Telehealth.Signaling.Hubs;
+
+/// <summary>The events the hub sends to the clients of a room (ids only, never names).</summary>
+internal interface IConsultationClient
+{
+    Task ParticipantJoined(Guid appointmentId, ParticipantView participant);
+
+    Task ParticipantLeft(Guid appointmentId, string participantId, string reason);
+
+    Task WaitingRoomChanged(Guid appointmentId, IReadOnlyList<ParticipantView> waiting);
+
+    Task Admitted(Guid appointmentId, string participantId);
+
+    Task ConsultationEnded(Guid appointmentId, string reason);
+
+    /// <summary>A media offer from the server (someone joined or left): answer with SendAnswer.</summary>
+    Task Offer(Guid appointmentId, string sdp);
+
+    Task ChatMessage(Guid appointmentId, string participantId, string text, DateTimeOffset at);
+
+    /// <summary>A payment event the person must know about (declined card, 3-D Secure to complete, captured).</summary>
+    Task PaymentStatusChanged(Guid appointmentId, string status, string? message, string? clientSecret);
+}

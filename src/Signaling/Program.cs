@@ -1,0 +1,25 @@
+using Doctolib.Telehealth.Billing;
+using Doctolib.Telehealth.Media;
+using Doctolib.Telehealth.Rooms;
+using Doctolib.Telehealth.Signaling;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddTelehealthLogging();
+await builder.AddTelehealthDatabaseAsync();
+builder.AddTelehealthAuth();
+builder.Services.AddMedia(builder.Configuration);
+builder.Services.AddRooms(builder.Configuration);
+builder.Services.AddBilling(builder.Configuration);
+builder.AddSignaling();
+
+var app = builder.Build();
+await app.Services.MigrateRoomsAsync(app.Lifetime.ApplicationStopping);
+await app.Services.MigrateBillingAsync(app.Lifetime.ApplicationStopping);
+app.UseTelehealthPipeline();
+app.MapSignaling();
+app.MapBillingApi();
+await app.SeedDemoDataAsync();
+await app.RunAsync();
+
+/// <summary>The host's entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
+public partial class Program;
