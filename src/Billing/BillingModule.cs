@@ -1,0 +1,111 @@
+using System.Globalization;
+using Doctolib.Telehealth.Billing.Api;
+using Doctolib.Telehealth.Billing.Payments;
+using Doctolib.Telehealth.Billing.Processing;
+using Doctolib.Telehealth.Billing.Reconciliation;
+using Doctolib.Telehealth.Billing.Storage;
+using Doctolib.Telehealth.Billing.Webhooks;
+using Doctolib.Telehealth.Rooms;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Doctolib.Telehealth.Billing;
+
+/// <summary>The Billing module's public face: registration, endpoints and schema migration.</summary>
+public static class BillingModule
+{
+    /// <summary>Registers billing. Needs a singleton <see cref="NpgsqlDataSource"/> and <see cref="TimeProvider"/>;
+    /// uses <see cref="IConsultationOutbox"/> when the Rooms module registered one. Keys: STRIPE_SECRET_KEY
+    /// (or Billing:Stripe:SecretKey), STRIPE_WEBHOOK_SECRET (or Billing:Stripe:WebhookSecret), Billing:Stripe:ApiBase,
+    /// Billing:MinimumBillableSeconds (60), Billing:Worker:Enabled (true), Billing:Worker:PollIntervalMs (200),
+    /// Billing:Worker:Concurrency (2), Billing:CaptureRetryScheduleSeconds ("5,30,120,600,3600").</summary>
+    public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = ReadOptions(configuration);
+        var concurrency = configuration.GetValue("Billing:Worker:Concurrency", 2);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPaymentNotifier, LoggingPaymentNotifier>();
+        services.AddSingleton<FaultInjector>();
+        services.AddSingleton<IPaymentProvider>(sp => options.UsesStripe
+            ? new StripePaymentProvider(options, new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
+            : new LocalPaymentProvider(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ConsultationEventHandler>();
+        services.AddSingleton<AttemptExecutor>();
+        services.AddSingleton(sp => new BillingWorker(
+            sp.GetService<IConsultationOutbox>(), sp.GetRequiredService<ConsultationEventHandler>(), sp.GetRequiredService<AttemptExecutor>()));
+        services.AddSingleton<WebhookProcessor>();
+        services.AddSingleton<RefundService>();
+        services.AddSingleton<ChargeQueries>();
+        services.AddSingleton<Reconciler>();
+        services.AddHostedService<BillingAnnouncer>();
+        if (options.WorkerEnabled)
+        {
+            services.AddHostedService(sp => new BillingWorkerService(
+                sp.GetRequiredService<BillingWorker>(), options, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<BillingWorkerService>>()) { Concurrency = concurrency });
+        }
+        return services;
+    }
+
+    /// <summary>Maps the Stripe webhook, the billing staff API (role billing) and patients' receipts (role patient).</summary>
+    public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder endpoints)
+    {
+        WebhookEndpoint.Map(endpoints);
+        ChargeEndpoints.Map(endpoints);
+        ReconciliationEndpoints.Map(endpoints);
+        ReceiptEndpoint.Map(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>Creates or upgrades the <c>billing</c> schema (DbUp, embedded scripts, journal billing.schema_versions).</summary>
+    public static Task MigrateBillingAsync(this IServiceProvider services, CancellationToken ct) =>
+        BillingMigrator.MigrateAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
+
+    internal static BillingOptions ReadOptions(IConfiguration configuration)
+    {
+        var options = new BillingOptions
+        {
+            StripeSecretKey = First(configuration["STRIPE_SECRET_KEY"], configuration["Billing:Stripe:SecretKey"]),
+            StripeWebhookSecret = First(configuration["STRIPE_WEBHOOK_SECRET"], configuration["Billing:Stripe:WebhookSecret"]),
+            StripeApiBase = configuration["Billing:Stripe:ApiBase"],
+            MinimumBillable = TimeSpan.FromSeconds(configuration.GetValue("Billing:MinimumBillableSeconds", 60)),
+            PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Billing:Worker:PollIntervalMs", 200)),
+            WorkerEnabled = configuration.GetValue("Billing:Worker:Enabled", true),
+        };
+        var schedule = configuration["Billing:CaptureRetryScheduleSeconds"];
+        if (!string.IsNullOrWhiteSpace(schedule))
+        {
+            options.RetrySchedule = schedule.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture))).ToArray();
+        }
+        return options;
+    }
+
+    private static string? First(string? a, string? b) => string.IsNullOrWhiteSpace(a) ? (string.IsNullOrWhiteSpace(b) ? null : b) : a;
+}
+
+/// <summary>Says at start which payment provider is in use, loudly when it is the local emulator.</summary>
+internal sealed class BillingAnnouncer(BillingOptions options, ILogger<BillingAnnouncer> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.UsesStripe)
+        {
+            BillingLog.UsingStripe(logger, options.StripeApiBase ?? "https://api.stripe.com");
+        }
+        else
+        {
+            BillingLog.LocalEmulator(logger);
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

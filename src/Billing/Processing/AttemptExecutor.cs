@@ -1,0 +1,166 @@
+using Dapper;
+using Doctolib.Telehealth.Billing.Payments;
+using Doctolib.Telehealth.Billing.Storage;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Doctolib.Telehealth.Billing.Processing;
+
+/// <summary>Runs due payment attempts against the provider, one at a time per charge and in order. The attempt row
+/// is claimed FOR UPDATE SKIP LOCKED (so several workers never run the same one) and the charge row is locked for
+/// the call. If the process dies anywhere, the transaction rolls back and the attempt is still pending with the same
+/// idempotency key, so the next try replays the same request: Stripe answers it with the stored result.</summary>
+internal sealed partial class AttemptExecutor(
+    NpgsqlDataSource dataSource,
+    IPaymentProvider provider,
+    IPaymentNotifier notifier,
+    BillingOptions options,
+    TimeProvider time,
+    FaultInjector faults,
+    ILogger<AttemptExecutor> logger)
+{
+    private const string NextDue = """
+        SELECT a.* FROM billing.payment_attempts a
+        WHERE a.status = 'pending' AND a.next_run_at <= @now
+          AND NOT EXISTS (SELECT 1 FROM billing.payment_attempts b
+                          WHERE b.charge_id = a.charge_id AND b.seq < a.seq AND b.status = 'pending')
+        ORDER BY a.next_run_at, a.seq
+        LIMIT 1
+        FOR UPDATE OF a SKIP LOCKED
+        """;
+
+    /// <summary>Runs the oldest due attempt; false when none is due.</summary>
+    public Task<bool> ExecuteNextAsync(CancellationToken cancellationToken) =>
+        ExecuteAsync(NextDue, new { now = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>Runs one given attempt now if it is pending and no other worker holds it.</summary>
+    public Task<bool> ExecuteAttemptAsync(Guid attemptId, CancellationToken cancellationToken) =>
+        ExecuteAsync("SELECT * FROM billing.payment_attempts WHERE id = @attemptId AND status = 'pending' FOR UPDATE SKIP LOCKED",
+            new { attemptId }, cancellationToken);
+
+    private async Task<bool> ExecuteAsync(string claimSql, object claimArgs, CancellationToken cancellationToken)
+    {
+        var notices = new List<PaymentNotice>();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            var attempt = await connection.QuerySingleOrDefaultAsync<AttemptRow>(claimSql, claimArgs, tx);
+            if (attempt is null)
+            {
+                return false;
+            }
+            var charge = await ChargeStore.LockByIdAsync(tx, attempt.ChargeId)
+                ?? throw new InvalidOperationException($"attempt {attempt.Id} has no charge");
+            await faults.At(FaultPoint.BeforeProviderCall, attempt.IdempotencyKey);
+            try
+            {
+                switch (attempt.Kind)
+                {
+                    case "authorize":
+                        await AuthorizeAsync(tx, attempt, charge, notices, cancellationToken);
+                        break;
+                    case "capture":
+                        await CaptureAsync(tx, attempt, charge, notices, cancellationToken);
+                        break;
+                    case "cancel":
+                        await CancelAsync(tx, attempt, charge, notices, cancellationToken);
+                        break;
+                    case "refund":
+                        await RefundAsync(tx, attempt, charge, cancellationToken);
+                        break;
+                }
+            }
+            catch (PaymentProviderException e) when (e.IsRetryable)
+            {
+                await RetryOrGiveUpAsync(tx, attempt, charge, e.Code, e.Message);
+            }
+            catch (PaymentProviderException e)
+            {
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
+                await GiveUpAsync(tx, attempt, charge, $"{attempt.Kind} rejected by the provider: {e.Code}");
+            }
+            await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow());
+            await tx.CommitAsync(cancellationToken);
+            BillingLog.ChargeStatusChanged(logger, charge.Id, charge.AppointmentId, charge.Status);
+        }
+        foreach (var notice in notices)
+        {
+            await notifier.NotifyAsync(notice, cancellationToken);
+        }
+        return true;
+    }
+
+    private async Task RetryOrGiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string code, string message)
+    {
+        var now = time.GetUtcNow();
+        if (attempt.Tries < options.RetrySchedule.Count)
+        {
+            var next = now + options.RetrySchedule[attempt.Tries];
+            await ChargeStore.PostponeAttemptAsync(tx, attempt, code, next);
+            charge.LastError = code;
+            BillingLog.AttemptRetry(logger, charge.Id, attempt.Kind, code, attempt.Tries + 1, next);
+            return;
+        }
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", code, now);
+        await GiveUpAsync(tx, attempt, charge, $"{attempt.Kind} failed after {attempt.Tries + 1} tries: {code}");
+        _ = message;
+    }
+
+    private async Task GiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string reason)
+    {
+        charge.NeedsAttention = true;
+        charge.AttentionReason = reason;
+        if (attempt.Kind is "capture" or "authorize" && charge.CapturedAmount == 0)
+        {
+            charge.Status = ChargeStatus.Failed;
+        }
+        if (attempt.Kind == "refund" && attempt.RefundId is { } refundId)
+        {
+            await FailRefundAsync(tx, charge, refundId);
+        }
+        BillingLog.NeedsAttention(logger, charge.Id, reason);
+    }
+
+    private async Task ApplyReadBackAsync(NpgsqlTransaction tx, ChargeRow charge, IntentSnapshot pi, List<PaymentNotice> notices) =>
+        await IntentApplier.ApplyAsync(tx, charge, pi, time.GetUtcNow(), notices);
+
+    private async Task AuthorizeAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, List<PaymentNotice> notices, CancellationToken ct)
+    {
+        IntentSnapshot pi;
+        try
+        {
+            pi = await provider.AuthorizeAsync(
+                new AuthorizationRequest(charge.AppointmentId, charge.Amount, charge.Currency, charge.StripeCustomer ?? "", charge.PaymentMethod ?? ""),
+                attempt.IdempotencyKey, ct);
+        }
+        catch (PaymentProviderException e) when (e.Failure == ProviderFailure.Declined)
+        {
+            await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
+            var now = time.GetUtcNow();
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", $"declined:{e.Code}", now);
+            if (e.Intent is not null)
+            {
+                await ApplyReadBackAsync(tx, charge, e.Intent with { LastErrorCode = e.Intent.LastErrorCode ?? e.Code }, notices);
+            }
+            else
+            {
+                charge.Status = ChargeStatus.Declined;
+                charge.LastError = e.Code;
+                await ChargeStore.LedgerAsync(tx, charge, "failed", charge.Amount, charge.Currency, attempt.IdempotencyKey, null, now);
+                notices.Add(new PaymentNotice(new(charge.AppointmentId), "declined", "The card was declined.", null));
+            }
+            BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "declined");
+            return;
+        }
+        catch (PaymentProviderException e) when (!e.IsRetryable)
+        {
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
+            await GiveUpAsync(tx, attempt, charge, $"authorize rejected: {e.Code}");
+            return;
+        }
+        await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
+        await ApplyReadBackAsync(tx, charge, pi, notices);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", pi.Status, time.GetUtcNow());
+        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, pi.Status);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using CsvHelper;
+using Dapper;
+using Doctolib.Telehealth.Billing.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Npgsql;
+
+namespace Doctolib.Telehealth.Billing.Reconciliation;
+
+/// <summary>Request body: a payout id, or a date range.</summary>
+internal sealed record ReconciliationRequest(string? PayoutId, DateTimeOffset? From, DateTimeOffset? To);
+
+/// <summary><c>/api/billing/reconciliations</c> (role billing).</summary>
+internal static class ReconciliationEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/api/billing/reconciliations").RequireAuthorization(p => p.RequireRole("billing"));
+        group.MapPost("", async (ReconciliationRequest body, ClaimsPrincipal user, Reconciler reconciler, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body.PayoutId) && (body.From is null || body.To is null || body.From >= body.To))
+            {
+                return Problems.Of(400, "reconciliation-scope-required", "Give a payoutId, or a from/to range with from before to.");
+            }
+            try
+            {
+                var report = await reconciler.RunAsync(string.IsNullOrWhiteSpace(body.PayoutId) ? null : body.PayoutId, body.From, body.To,
+                    user.FindFirst("sub")?.Value ?? "unknown", ct);
+                return Results.Created($"/api/billing/reconciliations/{report.Id:D}", View(report, all: false));
+            }
+            catch (Payments.PaymentProviderException e) when (e.Code == "resource_missing")
+            {
+                return Problems.Of(404, "payout-not-found", "The payment provider does not know this payout.");
+            }
+        });
+        group.MapGet("/{id:guid}", async (Guid id, bool? all, NpgsqlDataSource dataSource, CancellationToken ct) =>
+            await LoadAsync(dataSource, id, ct) is { } report
+                ? Results.Ok(View(report, all ?? false))
+                : Problems.Of(404, "reconciliation-not-found", "No such reconciliation."));
+        group.MapGet("/{id:guid}/export.csv", async (Guid id, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        {
+            if (await LoadAsync(dataSource, id, ct) is not { } report)
+            {
+                return Problems.Of(404, "reconciliation-not-found", "No such reconciliation.");
+            }
+            await using var text = new StringWriter(CultureInfo.InvariantCulture);
+            await using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
+            {
+                await csv.WriteRecordsAsync(report.Items, ct);
+            }
+            return Results.Text(text.ToString(), "text/csv; charset=utf-8");
+        });
+    }
+
+    /// <summary>The summary and every item that is not a plain match (or all items when asked).</summary>
+    private static object View(ReconciliationReport report, bool all) => new
+    {
+        report.Id, report.PayoutId, report.From, report.To, report.CreatedAt, report.RequestedBy, report.Summary,
+        items = all ? report.Items : report.Items.Where(i => i.Status != ItemStatus.Matched).ToList(),
+    };
+
+    private static async Task<ReconciliationReport?> LoadAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var json = await connection.ExecuteScalarAsync<string?>(
+            new CommandDefinition("SELECT result::text FROM billing.reconciliations WHERE id = @id", new { id }, cancellationToken: ct));
+        return json is null ? null : JsonSerializer.Deserialize<ReconciliationReport>(json, Reconciler.Json);
+    }
+}
