@@ -101,6 +101,13 @@ public sealed class DtlsEndpoint : IDisposable
         }
     }
 
+    /// <summary>Tests only: sends one DTLS application data record, as a data channel would.</summary>
+    internal void SendApplicationData(ReadOnlySpan<byte> data)
+    {
+        DtlsTransport dtls = Volatile.Read(ref _dtls) ?? throw new InvalidOperationException("The handshake has not completed.");
+        dtls.Send(data);
+    }
+
     /// <summary>Sends close_notify when connected and stops the endpoint. Idempotent.</summary>
     public void Close()
     {

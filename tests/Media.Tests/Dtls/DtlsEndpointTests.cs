@@ -173,6 +173,51 @@ public sealed class DtlsEndpointTests
         Assert.Equal(0, pair.Server.ApplicationDataRecords);
     }
 
+    [Fact]
+    public async Task ReceiveDatagram_ApplicationDataAfterHandshake_IsCountedAndDiscarded()
+    {
+        using var pair = new DtlsPair();
+        await Task.WhenAll(
+            pair.Server.HandshakeAsync(CancellationToken.None),
+            pair.Client.HandshakeAsync(CancellationToken.None)).WaitAsync(DtlsPair.TestTimeout);
+
+        for (int i = 0; i < 3; i++)
+        {
+            pair.Client.SendApplicationData(new byte[] { 1, 2, 3, (byte)i });
+        }
+
+        using var deadline = new CancellationTokenSource(DtlsPair.TestTimeout);
+        while (pair.Server.ApplicationDataRecords < 3)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        Assert.Equal(3, pair.Server.ApplicationDataRecords);
+        Assert.False(pair.Server.Closed.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Handshake_ClientOffersNoSupportedSrtpProfile_ServerFailsWithNoSrtpProfile()
+    {
+        const int srtpAes128CmHmacSha1_32 = 0x0002;
+        using var pair = new DtlsPair(clientProfiles: [srtpAes128CmHmacSha1_32], handshakeTimeout: TimeSpan.FromSeconds(5));
+        Task<DtlsResult> server = pair.Server.HandshakeAsync(CancellationToken.None);
+        Task<DtlsResult> client = pair.Client.HandshakeAsync(CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<DtlsHandshakeException>(() => server.WaitAsync(DtlsPair.TestTimeout));
+        Assert.Equal(DtlsFailure.NoSrtpProfile, error.Failure);
+        await Assert.ThrowsAsync<DtlsHandshakeException>(() => client.WaitAsync(DtlsPair.TestTimeout));
+    }
+
+    [Fact]
+    public async Task HandshakeAsync_CalledTwice_ReturnsTheSameTask()
+    {
+        using var pair = new DtlsPair();
+        Task<DtlsResult> first = pair.Server.HandshakeAsync(CancellationToken.None);
+        Assert.Same(first, pair.Server.HandshakeAsync(CancellationToken.None));
+        await Task.WhenAll(first, pair.Client.HandshakeAsync(CancellationToken.None)).WaitAsync(DtlsPair.TestTimeout);
+    }
+
     [Theory]
     [InlineData(new byte[] { 20 }, true)]
     [InlineData(new byte[] { 63 }, true)]
