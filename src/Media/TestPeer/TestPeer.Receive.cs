@@ -1,0 +1,181 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Doctolib.Telehealth.Media.Ice;
+using Doctolib.Telehealth.Media.Rtp;
+using Doctolib.Telehealth.Media.Srtp;
+
+namespace Doctolib.Telehealth.Media.TestPeer;
+
+internal sealed partial class TestPeer
+{
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        byte[] buffer = GC.AllocateArray<byte>(2048, pinned: true);
+        var source = new SocketAddress(AddressFamily.InterNetwork);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            if (_serverAddress is null || !source.Equals(_serverAddress) || length == 0)
+            {
+                continue;
+            }
+
+            OnDatagram(buffer.AsSpan(0, length));
+        }
+    }
+
+    private void OnDatagram(Span<byte> datagram)
+    {
+        byte first = datagram[0];
+        if (first <= 3)
+        {
+            OnStun(datagram);
+        }
+        else if (first is >= 20 and <= 63)
+        {
+            _dtls?.ReceiveDatagram(datagram);
+        }
+        else if (first is >= 128 and <= 191 && datagram.Length >= 12)
+        {
+            if (datagram[1] is >= 192 and <= 223)
+            {
+                OnRtcp(datagram);
+            }
+            else
+            {
+                OnRtp(datagram);
+            }
+        }
+    }
+
+    private void OnStun(ReadOnlySpan<byte> datagram)
+    {
+        TaskCompletionSource<bool>? done = Volatile.Read(ref _iceDone);
+        if (_ice is null || done is null)
+        {
+            return;
+        }
+
+        IceCheckResult result = _ice.CheckResponse(datagram, _pendingCheck);
+        if (result.Status == IceCheckStatus.Success)
+        {
+            done.TrySetResult(true);
+        }
+        else if (result.Status == IceCheckStatus.ErrorResponse)
+        {
+            done.TrySetResult(false);
+        }
+    }
+
+    private void OnRtp(Span<byte> datagram)
+    {
+        SrtpSession? srtp = Volatile.Read(ref _srtp);
+        if (srtp is null)
+        {
+            return;
+        }
+
+        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(datagram.Slice(8));
+        ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(datagram.Slice(2));
+        bool recovered = false;
+        if (_discard.TryGetValue(ssrc, out int discarded))
+        {
+            if (discarded == -1)
+            {
+                _discard[ssrc] = sequence;
+                SendNack(ssrc, sequence);
+                return;
+            }
+
+            if (discarded == sequence)
+            {
+                recovered = true;
+                _discard.TryRemove(ssrc, out _);
+            }
+        }
+
+        if (srtp.TryUnprotectRtp(datagram, datagram, out int length) != SrtpUnprotectResult.Ok)
+        {
+            Interlocked.Increment(ref _garbageAfterConnect);
+            return;
+        }
+
+        ReadOnlySpan<byte> plain = datagram.Slice(0, length);
+        if (!RtpHeader.TryParse(plain, out RtpHeader header))
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> payload = plain.Slice(header.HeaderLength, header.PayloadLength);
+        bool video = header.PayloadType != TestPeerSdp.OpusPayloadType;
+        SyntheticMedia.TryReadSendTimestamp(payload, video, out long sent);
+        bool keyframe = video && SyntheticMedia.IsKeyframeStart(payload);
+        ReceivedStream stream = _streams.GetOrAdd(ssrc, static s => new ReceivedStream(s));
+        stream.OnPacket(header.PayloadType, sequence, length, keyframe, recovered ? 0 : sent, recovered);
+    }
+
+    private void OnRtcp(Span<byte> datagram)
+    {
+        SrtpSession? srtp = Volatile.Read(ref _srtp);
+        if (srtp is null || srtp.TryUnprotectRtcp(datagram, datagram, out int length) != SrtpUnprotectResult.Ok)
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> compound = datagram.Slice(0, length);
+        int offset = 0;
+        while (compound.Length - offset >= 8)
+        {
+            ReadOnlySpan<byte> packet = compound.Slice(offset);
+            int size = (BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(2)) + 1) * 4;
+            if (size > packet.Length)
+            {
+                return;
+            }
+
+            int format = packet[0] & 0x1F;
+            switch (packet[1])
+            {
+                case 200:
+                    Interlocked.Increment(ref _senderReports);
+                    break;
+                case 201:
+                    Interlocked.Increment(ref _receiverReports);
+                    break;
+                case 205 when format == 1:
+                    Interlocked.Increment(ref _nacksReceived);
+                    break;
+                case 206 when format == 1 && size >= 12 && BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(8)) == VideoSsrc:
+                    Interlocked.Increment(ref _plisReceived);
+                    _sendKeyframe = true;
+                    break;
+                case 206 when format == 15 && size >= 20:
+                    int exponent = packet[17] >> 2;
+                    long mantissa = ((packet[17] & 0x03) << 16) | BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(18));
+                    Interlocked.Exchange(ref _lastRemb, mantissa << exponent);
+                    break;
+            }
+
+            offset += size;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Buffers.Binary;
+using Doctolib.Telehealth.Media.Srtp;
+
+namespace Doctolib.Telehealth.Media.TestPeer;
+
+internal sealed partial class TestPeer
+{
+    public const int TicksPerSecond = 50;
+    private const int RtpHeaderWithMid = 20;
+
+    /// <summary>Sends one 20 ms tick of media: one audio packet and that tick's share of the video bitrate as one
+    /// frame (marker on its last packet; a keyframe first and after each PLI).</summary>
+    public void SendTick()
+    {
+        SrtpSession? srtp = Volatile.Read(ref _srtp);
+        if (srtp is null)
+        {
+            return;
+        }
+
+        lock (_sendGate)
+        {
+            if (_options.Audio)
+            {
+                Span<byte> packet = _sendBuffer;
+                int header = WriteRtpHeader(packet, TestPeerSdp.OpusPayloadType, false, _audioSequence++, _audioTimestamp, AudioSsrc, TestPeerSdp.AudioMid);
+                int length = header + SyntheticMedia.WriteAudio(packet.Slice(header), Now());
+                _audioTimestamp += AudioClock;
+                ProtectAndSend(srtp, length);
+                AudioPacketsSent++;
+            }
+
+            if (_options.Video)
+            {
+                int frameBytes = Math.Max(SyntheticMedia.VideoTimestampOffset + 8, _options.VideoBitrate / 8 / TicksPerSecond);
+                bool keyframe = _sendKeyframe;
+                _sendKeyframe = false;
+                bool start = true;
+                while (frameBytes > 0)
+                {
+                    int size = Math.Min(frameBytes, SyntheticMedia.MaxVideoPayloadBytes);
+                    frameBytes -= size;
+                    Span<byte> packet = _sendBuffer;
+                    int header = WriteRtpHeader(packet, TestPeerSdp.Vp8PayloadType, frameBytes == 0, _videoSequence++, _videoTimestamp, VideoSsrc, TestPeerSdp.VideoMid);
+                    int length = header + SyntheticMedia.WriteVideo(packet.Slice(header), size, start, keyframe, Now());
+                    start = false;
+                    ProtectAndSend(srtp, length);
+                    VideoPacketsSent++;
+                }
+
+                _videoTimestamp += VideoClockPerTick;
+            }
+        }
+    }
+
+    /// <summary>Publishes 50 ticks per second for the duration; ticks a busy machine delayed are caught up, so
+    /// exactly duration x 50 ticks are sent.</summary>
+    public async Task PublishAsync(TimeSpan duration, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000 / TicksPerSecond));
+        long start = Now();
+        long total = (long)(duration.TotalSeconds * TicksPerSecond);
+        long sent = 0;
+        while (sent < total && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            long due = Math.Min(total, 1 + ((Now() - start) * TicksPerSecond / System.Diagnostics.Stopwatch.Frequency));
+            while (sent < due)
+            {
+                SendTick();
+                sent++;
+            }
+        }
+    }
+
+    public long AudioPacketsSent { get; private set; }
+
+    public long VideoPacketsSent { get; private set; }
+
+    /// <summary>Asks the server for a keyframe of a track it forwards to us.</summary>
+    public void SendPli(uint mediaSsrc)
+    {
+        Span<byte> rtcp = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt16BigEndian(rtcp, 0x81CE);
+        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(2), 2);
+        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(4), VideoSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(8), mediaSsrc);
+        SendRtcp(rtcp);
+    }
+
+    /// <summary>Generic NACK for one sequence number of a track the server forwards to us.</summary>
+    public void SendNack(uint mediaSsrc, ushort sequence)
+    {
+        Span<byte> rtcp = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt16BigEndian(rtcp, 0x81CD);
+        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(2), 3);
+        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(4), VideoSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(8), mediaSsrc);
+        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(12), sequence);
+        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(14), 0);
+        SendRtcp(rtcp);
+    }
+
+    private void SendRtcp(ReadOnlySpan<byte> plain)
+    {
+        SrtpSession? srtp = Volatile.Read(ref _srtp);
+        if (srtp is null)
+        {
+            return;
+        }
+
+        Span<byte> output = stackalloc byte[plain.Length + 64];
+        if (srtp.TryProtectRtcp(plain, output, out int written))
+        {
+            SendDatagram(output.Slice(0, written));
+        }
+    }
+
+    private void ProtectAndSend(SrtpSession srtp, int length)
+    {
+        if (srtp.TryProtectRtp(_sendBuffer.AsSpan(0, length), _sendBuffer, out int written))
+        {
+            SendDatagram(_sendBuffer.AsSpan(0, written));
+            PacketsSent++;
+        }
+    }
+
+    /// <summary>RTP header with a one-byte-profile MID extension, as browsers send under BUNDLE.</summary>
+    private static int WriteRtpHeader(Span<byte> packet, int payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc, string mid)
+    {
+        packet[0] = 0x90;
+        packet[1] = (byte)((marker ? 0x80 : 0) | payloadType);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(2), sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.Slice(4), timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.Slice(8), ssrc);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(12), 0xBEDE);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(14), 1);
+        packet[16] = (byte)(TestPeerSdp.MidExtensionId << 4);
+        packet[17] = (byte)mid[0];
+        packet[18] = 0;
+        packet[19] = 0;
+        return RtpHeaderWithMid;
+    }
+}

@@ -1,0 +1,29 @@
+using Doctolib.Telehealth.Media.TestPeer;
+
+namespace Doctolib.Telehealth.Media.Tests.Plane;
+
+public sealed class ForwardingTests
+{
+    private static readonly TimeSpan Burst = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task TwoPeers_InOneAdmittedRoom_ReceiveEachOthersAudioAndVideo()
+    {
+        await using var harness = new PlaneHarness();
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-1", "patient");
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-1", "doctor");
+        await harness.AdmitAsync("room-1", "patient", "doctor");
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2), "subscriptions were not confirmed");
+        await PlaneHarness.PublishAsync(Burst, patient, doctor);
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(doctor, patient) && PlaneHarness.ReceivedAll(patient, doctor)),
+            harness.Describe(patient, doctor));
+        Assert.Equal(50, patient.AudioPacketsSent);
+        Assert.Equal(TestPeerSdp.Vp8PayloadType, doctor.Stream(patient.VideoSsrc)!.PayloadType);
+        Assert.True(doctor.Stream(patient.VideoSsrc)!.Keyframes >= 1);
+        Assert.Equal(0, doctor.UndecryptablePackets);
+        Assert.True(harness.HasEvent(new MediaParticipant("room-1", "patient"), "up"));
+        Assert.True(harness.HasEvent(new MediaParticipant("room-1", "doctor"), "up"));
+    }
+}

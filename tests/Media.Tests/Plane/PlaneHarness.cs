@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.TestPeer;
+
+namespace Doctolib.Telehealth.Media.Tests.Plane;
+
+/// <summary>A real <see cref="MediaPlane"/> on an ephemeral loopback port, with a signal sink that hands the
+/// server's re-offers to the matching test peer and returns its answer, and an observer that records media up/down.</summary>
+internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaObserver
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<MediaParticipant, TestPeer.TestPeer> _peers = new();
+    private readonly Task _run;
+
+    public PlaneHarness(Action<MediaOptions>? configure = null, TimeProvider? time = null)
+    {
+        var options = new MediaOptions { UdpPort = 0, ConsentTimeout = TimeSpan.FromSeconds(30), ConsentCheckInterval = TimeSpan.FromMilliseconds(200) };
+        configure?.Invoke(options);
+        Plane = new MediaPlane(options, new FixedMediaCallbacks(this, this), time ?? TimeProvider.System, null);
+        _run = Plane.RunAsync(_stop.Token);
+    }
+
+    public MediaPlane Plane { get; }
+
+    public ConcurrentQueue<(MediaParticipant Participant, string Kind, string? Reason)> Events { get; } = new();
+
+    public int OffersSent => _offers;
+
+    private int _offers;
+
+    /// <summary>Creates a peer, offers, answers and connects it (ICE + DTLS), all bounded by <see cref="Timeout"/>.</summary>
+    public async Task<TestPeer.TestPeer> JoinAsync(string roomId, string participantId, TestPeerOptions? options = null)
+    {
+        var participant = new MediaParticipant(roomId, participantId);
+        TestPeer.TestPeer peer = TestPeer.TestPeer.Create(participantId, options);
+        _peers[participant] = peer;
+        using var timeout = new CancellationTokenSource(Timeout);
+        string answer = await Plane.AcceptOfferAsync(participant, peer.CreateOffer(), timeout.Token).WaitAsync(timeout.Token);
+        await peer.ConnectAsync(answer, timeout.Token).WaitAsync(timeout.Token);
+        return peer;
+    }
+
+    public Task AdmitAsync(string roomId, params string[] participantIds)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        return Plane.SetAdmittedAsync(roomId, participantIds, timeout.Token).WaitAsync(timeout.Token);
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until true or the timeout; returns whether it became true.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan? within = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (within ?? Timeout);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return condition();
+    }
+
+    /// <summary>Publishes from every given peer for the duration, concurrently.</summary>
+    public static Task PublishAsync(TimeSpan duration, params TestPeer.TestPeer[] peers)
+    {
+        var tasks = new Task[peers.Length];
+        for (int i = 0; i < peers.Length; i++)
+        {
+            tasks[i] = peers[i].PublishAsync(duration, CancellationToken.None);
+        }
+
+        return Task.WhenAll(tasks).WaitAsync(duration + Timeout);
+    }
+
+    /// <summary>True when <paramref name="receiver"/> got every audio and video packet <paramref name="publisher"/> sent.</summary>
+    public static bool ReceivedAll(TestPeer.TestPeer receiver, TestPeer.TestPeer publisher) =>
+        receiver.Stream(publisher.AudioSsrc)?.Packets == publisher.AudioPacketsSent
+        && receiver.Stream(publisher.VideoSsrc)?.Packets == publisher.VideoPacketsSent;
+
+    /// <summary>Counters and per-peer streams, for a failing assertion's message.</summary>
+    public string Describe(params TestPeer.TestPeer[] peers)
+    {
+        var c = Plane.Counters;
+        var text = new System.Text.StringBuilder();
+        text.Append($"rx={c.DatagramsReceived} rtp={c.RtpReceived} fwd={c.RtpForwarded} drop={c.RtpDropped} srtpFail={c.SrtpFailures} unknown={c.DroppedUnknownSource} malformed={c.DroppedMalformed} stunOk={c.StunAnswered} stunBad={c.StunRejected} dtls={c.DtlsRecords} offers={_offers} kf={c.KeyframeRequestsForwarded}");
+        foreach (TestPeer.TestPeer peer in peers)
+        {
+            text.Append($" | {peer.Name} sent={peer.PacketsSent} a={peer.AudioSsrc} v={peer.VideoSsrc}:");
+            foreach (ReceivedStream stream in peer.Streams)
+            {
+                text.Append($" {stream.Ssrc}={stream.Packets}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public bool HasEvent(MediaParticipant participant, string kind)
+    {
+        foreach ((MediaParticipant p, string k, string? _) in Events)
+        {
+            if (p == participant && k == kind)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public async Task SendOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _offers);
+        if (_peers.TryGetValue(participant, out TestPeer.TestPeer? peer))
+        {
+            await Plane.AcceptAnswerAsync(participant, peer.AnswerOffer(offerSdp), cancellationToken);
+        }
+    }
+
+    public Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        Events.Enqueue((participant, "up", null));
+        return Task.CompletedTask;
+    }
+
+    public Task MediaDownAsync(MediaParticipant participant, DateTimeOffset at, string reason, CancellationToken cancellationToken)
+    {
+        Events.Enqueue((participant, "down", reason));
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (TestPeer.TestPeer peer in _peers.Values)
+        {
+            await peer.DisposeAsync();
+        }
+
+        await _stop.CancelAsync();
+        await _run.WaitAsync(Timeout);
+        Plane.Dispose();
+        _stop.Dispose();
+    }
+}
