@@ -27,14 +27,16 @@ internal static class SdpAnswerBuilder
         }
 
         var transport = new SdpServerTransport(options.IceCredentials, options.DtlsFingerprint, options.Candidates, SdpSetupRole.Passive);
+        string sessionId = options.Previous?.SessionId ?? options.SessionId;
+        ulong sessionVersion = options.Previous is null ? options.SessionVersion : options.Previous.SessionVersion + 1;
         var negotiated = new SdpNegotiatedSession(
-            options.SessionId,
-            options.SessionVersion,
+            sessionId,
+            sessionVersion,
             media,
             offer.EffectiveIceUfrag(transportSection)!,
             offer.EffectiveIcePwd(transportSection)!,
             offer.EffectiveFingerprint(transportSection)!);
-        return new SdpAnswer(SdpWriter.Write(options.SessionId, options.SessionVersion, media, transport), negotiated);
+        return new SdpAnswer(SdpWriter.Write(sessionId, sessionVersion, media, transport), negotiated);
     }
 
     private static SdpNegotiatedMedia Answer(SdpMediaSection offered, SdpGroup? bundle, SdpAnswerOptions options)
@@ -51,6 +53,14 @@ internal static class SdpAnswerBuilder
 
         SdpDirection wanted = options.DirectionByMid?.TryGetValue(mid, out SdpDirection byMid) == true ? byMid : options.DefaultDirection;
         SdpTrackSsrcs? localTrack = options.LocalTracksByMid?.TryGetValue(mid, out SdpTrackSsrcs? track) == true ? track : null;
+        SdpNegotiatedMedia? previous = options.Previous?.FindMedia(mid);
+        bool serverCreated = previous is { Origin: SdpMediaOrigin.Server, Rejected: false, LocalTrack: not null };
+        if (serverCreated)
+        {
+            wanted = SdpDirection.SendOnly;
+            localTrack = previous!.LocalTrack;
+        }
+
         bool send = wanted.Sends() && offered.Direction.Receives() && localTrack is not null;
         bool receive = wanted.Receives() && offered.Direction.Sends();
         return new SdpNegotiatedMedia(
@@ -58,7 +68,7 @@ internal static class SdpAnswerBuilder
             offered.Kind,
             offered.Protocol,
             Rejected: false,
-            SdpMediaOrigin.Participant,
+            serverCreated ? SdpMediaOrigin.Server : SdpMediaOrigin.Participant,
             SdpEnumText.FromFlags(send, receive),
             offered.Direction,
             codecs,
@@ -66,7 +76,7 @@ internal static class SdpAnswerBuilder
             offered.RtcpRsize,
             RemoteTrack(offered),
             send ? localTrack : null,
-            TrackKey: null,
+            TrackKey: serverCreated ? previous!.TrackKey : null,
             MediaToken: offered.Media);
     }
 

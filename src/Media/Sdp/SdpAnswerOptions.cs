@@ -31,6 +31,10 @@ internal sealed class SdpAnswerOptions
     public bool EnableTransportCc { get; init; }
     public bool AllowH264 { get; init; } = true;
 
+    /// <summary>The state after the last exchange, for a renegotiation offer from the participant: its session id is
+    /// kept (version + 1), and m-sections the server created keep sending their track.</summary>
+    public SdpNegotiatedSession? Previous { get; init; }
+
     /// <summary>A positive 63-bit decimal number as RFC 8866 §5.2 recommends for the o= line.</summary>
     public static string NewSessionId() =>
         (BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8)) >> 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
