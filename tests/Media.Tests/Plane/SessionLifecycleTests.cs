@@ -1,0 +1,79 @@
+namespace Doctolib.Telehealth.Media.Tests.Plane;
+
+public sealed class SessionLifecycleTests
+{
+    [Fact]
+    public async Task Peer_WhoseConsentLapses_IsReportedMediaDown()
+    {
+        await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(1));
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-c", "patient");
+        var participant = new MediaParticipant("room-c", "patient");
+        await patient.PublishAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "up")));
+
+        patient.StopConsent();
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "down")));
+        Assert.Contains(harness.Events, e => e.Participant == participant && e.Reason == "consent lapsed");
+    }
+
+    [Fact]
+    public async Task Peer_KeepingConsent_IsNotReportedDown()
+    {
+        await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(1));
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-k", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(200) });
+        await patient.PublishAsync(TimeSpan.FromSeconds(2), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
+
+        var participant = new MediaParticipant("room-k", "patient");
+        Assert.True(harness.HasEvent(participant, "up"));
+        Assert.False(harness.HasEvent(participant, "down"));
+    }
+
+    [Fact]
+    public async Task CloseAsync_OnALiveSession_ReportsMediaDownAndStopsForwarding()
+    {
+        await using var harness = new PlaneHarness();
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-x", "patient");
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-x", "doctor");
+        await harness.AdmitAsync("room-x", "patient", "doctor");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(200), patient);
+        var participant = new MediaParticipant("room-x", "patient");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "up")));
+
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+        await harness.Plane.CloseAsync(participant, timeout.Token);
+        long forwarded = harness.Plane.Counters.RtpForwarded;
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(200), patient);
+        await Task.Delay(100);
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "down")));
+        Assert.Equal(forwarded, harness.Plane.Counters.RtpForwarded);
+    }
+
+    [Fact]
+    public async Task AcceptOffer_WithSomethingThatIsNotSdp_ThrowsMediaNegotiationException()
+    {
+        await using var harness = new PlaneHarness();
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+
+        await Assert.ThrowsAsync<MediaNegotiationException>(() =>
+            harness.Plane.AcceptOfferAsync(new MediaParticipant("r", "p"), "hello", timeout.Token));
+    }
+
+    [Fact]
+    public async Task AcceptOffer_WithoutFingerprint_ThrowsMediaNegotiationException()
+    {
+        await using var harness = new PlaneHarness();
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+        TestPeer.TestPeer peer = TestPeer.TestPeer.Create("nofp");
+        await using (peer)
+        {
+            string offer = string.Join("\r\n", peer.CreateOffer().Split("\r\n").Where(l => !l.StartsWith("a=fingerprint", StringComparison.Ordinal)));
+
+            MediaNegotiationException error = await Assert.ThrowsAsync<MediaNegotiationException>(() =>
+                harness.Plane.AcceptOfferAsync(new MediaParticipant("r", "p"), offer, timeout.Token));
+            Assert.Contains("fingerprint", error.Message, StringComparison.Ordinal);
+        }
+    }
+}
