@@ -13,6 +13,12 @@ internal static class ChargeReader
         return await connection.QuerySingleAsync<ChargeRow>("SELECT * FROM billing.charges WHERE appointment_id = @appointmentId", new { appointmentId });
     }
 
+    public static async Task<ChargeRow> ChargeAsyncById(this NpgsqlDataSource dataSource, Guid id)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<ChargeRow>("SELECT * FROM billing.charges WHERE id = @id", new { id });
+    }
+
     public static async Task<List<(string Kind, long Amount)>> LedgerAsync(this NpgsqlDataSource dataSource, Guid appointmentId)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
