@@ -32,6 +32,7 @@ public sealed class DtlsEndpoint : IDisposable
     private DtlsTransport? _dtls;
     private int _draining;
     private long _applicationRecords;
+    private long _rejected;
     private bool _disposed;
 
     public DtlsEndpoint(DtlsRole role, DtlsCertificate localCertificate, DtlsFingerprint remoteFingerprint,
@@ -60,15 +61,16 @@ public sealed class DtlsEndpoint : IDisposable
     /// <summary>Tests only: the DTLS-SRTP profile ids a client endpoint offers, to check the server's choice.</summary>
     internal int[]? ClientProfilesToOffer { get; init; }
 
-    /// <summary>Completes when the association ends after a successful handshake: close_notify from the peer,
-    /// a fatal error on a later record, or <see cref="Close"/>.</summary>
+    /// <summary>Completes (never faults) when the endpoint is done: the handshake failed, close_notify came from
+    /// the peer, a later record was fatal, or <see cref="Close"/> was called.</summary>
     public Task Closed => _closed.Task;
 
     /// <summary>DTLS application data records received after the handshake (data channels are not supported).</summary>
     public long ApplicationDataRecords => Interlocked.Read(ref _applicationRecords);
 
-    /// <summary>Datagrams dropped because the queue was full, the datagram oversized, or the endpoint closed.</summary>
-    public long DroppedDatagrams => _transport.Dropped;
+    /// <summary>Datagrams dropped before BouncyCastle saw them: not well-formed DTLS records, queue full, oversized,
+    /// or the endpoint closed.</summary>
+    public long DroppedDatagrams => _transport.Dropped + Interlocked.Read(ref _rejected);
 
     /// <summary>RFC 7983: a first byte in 20..63 is DTLS.</summary>
     public static bool IsDtlsDatagram(ReadOnlySpan<byte> datagram) => !datagram.IsEmpty && datagram[0] is >= 20 and <= 63;
@@ -76,6 +78,12 @@ public sealed class DtlsEndpoint : IDisposable
     /// <summary>Hands one received DTLS datagram to the endpoint; copies it. Never blocks, never throws for content.</summary>
     public void ReceiveDatagram(ReadOnlySpan<byte> datagram)
     {
+        if (!DtlsRecordFilter.IsPlausible(datagram))
+        {
+            Interlocked.Increment(ref _rejected);
+            return;
+        }
+
         if (!_transport.Enqueue(datagram))
         {
             return;
@@ -187,12 +195,14 @@ public sealed class DtlsEndpoint : IDisposable
             DtlsFailure failure = Classify(e, timeout.IsCancellationRequested, cancellationToken.IsCancellationRequested);
             DtlsLog.HandshakeFailed(_logger, _role, failure, e);
             _transport.Close();
+            _closed.TrySetResult();
             throw new DtlsHandshakeException(failure, Describe(failure), e);
         }
         catch (DtlsHandshakeException e)
         {
             DtlsLog.HandshakeFailed(_logger, _role, e.Failure, e);
             _transport.Close();
+            _closed.TrySetResult();
             throw;
         }
     }
@@ -256,8 +266,9 @@ public sealed class DtlsEndpoint : IDisposable
                         }
                     }
                 }
-                catch (Exception e) when (e is IOException or TlsException)
+                catch (Exception)
                 {
+                    // Runs on the thread pool: nothing may escape. Any failure of a post-handshake record ends the association.
                     _state.MarkClosed();
                 }
 

@@ -24,6 +24,9 @@ internal sealed class DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate certifi
 
     public override bool RequiresExtendedMasterSecret() => true;
 
+    /// <summary>RFC 6347 §4.1.2.7: a record that fails to authenticate is dropped, so a spoofed datagram cannot end the association.</summary>
+    public override bool IgnoreCorruptDtlsRecords => true;
+
     public override int GetHandshakeTimeoutMillis() => _state.HandshakeTimeoutMillis;
 
     public override IDictionary<int, byte[]> GetClientExtensions()

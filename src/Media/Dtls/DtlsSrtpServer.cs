@@ -4,7 +4,8 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace Doctolib.Telehealth.Media.Dtls;
 
-/// <summary>The SFU's side of DTLS-SRTP: DTLS 1.2 only, ECDHE-ECDSA AEAD suites, use_srtp with GCM preferred,
+/// <summary>The SFU's side of DTLS-SRTP: DTLS 1.2 only, ECDHE-ECDSA AES-GCM suites (every browser offers them; keeping
+/// to GCM lets <see cref="DtlsRecordFilter"/> know the smallest valid protected record), use_srtp with GCM preferred,
 /// a client certificate required and checked against the SDP fingerprint, extended master secret required.</summary>
 internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsPeerState state)
     : DefaultTlsServer(crypto)
@@ -17,10 +18,12 @@ internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certifi
     [
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
     ];
 
     public override bool RequiresExtendedMasterSecret() => true;
+
+    /// <summary>RFC 6347 §4.1.2.7: a record that fails to authenticate is dropped, so a spoofed datagram cannot end the association.</summary>
+    public override bool IgnoreCorruptDtlsRecords => true;
 
     public override int GetHandshakeTimeoutMillis() => state.HandshakeTimeoutMillis;
 

@@ -114,9 +114,9 @@ internal sealed class AesGcmTransform : ISrtpTransform
             else
             {
                 // RFC 7714 §9.2: unencrypted SRTCP authenticates the whole packet and E||index as associated data.
-                byte[] aad = new byte[length + 4];
+                Span<byte> aad = length + 4 <= 2048 ? stackalloc byte[length + 4] : new byte[length + 4];
                 packet.Slice(0, length).CopyTo(aad);
-                indexWord.CopyTo(aad.AsSpan(length));
+                indexWord.CopyTo(aad.Slice(length));
                 _rtcp.Decrypt(nonce, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, aad);
                 packet.Slice(0, length).CopyTo(output);
             }

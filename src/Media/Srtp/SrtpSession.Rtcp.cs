@@ -17,8 +17,7 @@ public sealed partial class SrtpSession
         uint ssrc = RtpHeaderReader.ReadRtcpSsrc(plain);
         lock (_sendLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            SrtpStreamState? state = GetOrAdd(_sent, ssrc);
+            SrtpStreamState? state = _disposed ? null : GetOrAdd(_sent, ssrc);
             if (state is null)
             {
                 return false;
@@ -48,7 +47,11 @@ public sealed partial class SrtpSession
         uint index = word & 0x7FFF_FFFFu;
         lock (_receiveLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return SrtpUnprotectResult.Closed;
+            }
+
             _received.TryGetValue(ssrc, out SrtpStreamState? state);
             if (state is not null && !state.Rtcp.IsFresh(index))
             {

@@ -2,7 +2,8 @@ namespace Doctolib.Telehealth.Media.Srtp;
 
 /// <summary>One SRTP/SRTCP association (one DTLS-SRTP handshake): protects what we send with the local keys and
 /// unprotects what we receive with the remote keys, keeping per-SSRC rollover counters and replay windows.
-/// Thread-safe: each direction is serialized by its own lock. No allocation per packet.
+/// Thread-safe: each direction is serialized by its own lock. No allocation per packet. After
+/// <see cref="Dispose"/>, protect returns false and unprotect returns <see cref="SrtpUnprotectResult.Closed"/>.
 /// <para>Output may be the same memory as the input (same start) for in-place processing.</para></summary>
 public sealed partial class SrtpSession : IDisposable
 {
@@ -55,8 +56,7 @@ public sealed partial class SrtpSession : IDisposable
         ushort sequence = RtpHeaderReader.ReadSequenceNumber(plain);
         lock (_sendLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            SrtpStreamState? state = GetOrAdd(_sent, ssrc);
+            SrtpStreamState? state = _disposed ? null : GetOrAdd(_sent, ssrc);
             if (state is null)
             {
                 return false;
@@ -85,7 +85,11 @@ public sealed partial class SrtpSession : IDisposable
         ushort sequence = RtpHeaderReader.ReadSequenceNumber(packet);
         lock (_receiveLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return SrtpUnprotectResult.Closed;
+            }
+
             _received.TryGetValue(ssrc, out SrtpStreamState? state);
             bool hasAny = state is not null && state.Rtp.HasAny;
             ulong index = SrtpIndexEstimator.Estimate(hasAny, hasAny ? state!.Rtp.Highest : 0, sequence);

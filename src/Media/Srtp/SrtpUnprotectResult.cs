@@ -14,4 +14,7 @@ public enum SrtpUnprotectResult
 
     /// <summary>Too short, not RTP version 2, a header that runs past the end, or an output span too small.</summary>
     Malformed = 3,
+
+    /// <summary>The session was disposed (the participant left while packets were still arriving).</summary>
+    Closed = 4,
 }

@@ -256,6 +256,18 @@ public sealed class SrtpSessionTests
     }
 
     [Fact]
+    public void Session_AfterDispose_RefusesPacketsWithoutThrowing()
+    {
+        var (sender, receiver) = SrtpTestPackets.Pair(SrtpProfile.AeadAes128Gcm);
+        byte[] wire = Protect(sender, SrtpTestPackets.Rtp(1, 5, 64));
+        sender.Dispose();
+        receiver.Dispose();
+        Assert.False(sender.TryProtectRtp(SrtpTestPackets.Rtp(2, 5, 64), new byte[200], out _));
+        Assert.Equal(SrtpUnprotectResult.Closed, receiver.TryUnprotectRtp(wire, new byte[200], out _));
+        Assert.Equal(SrtpUnprotectResult.Closed, receiver.TryUnprotectRtcp(SrtpTestPackets.Rtcp(5, 40), new byte[200], out _));
+    }
+
+    [Fact]
     public void FromDtlsExport_ClientAndServer_SeeMirroredKeys()
     {
         byte[] material = Enumerable.Range(0, 56).Select(i => (byte)i).ToArray();
