@@ -40,6 +40,7 @@ public static class BillingModule
         services.AddSingleton<AttemptExecutor>();
         services.AddSingleton(sp => new BillingWorker(
             sp.GetService<IConsultationOutbox>(), sp.GetRequiredService<ConsultationEventHandler>(), sp.GetRequiredService<AttemptExecutor>()));
+        services.AddSingleton<WorkSignal>();
         services.AddSingleton<WebhookProcessor>();
         services.AddSingleton<RefundService>();
         services.AddSingleton<ChargeQueries>();
@@ -48,7 +49,7 @@ public static class BillingModule
         if (options.WorkerEnabled)
         {
             services.AddHostedService(sp => new BillingWorkerService(
-                sp.GetRequiredService<BillingWorker>(), options, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<BillingWorker>(), sp.GetRequiredService<WorkSignal>(), options,
                 sp.GetRequiredService<ILogger<BillingWorkerService>>()) { Concurrency = concurrency });
         }
         return services;

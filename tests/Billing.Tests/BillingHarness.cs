@@ -65,7 +65,12 @@ internal sealed class BillingHarness : IAsyncDisposable
         return harness;
     }
 
-    public IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>
+    /// <summary>Extra settings for the next <see cref="Restart"/> (e.g. turning the hosted worker on).</summary>
+    public Dictionary<string, string?> Overrides { get; } = [];
+
+    public IReadOnlyDictionary<string, string?> Configuration => new Dictionary<string, string?>(Overrides.Concat(BaseConfiguration.Where(b => !Overrides.ContainsKey(b.Key))));
+
+    private Dictionary<string, string?> BaseConfiguration => new()
     {
         ["STRIPE_SECRET_KEY"] = StripeEmulatorServer.ApiKey,
         ["STRIPE_WEBHOOK_SECRET"] = Stripe.WebhookSecret,

@@ -5,17 +5,19 @@ namespace Doctolib.Telehealth.Billing.Processing;
 
 /// <summary>Hosts <see cref="BillingWorker"/> loops; an idle loop sleeps for the poll interval.</summary>
 internal sealed class BillingWorkerService(
-    BillingWorker worker, BillingOptions options, TimeProvider time, ILogger<BillingWorkerService> logger) : BackgroundService
+    BillingWorker worker, WorkSignal signal, BillingOptions options, ILogger<BillingWorkerService> logger) : BackgroundService
 {
     public int Concurrency { get; init; } = 2;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = new Task[Math.Max(1, Concurrency)];
-        for (var i = 0; i < loops.Length; i++)
+        var count = Math.Max(1, Concurrency);
+        var loops = new Task[count + 1];
+        for (var i = 0; i < count; i++)
         {
             loops[i] = LoopAsync(stoppingToken);
         }
+        loops[count] = signal.ListenAsync(count, stoppingToken);
         return Task.WhenAll(loops);
     }
 
@@ -41,7 +43,7 @@ internal sealed class BillingWorkerService(
             {
                 try
                 {
-                    await Task.Delay(options.PollInterval, time, stoppingToken);
+                    await signal.WaitAsync(options.PollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -80,6 +80,7 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
         if (charge.PayerType == "card" && charge.EndedAt is null)
         {
             await ChargeStore.InsertAttemptAsync(tx, charge.Id, "authorize", AuthorizeKey(charge.AppointmentId), time.GetUtcNow());
+            await WorkSignal.NotifyAsync(tx);
         }
     }
 
@@ -123,5 +124,6 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
             charge.Status = ChargeStatus.NotBillable;
         }
         await ChargeStore.UpdateAsync(tx, charge, now);
+        await WorkSignal.NotifyAsync(tx);
     }
 }

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Doctolib.Telehealth.Billing.Tests;
+
+/// <summary>The hosted worker picks work up by itself (woken by NOTIFY at commit, polling as fallback).</summary>
+public sealed class HostedWorkerTests : IAsyncLifetime
+{
+    private BillingHarness h = null!;
+    private readonly List<IHostedService> started = [];
+
+    public async Task InitializeAsync()
+    {
+        h = await BillingHarness.StartAsync();
+        h.Overrides["Billing:Worker:Enabled"] = "true";
+        h.Overrides["Billing:Worker:PollIntervalMs"] = "5000";
+        h.Restart();
+        using var cts = new CancellationTokenSource(BillingHarness.Timeout);
+        foreach (var service in h.Services.GetServices<IHostedService>())
+        {
+            await service.StartAsync(cts.Token);
+            started.Add(service);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var service in started)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+        await h.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task HostedWorker_ConsultationEnded_CapturedWellBeforeThePollInterval()
+    {
+        var c = Consultation.Card();
+        await h.DeliverAsync(c.Admitted(h.Time.GetUtcNow()));
+        await Task.Delay(500);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await h.DeliverAsync(c.Ended(h.Time.GetUtcNow(), TimeSpan.FromMinutes(2)));
+
+        while ((await h.DataSource.ChargeAsync(c.Id.Value)).Status != ChargeStatus.Captured)
+        {
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), "not captured within 4 s");
+            await Task.Delay(20);
+        }
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        Assert.Equal(1, h.Stripe.TotalCaptures);
+    }
+}
