@@ -3,7 +3,7 @@ using Doctolib.Telehealth.Rooms;
 namespace Doctolib.Telehealth.Signaling.Hubs;
 
 /// <summary>The events the hub sends to the clients of a room (ids only, never names).</summary>
-internal interface IConsultationClient
+public interface IConsultationClient
 {
     Task ParticipantJoined(Guid appointmentId, ParticipantView participant);
 
