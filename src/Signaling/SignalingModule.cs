@@ -34,6 +34,7 @@ public static class SignalingModule
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<IRoomNotifier, SignalRRoomNotifier>();
         services.AddSingleton<IMediaSignalSink, SignalRMediaSink>();
+        services.AddSingleton<Billing.IPaymentNotifier, SignalRPaymentNotifier>();
         services.AddSingleton<InvitationLinks>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

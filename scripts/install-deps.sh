@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the server and its tests need, only those that are missing.
+#   install-deps.sh run   -> PostgreSQL (the server's embedded cluster)
+#   install-deps.sh test  -> PostgreSQL, Chromium (browser tests), iproute2 + util-linux (private network namespace)
+set -euo pipefail
+mode=${1:-run}
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ "$mode" = test ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+fi
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
