@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Doctolib.Telehealth.Media.Bench;
+
+/// <summary>Command line of the benchmark: <c>--sessions N --seconds S [--video-bitrate BPS]</c>;
+/// <c>--peers</c> marks the child process that runs the test peers.</summary>
+internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrate, bool PeersProcess)
+{
+    public static BenchArguments Parse(string[] args)
+    {
+        int sessions = 50;
+        int seconds = 20;
+        int bitrate = 1_500_000;
+        bool peers = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--sessions":
+                    sessions = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--seconds":
+                    seconds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--video-bitrate":
+                    bitrate = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--peers":
+                    peers = true;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown argument {args[i]}. Use --sessions N --seconds S [--video-bitrate BPS].");
+            }
+        }
+
+        return new BenchArguments(sessions, seconds, bitrate, peers);
+    }
+
+    public string ToChildArguments() => string.Create(CultureInfo.InvariantCulture,
+        $"--peers --sessions {Sessions} --seconds {Seconds} --video-bitrate {VideoBitrate}");
+}

@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Doctolib.Telehealth.Media.TestPeer;
+
+namespace Doctolib.Telehealth.Media.Bench;
+
+/// <summary>The peers process: 2 x N test peers in N rooms, signaling with the server over stdin/stdout, all
+/// published from one 50 Hz pacing loop; reports loss and one-way latency (peer to server to peer).</summary>
+internal static class BenchPeers
+{
+    private const int WarmupSeconds = 2;
+
+    public static async Task<int> RunAsync(BenchArguments arguments)
+    {
+        // Console.In's ReadLineAsync blocks its caller; a StreamReader over the raw stdin stream reads asynchronously.
+        using var input = new StreamReader(Console.OpenStandardInput());
+        using var output = new StreamWriter(Console.OpenStandardOutput());
+        var channel = new LineChannel(input, output);
+        var peers = new ConcurrentDictionary<(string Room, string Id), TestPeer.TestPeer>();
+        var answers = new ConcurrentDictionary<(string Room, string Id), TaskCompletionSource<string>>();
+        var reoffersAnswered = new ConcurrentDictionary<(string Room, string Id), int>();
+        using var stop = new CancellationTokenSource();
+        Task reader = ReadAsync(channel, peers, answers, reoffersAnswered, stop.Token);
+
+        var pairs = new List<(TestPeer.TestPeer A, TestPeer.TestPeer B)>();
+        var options = new TestPeerOptions { VideoBitrate = arguments.VideoBitrate, ConsentInterval = TimeSpan.FromSeconds(2), ConnectTimeout = TimeSpan.FromSeconds(60) };
+        for (int i = 0; i < arguments.Sessions; i += 10)
+        {
+            var joins = new List<Task<TestPeer.TestPeer>>();
+            for (int j = i; j < Math.Min(arguments.Sessions, i + 10); j++)
+            {
+                string room = "room-" + j.ToString(CultureInfo.InvariantCulture);
+                joins.Add(JoinAsync(channel, peers, answers, room, "a", options));
+                joins.Add(JoinAsync(channel, peers, answers, room, "b", options));
+            }
+
+            TestPeer.TestPeer[] joined = await Task.WhenAll(joins).WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            for (int k = 0; k < joined.Length; k += 2)
+            {
+                pairs.Add((joined[k], joined[k + 1]));
+            }
+        }
+
+        var ready = Stopwatch.StartNew();
+        while (reoffersAnswered.Count < peers.Count && ready.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        await Task.Delay(500).ConfigureAwait(false);
+        TestPeer.TestPeer[] all = [.. peers.Values];
+        await PaceAsync(all, WarmupSeconds).ConfigureAwait(false);
+        Snapshot before = Snapshot.Take(pairs);
+        await channel.SendLineAsync("START", CancellationToken.None).ConfigureAwait(false);
+        await PaceAsync(all, arguments.Seconds).ConfigureAwait(false);
+        await channel.SendLineAsync("END", CancellationToken.None).ConfigureAwait(false);
+        await Task.Delay(1000).ConfigureAwait(false);
+        Snapshot after = Snapshot.Take(pairs);
+
+        long sent = after.Sent - before.Sent;
+        long received = after.Received - before.Received;
+        int[] latencies = Latencies(pairs);
+        Array.Sort(latencies);
+        await channel.SendLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT measured window: sent {sent} RTP packets, received {received}, lost {Math.Max(0, sent - received)} ({100.0 * Math.Max(0, sent - received) / Math.Max(1, sent):F3} %); reofferd peers {reoffersAnswered.Count}/{peers.Count}"),
+            CancellationToken.None).ConfigureAwait(false);
+        await channel.SendLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"RESULT latency peer->server->peer over loopback (includes both peers' socket and SRTP work): p50 {Percentile(latencies, 0.50)} us, p99 {Percentile(latencies, 0.99)} us, max {(latencies.Length == 0 ? 0 : latencies[^1])} us over {latencies.Length} packets"),
+            CancellationToken.None).ConfigureAwait(false);
+        await channel.SendLineAsync("DONE", CancellationToken.None).ConfigureAwait(false);
+        await stop.CancelAsync().ConfigureAwait(false);
+        foreach (TestPeer.TestPeer peer in all)
+        {
+            await peer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return received > 0 ? 0 : 1;
+    }
+
+    private static async Task<TestPeer.TestPeer> JoinAsync(LineChannel channel, ConcurrentDictionary<(string, string), TestPeer.TestPeer> peers,
+        ConcurrentDictionary<(string, string), TaskCompletionSource<string>> answers, string room, string id, TestPeerOptions options)
+    {
+        TestPeer.TestPeer peer = TestPeer.TestPeer.Create(room + "-" + id, options);
+        peers[(room, id)] = peer;
+        var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        answers[(room, id)] = answer;
+        await channel.SendAsync("OFFER", room, id, peer.CreateOffer(), CancellationToken.None).ConfigureAwait(false);
+        string sdp = await answer.Task.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        await peer.ConnectAsync(sdp, CancellationToken.None).ConfigureAwait(false);
+        return peer;
+    }
+
+    private static async Task ReadAsync(LineChannel channel, ConcurrentDictionary<(string, string), TestPeer.TestPeer> peers,
+        ConcurrentDictionary<(string, string), TaskCompletionSource<string>> answers, ConcurrentDictionary<(string, string), int> reoffers,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await channel.ReadAsync(cancellationToken).ConfigureAwait(false) is { } message)
+            {
+                var key = (message.Room, message.Participant);
+                if (message.Verb == "ANSWER" && answers.TryGetValue(key, out TaskCompletionSource<string>? answer))
+                {
+                    answer.TrySetResult(message.Sdp!);
+                }
+                else if (message.Verb == "OFFER" && peers.TryGetValue(key, out TestPeer.TestPeer? peer))
+                {
+                    await channel.SendAsync("ANSWER", message.Room, message.Participant, peer.AnswerOffer(message.Sdp!), cancellationToken).ConfigureAwait(false);
+                    reoffers.AddOrUpdate(key, 1, static (_, n) => n + 1);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Sends exactly seconds x 50 ticks from every peer, catching up ticks the machine delayed.</summary>
+    private static async Task PaceAsync(TestPeer.TestPeer[] peers, int seconds)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        long start = Stopwatch.GetTimestamp();
+        long total = (long)seconds * TestPeer.TestPeer.TicksPerSecond;
+        long sent = 0;
+        while (sent < total && await timer.WaitForNextTickAsync().ConfigureAwait(false))
+        {
+            long due = Math.Min(total, 1 + (Stopwatch.GetTimestamp() - start) * TestPeer.TestPeer.TicksPerSecond / Stopwatch.Frequency);
+            for (; sent < due; sent++)
+            {
+                foreach (TestPeer.TestPeer peer in peers)
+                {
+                    peer.SendTick();
+                }
+            }
+        }
+    }
+
+    private static int[] Latencies(List<(TestPeer.TestPeer A, TestPeer.TestPeer B)> pairs)
+    {
+        var all = new List<int>();
+        foreach ((TestPeer.TestPeer a, TestPeer.TestPeer b) in pairs)
+        {
+            foreach (ReceivedStream stream in a.Streams)
+            {
+                all.AddRange(stream.LatencySamples());
+            }
+
+            foreach (ReceivedStream stream in b.Streams)
+            {
+                all.AddRange(stream.LatencySamples());
+            }
+        }
+
+        return all.ToArray();
+    }
+
+    private static int Percentile(int[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    /// <summary>Packets sent by every peer and received by its counterpart, at one moment.</summary>
+    private readonly record struct Snapshot(long Sent, long Received)
+    {
+        public static Snapshot Take(List<(TestPeer.TestPeer A, TestPeer.TestPeer B)> pairs)
+        {
+            long sent = 0;
+            long received = 0;
+            foreach ((TestPeer.TestPeer a, TestPeer.TestPeer b) in pairs)
+            {
+                sent += a.AudioPacketsSent + a.VideoPacketsSent + b.AudioPacketsSent + b.VideoPacketsSent;
+                received += Count(b, a) + Count(a, b);
+            }
+
+            return new Snapshot(sent, received);
+        }
+
+        private static long Count(TestPeer.TestPeer receiver, TestPeer.TestPeer publisher) =>
+            (receiver.Stream(publisher.AudioSsrc)?.Packets ?? 0) + (receiver.Stream(publisher.VideoSsrc)?.Packets ?? 0);
+    }
+}

@@ -1,0 +1,7 @@
+using Doctolib.Telehealth.Media.Bench;
+
+// The server process measures itself; the test peers run in a child process (--peers) so their CPU is not counted.
+BenchArguments arguments = BenchArguments.Parse(args);
+return arguments.PeersProcess
+    ? await BenchPeers.RunAsync(arguments)
+    : await BenchServer.RunAsync(arguments);
