@@ -74,10 +74,16 @@ internal sealed class StripePaymentProvider : IPaymentProvider
         {
             options.Created = new DateRangeOptions { GreaterThanOrEqual = from?.UtcDateTime, LessThan = to?.UtcDateTime };
         }
-        await foreach (var txn in balance.ListAutoPagingAsync(options, null, cancellationToken))
+        var pages = balance.ListAutoPagingAsync(options, null, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (pages)
         {
-            yield return new BalanceLine(txn.Id, txn.Type, txn.SourceId ?? "", txn.Amount, txn.Fee, txn.Currency,
-                new DateTimeOffset(DateTime.SpecifyKind(txn.Created, DateTimeKind.Utc)));
+            // Each step may fetch the next page; its errors are classified like every other call.
+            while (await Call(async () => await pages.MoveNextAsync(), cancellationToken))
+            {
+                var txn = pages.Current;
+                yield return new BalanceLine(txn.Id, txn.Type, txn.SourceId ?? "", txn.Amount, txn.Fee, txn.Currency,
+                    new DateTimeOffset(DateTime.SpecifyKind(txn.Created, DateTimeKind.Utc)));
+            }
         }
     }
 
