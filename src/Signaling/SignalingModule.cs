@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling.Auth;
@@ -24,7 +26,8 @@ public static class SignalingModule
             hub.MaximumReceiveMessageSize = 128 * 1024;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<HubErrorFilter>();
-        });
+        }).AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         var redis = builder.Configuration["Redis:Configuration"];
         if (!string.IsNullOrWhiteSpace(redis))
         {

@@ -5,7 +5,8 @@ using Serilog.Formatting.Compact;
 namespace Doctolib.Telehealth.Signaling;
 
 /// <summary>Serilog as the sink of Microsoft.Extensions.Logging: readable lines in development, compact JSON
-/// otherwise. ASP.NET Core's own request lines are kept at Warning because they would print query strings (where a
+/// otherwise. Each host keeps its own logger (the static one is left alone, so hosts side by side in one process,
+/// as in the tests, do not share sinks). ASP.NET Core's own request lines are kept at Warning because they would print query strings (where a
 /// SignalR client carries its access token); the request log below prints the path only.</summary>
 public static class LoggingSetup
 {
@@ -31,7 +32,7 @@ public static class LoggingSetup
             {
                 logger.WriteTo.Console(new CompactJsonFormatter());
             }
-        });
+        }, preserveStaticLogger: true);
         return builder;
     }
 }

@@ -1,5 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Rooms.Internal;
 using Doctolib.Telehealth.TestInfrastructure;
@@ -94,6 +96,7 @@ public sealed class TelehealthApp : IAsyncDisposable
                 options.AccessTokenProvider = () => Task.FromResult<string?>(token);
                 options.Transports = HttpTransportType.LongPolling;
             })
+            .AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)))
             .Build();
         await connection.StartAsync().WaitAsync(TimeSpan.FromSeconds(10));
         connections.Add(connection);

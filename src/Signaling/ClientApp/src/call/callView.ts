@@ -1,0 +1,143 @@
+import { h, replace } from "../shared/dom";
+import { T, t, formatTime, onLanguageChange } from "../shared/i18n";
+import type { Participant } from "../shared/hub";
+
+export interface CallActions {
+  microphone(on: boolean): void;
+  camera(on: boolean): void;
+  leave(): void;
+  sendChat(text: string): Promise<void>;
+}
+
+/**
+ * The call screen: the other person large, oneself small, the controls under the video and the chat beside it
+ * (under it on a phone). Extra controls (the practitioner's "End consultation") are passed in.
+ */
+export class CallView {
+  readonly element: HTMLElement;
+  private readonly stage = h("div", { class: "stage", "data-testid": "remote-stage" });
+  private readonly selfVideo = h("video", { class: "self-video", autoplay: true, muted: true, playsinline: true, "data-testid": "self-video" });
+  private readonly chatLog = h("ol", { class: "chat-log", "aria-live": "polite", "data-testid": "chat-log" });
+  private readonly chatInput = h("input", { id: "chat-input", type: "text", maxlength: 2000, autocomplete: "off", "data-testid": "chat-input" });
+  private readonly micButton: HTMLButtonElement;
+  private readonly camButton: HTMLButtonElement;
+  private micOn = true;
+  private camOn = true;
+  private streams = new Map<string, MediaStream>();
+  private people: Participant[] = [];
+  private readonly empty = T("p", "call.alone", { class: "stage-empty" });
+
+  constructor(
+    private readonly me: string,
+    private readonly actions: CallActions,
+    extraControls: HTMLElement[] = [],
+  ) {
+    this.micButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "mute", onclick: () => this.toggleMic() });
+    this.camButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "camera", onclick: () => this.toggleCam() });
+    const leave = h("button", { type: "button", class: "control danger", "data-testid": "leave", onclick: () => actions.leave() }, T("span", "call.leave"));
+    const form = h("form", { class: "chat-form", onsubmit: (e) => void this.submitChat(e) },
+      T("label", "chat.label", { for: "chat-input", class: "visually-hidden" }),
+      this.chatInput,
+      h("button", { type: "submit", class: "secondary", "data-testid": "chat-send" }, T("span", "chat.send")));
+    this.element = h("section", { class: "call", "aria-labelledby": "call-title" },
+      T("h2", "call.title", { id: "call-title", class: "visually-hidden" }),
+      h("div", { class: "call-main" },
+        h("div", { class: "video-area" }, this.stage, h("div", { class: "self" }, this.selfVideo, T("span", "call.you", { class: "tile-label" }))),
+        h("div", { class: "controls", role: "toolbar", "aria-label": t("call.controls") }, this.micButton, this.camButton, ...extraControls, leave)),
+      h("aside", { class: "chat", "aria-labelledby": "chat-title" }, T("h3", "chat.title", { id: "chat-title" }), this.chatLog, form));
+    this.renderButtons();
+    this.renderStage();
+    onLanguageChange(() => {
+      this.renderButtons();
+      this.renderStage();
+    });
+  }
+
+  showSelf(stream: MediaStream): void {
+    this.selfVideo.srcObject = stream;
+  }
+
+  setParticipants(people: Participant[]): void {
+    this.people = people;
+    this.renderStage();
+  }
+
+  setRemoteStreams(streams: Map<string, MediaStream>): void {
+    this.streams = streams;
+    this.renderStage();
+  }
+
+  addChat(from: string, text: string, at: Date): void {
+    const mine = from === this.me;
+    const who = mine ? t("chat.me") : this.nameOf(from);
+    this.chatLog.append(h("li", { class: mine ? "mine" : "theirs" },
+      h("span", { class: "chat-meta" }, `${who} · ${formatTime(at)}`),
+      h("span", { class: "chat-text" }, text)));
+    this.chatLog.scrollTop = this.chatLog.scrollHeight;
+  }
+
+  private async submitChat(event: Event): Promise<void> {
+    event.preventDefault();
+    const text = this.chatInput.value.trim();
+    if (!text) return;
+    this.chatInput.value = "";
+    try {
+      await this.actions.sendChat(text);
+    } catch {
+      this.chatInput.value = text;
+    }
+  }
+
+  private toggleMic(): void {
+    this.micOn = !this.micOn;
+    this.actions.microphone(this.micOn);
+    this.renderButtons();
+  }
+
+  private toggleCam(): void {
+    this.camOn = !this.camOn;
+    this.actions.camera(this.camOn);
+    this.selfVideo.classList.toggle("off", !this.camOn);
+    this.renderButtons();
+  }
+
+  private renderButtons(): void {
+    this.micButton.textContent = this.micOn ? t("call.mute") : t("call.unmute");
+    this.micButton.setAttribute("aria-pressed", String(!this.micOn));
+    this.camButton.textContent = this.camOn ? t("call.cameraOff") : t("call.cameraOn");
+    this.camButton.setAttribute("aria-pressed", String(!this.camOn));
+  }
+
+  private nameOf(id: string): string {
+    const kind = this.people.find((p) => p.id === id)?.kind;
+    return kind ? t(`role.${kind}`) : t("role.participant");
+  }
+
+  /** One tile per remote stream; the practitioner (or else the first) is the large one. */
+  private renderStage(): void {
+    const entries = [...this.streams.entries()];
+    if (entries.length === 0) {
+      replace(this.stage, this.empty);
+      return;
+    }
+    const rank = (id: string) => ({ practitioner: 0, patient: 1, guest: 2 })[this.people.find((p) => p.id === id)?.kind ?? "guest"];
+    entries.sort((a, b) => rank(a[0]) - rank(b[0]));
+    const existing = new Map<string, HTMLElement>();
+    this.stage.querySelectorAll<HTMLElement>(".tile").forEach((tile) => existing.set(tile.dataset.stream ?? "", tile));
+    const tiles = entries.map(([id, stream], index) => {
+      let tile = existing.get(id);
+      if (!tile) {
+        const video = h("video", { autoplay: true, playsinline: true, "data-testid": "remote-video" });
+        video.srcObject = stream;
+        tile = h("div", { class: "tile", "data-stream": id }, video, h("span", { class: "tile-label" }));
+      }
+      tile.classList.toggle("main", index === 0);
+      tile.querySelector(".tile-label")!.textContent = this.nameOf(id);
+      return tile;
+    });
+    this.stage.classList.toggle("many", tiles.length > 1);
+    replace(this.stage, ...tiles);
+    // Moving a video element in the page pauses it; start every tile again.
+    this.stage.querySelectorAll("video").forEach((v) => void v.play().catch(() => undefined));
+  }
+}
