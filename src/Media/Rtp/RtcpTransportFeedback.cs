@@ -30,19 +30,19 @@ internal sealed record RtcpTransportFeedback(uint SenderSsrc, uint MediaSsrc, us
             reference |= unchecked((int)0xFF000000);
         }
 
+        // First pass without allocating: the chunks must cover every status and the deltas must fit in the packet.
+        if (!TryMeasure(data, statusCount, out _))
+        {
+            return false;
+        }
+
         var symbols = new byte[statusCount];
         int offset = 20;
         int filled = 0;
         while (filled < statusCount)
         {
-            if (offset + 2 > data.Length)
-            {
-                return false;
-            }
-
-            ushort chunk = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
+            filled = DecodeChunk(BinaryPrimitives.ReadUInt16BigEndian(data[offset..]), symbols, filled);
             offset += 2;
-            filled = DecodeChunk(chunk, symbols, filled);
         }
 
         var arrivals = new long?[statusCount];
@@ -78,6 +78,52 @@ internal sealed record RtcpTransportFeedback(uint SenderSsrc, uint MediaSsrc, us
         feedback = new RtcpTransportFeedback(
             BinaryPrimitives.ReadUInt32BigEndian(data[4..]), BinaryPrimitives.ReadUInt32BigEndian(data[8..]), baseSequence, data[19], arrivals);
         return true;
+    }
+
+    private static bool TryMeasure(ReadOnlySpan<byte> data, int statusCount, out int chunkBytes)
+    {
+        int offset = 20;
+        int covered = 0;
+        int deltaBytes = 0;
+        while (covered < statusCount)
+        {
+            if (offset + 2 > data.Length)
+            {
+                chunkBytes = 0;
+                return false;
+            }
+
+            ushort chunk = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
+            offset += 2;
+            if ((chunk & 0x8000) == 0)
+            {
+                int symbol = (chunk >> 13) & 0x3;
+                int run = Math.Min(chunk & 0x1FFF, statusCount - covered);
+                deltaBytes += symbol switch { 1 => run, 2 => run * 2, 3 when run > 0 => int.MaxValue / 2, _ => 0 };
+                covered += run;
+            }
+            else
+            {
+                bool twoBit = (chunk & 0x4000) != 0;
+                int slots = Math.Min(twoBit ? 7 : 14, statusCount - covered);
+                for (int k = 0; k < slots; k++)
+                {
+                    int symbol = twoBit ? (chunk >> ((6 - k) * 2)) & 0x3 : (chunk >> (13 - k)) & 0x1;
+                    deltaBytes += symbol switch { 1 => 1, 2 => 2, 3 => int.MaxValue / 2, _ => 0 };
+                }
+
+                covered += slots;
+            }
+
+            if (deltaBytes > data.Length)
+            {
+                chunkBytes = 0;
+                return false;
+            }
+        }
+
+        chunkBytes = offset - 20;
+        return offset + deltaBytes <= data.Length;
     }
 
     private static int DecodeChunk(ushort chunk, byte[] symbols, int filled)
