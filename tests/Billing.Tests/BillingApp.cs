@@ -6,6 +6,7 @@ using Doctolib.Telehealth.StripeEmulator;
 using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +20,7 @@ internal sealed class BillingApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> factory;
 
-    private BillingApp(string connectionString, StripeEmulatorServer stripe, FakeTimeProvider time)
+    private BillingApp(string connectionString, StripeEmulatorServer stripe, FakeTimeProvider time, bool worker)
     {
         Stripe = stripe;
         Time = time;
@@ -33,7 +34,8 @@ internal sealed class BillingApp : IAsyncDisposable
             web.UseSetting("STRIPE_SECRET_KEY", StripeEmulatorServer.ApiKey);
             web.UseSetting("STRIPE_WEBHOOK_SECRET", stripe.WebhookSecret);
             web.UseSetting("Billing:Stripe:ApiBase", stripe.BaseUrl);
-            web.UseSetting("Billing:Worker:Enabled", "false");
+            web.UseSetting("Billing:Worker:Enabled", worker ? "true" : "false");
+            web.UseSetting("Billing:Worker:PollIntervalMs", "100");
             web.UseSetting("Billing:CaptureRetryScheduleSeconds", "10,20");
             web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time));
         });
@@ -50,13 +52,13 @@ internal sealed class BillingApp : IAsyncDisposable
 
     public FaultInjector Faults => Services.GetRequiredService<FaultInjector>();
 
-    public static async Task<BillingApp> StartAsync()
+    public static async Task<BillingApp> StartAsync(bool worker = false)
     {
         using var cts = new CancellationTokenSource(BillingHarness.Timeout);
         var server = await PostgresServer.GetAsync().WaitAsync(cts.Token);
         var database = await server.CreateDatabaseAsync("billinghttp").WaitAsync(cts.Token);
         var stripe = await StripeEmulatorServer.StartAsync(cancellationToken: cts.Token);
-        return new BillingApp(database, stripe, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        return new BillingApp(database, stripe, new FakeTimeProvider(DateTimeOffset.UtcNow), worker);
     }
 
     public async Task<HttpClient> ClientAsync(string? subject = null, string? role = null)
@@ -74,6 +76,29 @@ internal sealed class BillingApp : IAsyncDisposable
     }
 
     private sealed record TokenAnswer(string Token);
+
+    public async Task<string> TokenAsync(string subject, string role)
+    {
+        using var client = await ClientAsync(subject, role);
+        return client.DefaultRequestHeaders.Authorization!.Parameter!;
+    }
+
+    /// <summary>A started SignalR client on the consultation hub (long polling through the test server).</summary>
+    public async Task<Microsoft.AspNetCore.SignalR.Client.HubConnection> ConnectAsync(string subject, string role)
+    {
+        var token = await TokenAsync(subject, role);
+        var server = factory.Server;
+        var connection = new Microsoft.AspNetCore.SignalR.Client.HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/consultation"), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling;
+            })
+            .Build();
+        await connection.StartAsync().WaitAsync(BillingHarness.Timeout);
+        return connection;
+    }
 
     public async Task DeliverAsync(ConsultationEvent consultationEvent)
     {
