@@ -2,9 +2,9 @@ using System.Globalization;
 
 namespace Doctolib.Telehealth.Media.Bench;
 
-/// <summary>Command line of the benchmark: <c>--sessions N --seconds S [--video-bitrate BPS]</c>;
+/// <summary>Command line of the benchmark: <c>--sessions N --seconds S [--video-bitrate BPS] [--async-receive]</c>;
 /// <c>--peers</c> marks the child process that runs the test peers.</summary>
-internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrate, bool PeersProcess)
+internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrate, bool PeersProcess, bool AsyncReceive)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -12,6 +12,7 @@ internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrat
         int seconds = 20;
         int bitrate = 1_500_000;
         bool peers = false;
+        bool asyncReceive = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -25,15 +26,18 @@ internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrat
                 case "--video-bitrate":
                     bitrate = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--async-receive":
+                    asyncReceive = true;
+                    break;
                 case "--peers":
                     peers = true;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument {args[i]}. Use --sessions N --seconds S [--video-bitrate BPS].");
+                    throw new ArgumentException($"Unknown argument {args[i]}. Use --sessions N --seconds S [--video-bitrate BPS] [--async-receive].");
             }
         }
 
-        return new BenchArguments(sessions, seconds, bitrate, peers);
+        return new BenchArguments(sessions, seconds, bitrate, peers, asyncReceive);
     }
 
     public string ToChildArguments() => string.Create(CultureInfo.InvariantCulture,

@@ -116,21 +116,27 @@ internal static class BenchPeers
         }
     }
 
-    /// <summary>Sends exactly seconds x 50 ticks from every peer, catching up ticks the machine delayed.</summary>
+    /// <summary>Sends exactly seconds x 50 ticks from every peer, each peer at its own phase within the 20 ms tick
+    /// (as independent browsers would be), catching up ticks the machine delayed.</summary>
     private static async Task PaceAsync(TestPeer.TestPeer[] peers, int seconds)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2));
         long start = Stopwatch.GetTimestamp();
+        long tick = Stopwatch.Frequency / TestPeer.TestPeer.TicksPerSecond;
         long total = (long)seconds * TestPeer.TestPeer.TicksPerSecond;
-        long sent = 0;
-        while (sent < total && await timer.WaitForNextTickAsync().ConfigureAwait(false))
+        long[] sent = new long[peers.Length];
+        long remaining = total * peers.Length;
+        while (remaining > 0 && await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            long due = Math.Min(total, 1 + (Stopwatch.GetTimestamp() - start) * TestPeer.TestPeer.TicksPerSecond / Stopwatch.Frequency);
-            for (; sent < due; sent++)
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            for (int i = 0; i < peers.Length; i++)
             {
-                foreach (TestPeer.TestPeer peer in peers)
+                long phase = tick * i / peers.Length;
+                long due = elapsed < phase ? 0 : Math.Min(total, 1 + ((elapsed - phase) / tick));
+                for (; sent[i] < due; sent[i]++)
                 {
-                    peer.SendTick();
+                    peers[i].SendTick();
+                    remaining--;
                 }
             }
         }

@@ -22,10 +22,10 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
     private async Task<int> RunCoreAsync(BenchArguments arguments)
     {
         using var stop = new CancellationTokenSource();
-        var options = new MediaOptions { UdpPort = 0, MaxSessions = (arguments.Sessions * 2) + 10, ConsentTimeout = TimeSpan.FromSeconds(30) };
+        var options = new MediaOptions { UdpPort = 0, MaxSessions = (arguments.Sessions * 2) + 10, ConsentTimeout = TimeSpan.FromSeconds(30), AsyncReceiveLoop = arguments.AsyncReceive };
         _plane = new MediaPlane(options, new FixedMediaCallbacks(this, this), TimeProvider.System, null);
         Task run = _plane.RunAsync(stop.Token);
-        Console.WriteLine($"media plane on udp {_plane.LocalEndPoint}; {arguments.Sessions} 1:1 sessions, {arguments.VideoBitrate / 1000} kbps video + 40 kbps audio each way, {arguments.Seconds} s");
+        Console.WriteLine($"media plane on udp {_plane.LocalEndPoint}; {arguments.Sessions} 1:1 sessions, {arguments.VideoBitrate / 1000} kbps video + 40 kbps audio each way, {arguments.Seconds} s, receive loop {(arguments.AsyncReceive ? "ReceiveFromAsync" : "dedicated thread")}");
 
         using Process child = StartPeers(arguments);
         _channel = new LineChannel(child.StandardOutput, child.StandardInput);
@@ -34,6 +34,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
         long forwardedStart = 0;
         long receivedStart = 0;
         long started = 0;
+        long allocatedStart = 0;
         var results = new List<string>();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(arguments.Seconds + 180));
         while (await _channel.ReadAsync(deadline.Token).ConfigureAwait(false) is { } message)
@@ -52,6 +53,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                     forwardedStart = _plane.Counters.RtpForwarded;
                     receivedStart = _plane.Counters.RtpReceived;
                     started = Stopwatch.GetTimestamp();
+                    allocatedStart = GC.GetTotalAllocatedBytes(precise: false);
                     break;
                 case "END":
                     process.Refresh();
@@ -64,7 +66,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: process CPU {cpuUs / 1000:F0} ms = {cpuUs / Math.Max(1, forwarded):F2} us per forwarded packet ({cpuUs / 1e6 / seconds * 100:F0} % of one core)"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"server: working set {process.WorkingSet64 / (1024 * 1024)} MiB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024)} MiB, gen0 GCs {GC.CollectionCount(0)}"));
+                        $"server: working set {process.WorkingSet64 / (1024 * 1024)} MiB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024)} MiB, gen0 GCs {GC.CollectionCount(0)}, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocatedStart) / (double)Math.Max(1, forwarded):F1} bytes per forwarded packet"));
                     break;
                 case "RESULT":
                     results.Add("peers: " + message.Line.Substring("RESULT ".Length));

@@ -42,6 +42,7 @@ public static class MediaServiceCollectionExtensions
         options.TcpPort = ReadInt(section, nameof(MediaOptions.TcpPort)) ?? options.TcpPort;
         options.MaxSessions = ReadInt(section, nameof(MediaOptions.MaxSessions)) ?? options.MaxSessions;
         options.ConsentTimeout = ReadTime(section, nameof(MediaOptions.ConsentTimeout)) ?? options.ConsentTimeout;
+        options.AsyncReceiveLoop = ReadBool(section, nameof(MediaOptions.AsyncReceiveLoop)) ?? options.AsyncReceiveLoop;
         options.ConsentCheckInterval = ReadTime(section, nameof(MediaOptions.ConsentCheckInterval)) ?? options.ConsentCheckInterval;
     }
 
@@ -56,6 +57,19 @@ public static class MediaServiceCollectionExtensions
         return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
             ? value
             : throw new InvalidOperationException($"Configuration Media:{key} must be an integer.");
+    }
+
+    private static bool? ReadBool(IConfiguration section, string key)
+    {
+        string? raw = section[key];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        return bool.TryParse(raw, out bool value)
+            ? value
+            : throw new InvalidOperationException($"Configuration Media:{key} must be true or false.");
     }
 
     private static TimeSpan? ReadTime(IConfiguration section, string key)

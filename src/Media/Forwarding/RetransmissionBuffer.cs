@@ -4,8 +4,8 @@ namespace Doctolib.Telehealth.Media.Forwarding;
 /// receiver's NACK can be answered without asking the publisher. Slots are allocated once and reused.</summary>
 internal sealed class RetransmissionBuffer
 {
-    private const int SlotCount = 512;
-    private const int SlotBytes = 1500;
+    private const int SlotCount = 256;
+    private const int SlotBytes = 1280;
     private const int Mask = SlotCount - 1;
 
     private readonly byte[]?[] _slots = new byte[SlotCount][];

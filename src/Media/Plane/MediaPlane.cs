@@ -75,7 +75,9 @@ internal sealed partial class MediaPlane : IMediaPlane, IDisposable
     public Task RunAsync(CancellationToken cancellationToken)
     {
         Task pump = Events.RunAsync(cancellationToken);
-        Task loop = Socket.RunReceiveLoopAsync(Dispatcher, cancellationToken);
+        Task loop = _options.AsyncReceiveLoop
+            ? Socket.RunReceiveLoopAsync(Dispatcher, cancellationToken)
+            : Socket.StartReceiveThread(Dispatcher, cancellationToken);
         Task periodic = RunPeriodicAsync(cancellationToken);
         return Task.WhenAll(pump, loop, periodic);
     }

@@ -126,7 +126,7 @@ internal sealed partial class TestPeer
         }
 
         ReadOnlySpan<byte> payload = plain.Slice(header.HeaderLength, header.PayloadLength);
-        bool video = header.PayloadType != TestPeerSdp.OpusPayloadType;
+        bool video = header.PayloadType != Identity.AudioPayloadType;
         SyntheticMedia.TryReadSendTimestamp(payload, video, out long sent);
         bool keyframe = video && SyntheticMedia.IsKeyframeStart(payload);
         ReceivedStream stream = _streams.GetOrAdd(ssrc, static s => new ReceivedStream(s));

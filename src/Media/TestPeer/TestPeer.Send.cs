@@ -23,7 +23,7 @@ internal sealed partial class TestPeer
             if (_options.Audio)
             {
                 Span<byte> packet = _sendBuffer;
-                int header = WriteRtpHeader(packet, TestPeerSdp.OpusPayloadType, false, _audioSequence++, _audioTimestamp, AudioSsrc, TestPeerSdp.AudioMid);
+                int header = WriteRtpHeader(packet, Identity.AudioPayloadType, false, _audioSequence++, _audioTimestamp, AudioSsrc, TestPeerSdp.AudioMid);
                 int length = header + SyntheticMedia.WriteAudio(packet.Slice(header), Now());
                 _audioTimestamp += AudioClock;
                 ProtectAndSend(srtp, length);
@@ -41,7 +41,7 @@ internal sealed partial class TestPeer
                     int size = Math.Min(frameBytes, SyntheticMedia.MaxVideoPayloadBytes);
                     frameBytes -= size;
                     Span<byte> packet = _sendBuffer;
-                    int header = WriteRtpHeader(packet, TestPeerSdp.Vp8PayloadType, frameBytes == 0, _videoSequence++, _videoTimestamp, VideoSsrc, TestPeerSdp.VideoMid);
+                    int header = WriteRtpHeader(packet, Identity.VideoPayloadType, frameBytes == 0, _videoSequence++, _videoTimestamp, VideoSsrc, TestPeerSdp.VideoMid);
                     int length = header + SyntheticMedia.WriteVideo(packet.Slice(header), size, start, keyframe, Now());
                     start = false;
                     ProtectAndSend(srtp, length);

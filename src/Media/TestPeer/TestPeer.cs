@@ -58,7 +58,8 @@ internal sealed partial class TestPeer : IAsyncDisposable
         uint audio = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         uint video = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         Identity = new TestPeerIdentity(RandomNumberGenerator.GetInt32(1, int.MaxValue), "stream-" + name, "cname-" + name,
-            _iceCredentials.Ufrag, _iceCredentials.Password, _certificate.SdpFingerprint, audio, video);
+            _iceCredentials.Ufrag, _iceCredentials.Password, _certificate.SdpFingerprint, audio, video,
+            options.AudioPayloadType, options.VideoPayloadType);
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _socket.ReceiveBufferSize = 1024 * 1024;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));

@@ -12,5 +12,10 @@ internal sealed class TestPeerOptions
     /// <summary>Send a consent binding request this often (RFC 7675); null stops consent (for lapse tests).</summary>
     public TimeSpan? ConsentInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Payload types the peer offers (browsers differ; the server must renumber between them).</summary>
+    public int AudioPayloadType { get; set; } = TestPeerSdp.OpusPayloadType;
+
+    public int VideoPayloadType { get; set; } = TestPeerSdp.Vp8PayloadType;
+
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

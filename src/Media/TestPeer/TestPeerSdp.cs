@@ -35,33 +35,33 @@ internal static class TestPeerSdp
         sdp.Append("\r\na=msid-semantic: WMS ").Append(me.StreamId).Append("\r\n");
         if (audio)
         {
-            sdp.Append("m=audio 9 UDP/TLS/RTP/SAVPF ").Append(OpusPayloadType).Append("\r\n");
+            sdp.Append("m=audio 9 UDP/TLS/RTP/SAVPF ").Append(me.AudioPayloadType).Append("\r\n");
             AppendTransport(sdp, me, "actpass");
             sdp.Append("a=mid:").Append(AudioMid).Append("\r\n");
             AppendExtensions(sdp);
             sdp.Append("a=sendrecv\r\n");
             sdp.Append("a=msid:").Append(me.StreamId).Append(" audio-").Append(me.StreamId).Append("\r\n");
             sdp.Append("a=rtcp-mux\r\n");
-            sdp.Append("a=rtpmap:").Append(OpusPayloadType).Append(" opus/48000/2\r\n");
-            sdp.Append("a=rtcp-fb:").Append(OpusPayloadType).Append(" transport-cc\r\n");
-            sdp.Append("a=fmtp:").Append(OpusPayloadType).Append(" minptime=10;useinbandfec=1\r\n");
+            sdp.Append("a=rtpmap:").Append(me.AudioPayloadType).Append(" opus/48000/2\r\n");
+            sdp.Append("a=rtcp-fb:").Append(me.AudioPayloadType).Append(" transport-cc\r\n");
+            sdp.Append("a=fmtp:").Append(me.AudioPayloadType).Append(" minptime=10;useinbandfec=1\r\n");
             AppendSsrc(sdp, me.AudioSsrc, me, "audio-");
         }
 
         if (video)
         {
-            sdp.Append("m=video 9 UDP/TLS/RTP/SAVPF ").Append(Vp8PayloadType).Append("\r\n");
+            sdp.Append("m=video 9 UDP/TLS/RTP/SAVPF ").Append(me.VideoPayloadType).Append("\r\n");
             AppendTransport(sdp, me, "actpass");
             sdp.Append("a=mid:").Append(VideoMid).Append("\r\n");
             AppendExtensions(sdp);
             sdp.Append("a=sendrecv\r\n");
             sdp.Append("a=msid:").Append(me.StreamId).Append(" video-").Append(me.StreamId).Append("\r\n");
             sdp.Append("a=rtcp-mux\r\na=rtcp-rsize\r\n");
-            sdp.Append("a=rtpmap:").Append(Vp8PayloadType).Append(" VP8/90000\r\n");
-            sdp.Append("a=rtcp-fb:").Append(Vp8PayloadType).Append(" goog-remb\r\n");
-            sdp.Append("a=rtcp-fb:").Append(Vp8PayloadType).Append(" ccm fir\r\n");
-            sdp.Append("a=rtcp-fb:").Append(Vp8PayloadType).Append(" nack\r\n");
-            sdp.Append("a=rtcp-fb:").Append(Vp8PayloadType).Append(" nack pli\r\n");
+            sdp.Append("a=rtpmap:").Append(me.VideoPayloadType).Append(" VP8/90000\r\n");
+            sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" goog-remb\r\n");
+            sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" ccm fir\r\n");
+            sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" nack\r\n");
+            sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" nack pli\r\n");
             AppendSsrc(sdp, me.VideoSsrc, me, "video-");
         }
 
@@ -214,4 +214,5 @@ internal sealed record ServerDescription(string IceUfrag, string IcePwd, string 
 
 /// <summary>The test peer's own identifiers and credentials that go into its SDP.</summary>
 internal sealed record TestPeerIdentity(
-    long SessionId, string StreamId, string Cname, string IceUfrag, string IcePwd, string Fingerprint, uint AudioSsrc, uint VideoSsrc);
+    long SessionId, string StreamId, string Cname, string IceUfrag, string IcePwd, string Fingerprint, uint AudioSsrc, uint VideoSsrc,
+    int AudioPayloadType = TestPeerSdp.OpusPayloadType, int VideoPayloadType = TestPeerSdp.Vp8PayloadType);

@@ -45,6 +45,72 @@ internal sealed class UdpMediaSocket : IDisposable
         }
     }
 
+    /// <summary>Runs the receive loop on a dedicated thread with blocking <c>recvfrom</c> and returns a task that
+    /// completes when it stops. Measured on the 2-core box, this costs far less CPU per packet than
+    /// <see cref="RunReceiveLoopAsync"/>, whose epoll wake-ups and thread-pool hops dominate at 20k+ packets/s.</summary>
+    public Task StartReceiveThread(IDatagramHandler handler, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                RunBlockingReceiveLoop(handler, cancellationToken);
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "media-udp-receive",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void RunBlockingReceiveLoop(IDatagramHandler handler, CancellationToken cancellationToken)
+    {
+        byte[] buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
+        var source = new SocketAddress(AddressFamily);
+        _socket.ReceiveTimeout = 250;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = _socket.ReceiveFrom(buffer.AsSpan(), SocketFlags.None, source);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                continue;
+            }
+            catch (SocketException)
+            {
+                // ICMP port unreachable from a peer that went away surfaces here; keep reading.
+                _counters.SendError();
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            _counters.Received(length);
+            try
+            {
+                handler.OnDatagram(buffer.AsSpan(0, length), source);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A malformed packet must never end the loop that serves every session.
+                _counters.Malformed();
+            }
+        }
+    }
+
     /// <summary>Reads datagrams until cancelled and hands each to <paramref name="handler"/> on this loop.</summary>
     public async Task RunReceiveLoopAsync(IDatagramHandler handler, CancellationToken cancellationToken)
     {

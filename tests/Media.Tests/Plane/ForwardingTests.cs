@@ -26,4 +26,23 @@ public sealed class ForwardingTests
         Assert.True(harness.HasEvent(new MediaParticipant("room-1", "patient"), "up"));
         Assert.True(harness.HasEvent(new MediaParticipant("room-1", "doctor"), "up"));
     }
+
+    [Fact]
+    public async Task Peers_WithDifferentPayloadTypes_EachReceiveTheirOwnNumbers()
+    {
+        await using var harness = new PlaneHarness();
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-pt", "patient");
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-pt", "doctor", new TestPeerOptions { AudioPayloadType = 109, VideoPayloadType = 100 });
+        await harness.AdmitAsync("room-pt", "patient", "doctor");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
+
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), patient, doctor);
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(doctor, patient) && PlaneHarness.ReceivedAll(patient, doctor)),
+            harness.Describe(patient, doctor));
+        Assert.Equal(100, doctor.Stream(patient.VideoSsrc)!.PayloadType);
+        Assert.Equal(109, doctor.Stream(patient.AudioSsrc)!.PayloadType);
+        Assert.Equal(TestPeerSdp.Vp8PayloadType, patient.Stream(doctor.VideoSsrc)!.PayloadType);
+        Assert.Equal(TestPeerSdp.OpusPayloadType, patient.Stream(doctor.AudioSsrc)!.PayloadType);
+    }
 }

@@ -5,11 +5,12 @@ public sealed class SessionLifecycleTests
     [Fact]
     public async Task Peer_WhoseConsentLapses_IsReportedMediaDown()
     {
-        await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(1));
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-c", "patient");
+        await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(2));
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-c", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
         var participant = new MediaParticipant("room-c", "patient");
-        await patient.PublishAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
+        await patient.PublishAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "up")));
+        Assert.False(harness.HasEvent(participant, "down"));
 
         patient.StopConsent();
 
@@ -20,13 +21,13 @@ public sealed class SessionLifecycleTests
     [Fact]
     public async Task Peer_KeepingConsent_IsNotReportedDown()
     {
-        await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(1));
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-k", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(200) });
-        await patient.PublishAsync(TimeSpan.FromSeconds(2), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
+        await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(2));
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-k", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        await patient.PublishAsync(TimeSpan.FromSeconds(3), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
 
         var participant = new MediaParticipant("room-k", "patient");
         Assert.True(harness.HasEvent(participant, "up"));
-        Assert.False(harness.HasEvent(participant, "down"));
+        Assert.False(harness.HasEvent(participant, "down"), harness.Describe(patient) + " events: " + string.Join(",", harness.Events.Select(e => e.Kind + ":" + e.Reason)));
     }
 
     [Fact]
