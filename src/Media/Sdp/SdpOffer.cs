@@ -33,9 +33,9 @@ internal static class SdpOffer
                 throw new SdpParseException(line, "the m-section repeats the a=mid of an earlier one");
             }
 
-            if (media.IsRejected)
+            if (media.IsRejected || (media.BundleOnly && media.Port == 0))
             {
-                continue;
+                continue; // rejected, or bundle-only (RFC 8843 §6): its transport is the BUNDLE tag's
             }
 
             if (!media.Protocol.StartsWith("UDP/TLS/RTP/SAVP", StringComparison.Ordinal)

@@ -250,6 +250,29 @@ internal sealed class StunMessage
         }
     }
 
+    /// <summary>Finds the first attribute of <paramref name="type"/> (known or not) and returns its value, so attributes
+    /// the parser skips stay readable.</summary>
+    public bool TryGetAttribute(ushort type, out ReadOnlySpan<byte> value)
+    {
+        ReadOnlySpan<byte> data = _raw;
+        int offset = StunConstants.HeaderLength;
+        while (offset + 4 <= data.Length)
+        {
+            ushort current = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
+            int length = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 2)..]);
+            if (current == type)
+            {
+                value = data.Slice(offset + 4, length);
+                return true;
+            }
+
+            offset += 4 + ((length + 3) & ~3);
+        }
+
+        value = default;
+        return false;
+    }
+
     /// <summary>Checks MESSAGE-INTEGRITY (HMAC-SHA1) with a short-term credential: the key is the UTF-8 password.</summary>
     public bool ValidateMessageIntegrity(string password)
     {

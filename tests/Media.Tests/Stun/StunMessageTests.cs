@@ -26,6 +26,23 @@ public sealed class StunMessageTests
     }
 
     [Fact]
+    public void TryGetAttribute_UnknownOptionalAttribute_IsKeptReadable()
+    {
+        byte[] built = new StunMessageBuilder(StunMethod.Binding, StunClass.Request, StunTransactionId.NewRandom())
+            .AddAttribute(0xC057, [0, 1, 0, 9]) // e.g. GOOG-NETWORK-INFO: unknown to us, optional
+            .AddPriority(5)
+            .Build(password: null, fingerprint: true);
+
+        Assert.True(StunMessage.TryParse(built, out StunMessage? message));
+
+        Assert.Empty(message.UnknownRequiredAttributes);
+        Assert.True(message.TryGetAttribute(0xC057, out ReadOnlySpan<byte> value));
+        Assert.Equal(new byte[] { 0, 1, 0, 9 }, value.ToArray());
+        Assert.False(message.TryGetAttribute(0xC058, out _));
+        Assert.Equal(5u, message.Priority);
+    }
+
+    [Fact]
     public void Build_RequestWithIceAttributes_RoundTrips()
     {
         byte[] built = new StunMessageBuilder(StunMethod.Binding, StunClass.Request, StunTransactionId.NewRandom())
