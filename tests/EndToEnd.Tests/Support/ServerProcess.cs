@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Doctolib.Telehealth.EndToEnd.Tests.Support;
+
+/// <summary>The real server, started from its build output as a child process on 127.0.0.1, with the page bundle
+/// from src/Signaling/wwwroot. Its console output is kept to explain a failure.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    public const string SigningKey = "ZW5kLXRvLWVuZC1icm93c2VyLXRlc3RzLXNpZ25pbmcta2V5LTMyYnl0ZXM=";
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        this.process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var root = RepositoryRoot();
+        var project = Path.Combine(root, "src", "Signaling");
+        if (!File.Exists(Path.Combine(project, "wwwroot", "visit.html")))
+        {
+            throw new InvalidOperationException("The web client is not built: run scripts/build-client.sh first.");
+        }
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "Doctolib.Telehealth.Signaling.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"The server is not built ({dll}): build tests/EndToEnd.Tests first.");
+        }
+        var port = FreeTcpPort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = project,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--contentRoot");
+        start.ArgumentList.Add(project);
+        var env = start.Environment;
+        env["ASPNETCORE_ENVIRONMENT"] = "EndToEnd";
+        env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        env["Urls"] = $"http://127.0.0.1:{port}";
+        env["ConnectionStrings__Telehealth"] = connectionString;
+        env["Auth__SigningKey"] = SigningKey;
+        env["Auth__DevTokens"] = "true";
+        env["Demo__Seed"] = "false";
+        env["Media__UdpPort"] = FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["Media__BindAddress"] = "127.0.0.1";
+        env["Media__AdvertisedAddress"] = "127.0.0.1";
+        env["Billing__MinimumBillableSeconds"] = "2";
+        env["Billing__Worker__PollIntervalMs"] = "100";
+        env.Remove("STRIPE_SECRET_KEY");
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitHealthyAsync(cancellationToken);
+        return server;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with code {process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                using var response = await http.GetAsync("/readyz", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+            await Task.Delay(200, cancellationToken);
+        }
+        throw new TimeoutException($"The server did not become ready in 60 s:\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        process.Dispose();
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Doctolib.Telehealth.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Cannot find the repository root (Doctolib.Telehealth.sln) above " + AppContext.BaseDirectory);
+    }
+}

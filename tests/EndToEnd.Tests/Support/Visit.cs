@@ -1,0 +1,55 @@
+using static Microsoft.Playwright.Assertions;
+
+namespace Doctolib.Telehealth.EndToEnd.Tests.Support;
+
+/// <summary>Steps people take in the pages, shared by the flows: open a link, pass the device check, wait to be
+/// admitted, and the check that a page really decodes remote video (getStats through the page's test hook).</summary>
+internal static class Visit
+{
+    public const string DecodesVideoFrom = """
+        async (count) => {
+          const hook = window.__telehealth;
+          if (!hook || !hook.pc) return false;
+          const stats = await hook.stats();
+          const decoding = stats.filter(s => s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0);
+          return decoding.length >= count;
+        }
+        """;
+
+    public static async Task<List<string>> OpenAsync(IPage page, string path, string token)
+    {
+        var console = new List<string>();
+        page.Console += (_, message) =>
+        {
+            lock (console)
+            {
+                console.Add(message.Text);
+            }
+        };
+        await page.GotoAsync($"{path}#token={token}").WaitAsync(BrowserWorld.Step);
+        return console;
+    }
+
+    public static async Task PassDeviceCheckAsync(IPage page, string? screenshot = null)
+    {
+        await Expect(page.GetByTestId("join")).ToBeEnabledAsync();
+        await page.WaitForFunctionAsync(
+            "() => Number(document.querySelector('[data-testid=mic-meter]')?.getAttribute('aria-valuenow') ?? 0) > 0",
+            null, new PageWaitForFunctionOptions { Timeout = 10_000, PollingInterval = 100 }).WaitAsync(BrowserWorld.Step);
+        if (screenshot is not null)
+        {
+            await BrowserWorld.ScreenshotAsync(page, screenshot);
+        }
+        await page.GetByTestId("join").ClickAsync().WaitAsync(BrowserWorld.Step);
+    }
+
+    public static Task WaitDecodingAsync(IPage page, int streams = 1) =>
+        page.WaitForFunctionAsync(DecodesVideoFrom, streams, new PageWaitForFunctionOptions { Timeout = 25_000, PollingInterval = 500 })
+            .WaitAsync(BrowserWorld.Step);
+
+    public static async Task SendChatAsync(IPage page, string text)
+    {
+        await page.GetByTestId("chat-input").FillAsync(text).WaitAsync(BrowserWorld.Step);
+        await page.GetByTestId("chat-send").ClickAsync().WaitAsync(BrowserWorld.Step);
+    }
+}
