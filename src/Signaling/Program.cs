@@ -2,10 +2,20 @@ using Doctolib.Telehealth.Billing;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling;
+using Doctolib.Telehealth.Signaling.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTelehealthLogging();
-await builder.AddTelehealthDatabaseAsync();
+try
+{
+    await builder.AddTelehealthDatabaseAsync();
+}
+catch (EmbeddedPostgresException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 1;
+}
+
 builder.AddTelehealthAuth();
 builder.Services.AddMedia(builder.Configuration);
 builder.Services.AddRooms(builder.Configuration);
@@ -20,6 +30,7 @@ app.MapSignaling();
 app.MapBillingApi();
 await app.SeedDemoDataAsync();
 await app.RunAsync();
+return 0;
 
 /// <summary>The host's entry point, visible to the integration tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

@@ -17,9 +17,10 @@ internal sealed partial class EmbeddedPostgres(string folder, string binaries, i
 
     public int Port => port;
 
-    public static async Task<EmbeddedPostgres> StartAsync(EmbeddedPostgresOptions options, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<EmbeddedPostgres> StartAsync(
+        EmbeddedPostgresOptions options, ILogger logger, CancellationToken cancellationToken, string installRoot = "/usr/lib/postgresql")
     {
-        var binaries = FindBinaries() ?? throw new EmbeddedPostgresException(
+        var binaries = FindBinaries(installRoot) ?? throw new EmbeddedPostgresException(
             "PostgreSQL is not installed: install it with `sudo apt-get install -y postgresql` (the server needs its initdb and pg_ctl), " +
             "or set ConnectionStrings__Telehealth to use an existing database.");
         var folder = options.ResolveDataDirectory();
@@ -81,7 +82,7 @@ internal sealed partial class EmbeddedPostgres(string folder, string binaries, i
 
     private async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await using var connection = new NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false");
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
         if (await exists.ExecuteScalarAsync(cancellationToken) is null)
@@ -91,14 +92,13 @@ internal sealed partial class EmbeddedPostgres(string folder, string binaries, i
         }
     }
 
-    private static string? FindBinaries()
+    private static string? FindBinaries(string installRoot)
     {
-        const string Root = "/usr/lib/postgresql";
-        if (!Directory.Exists(Root))
+        if (!Directory.Exists(installRoot))
         {
             return null;
         }
-        return Directory.GetDirectories(Root)
+        return Directory.GetDirectories(installRoot)
             .Select(v => Path.Combine(v, "bin"))
             .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
             .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var major) ? major : 0)
