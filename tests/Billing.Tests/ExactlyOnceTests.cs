@@ -119,6 +119,23 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LostResponse_OnAuthoriseAndKeyExpired_IntentFoundByMetadataNotCreatedTwice()
+    {
+        var c = Consultation.Card();
+        h.Stripe.InjectFault("create", EmulatorFault.LoseResponseAfterProcessing);
+        await h.DeliverAsync(c.Admitted(Now));
+        await h.RunWorkerAsync();
+        h.Stripe.ExpireIdempotencyKeys();
+
+        h.Time.Advance(TimeSpan.FromSeconds(11));
+        await h.RunWorkerAsync();
+        Assert.Equal(ChargeStatus.Authorized, (await h.DataSource.ChargeAsync(c.Id.Value)).Status);
+        await h.DeliverAsync(c.Ended(Now, TimeSpan.FromMinutes(2)));
+        await h.RunWorkerAsync();
+        await AssertCapturedOnceAsync(c);
+    }
+
+    [Fact]
     public async Task LostResponse_OnCapture_ResolvedByReadingTheIntentBack()
     {
         var c = Consultation.Card();

@@ -118,6 +118,25 @@ internal sealed partial class EmulatorState
         }
     }
 
+    /// <summary>GET /v1/payment_intents/search for the one query shape billing uses: metadata['key']:'value'.</summary>
+    public (int, JsonObject) Search(string query)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(query, @"^metadata\['([^']+)'\]:'([^']*)'$");
+        if (!match.Success)
+        {
+            return (400, StripeJson.Error(400, "invalid_request_error", "parameter_invalid", "unsupported search query"));
+        }
+        var data = new JsonArray();
+        foreach (var pi in intents.Values)
+        {
+            if (pi.Metadata.GetValueOrDefault(match.Groups[1].Value) == match.Groups[2].Value)
+            {
+                data.Add(StripeJson.Intent(pi));
+            }
+        }
+        return (200, new JsonObject { ["object"] = "search_result", ["url"] = "/v1/payment_intents/search", ["has_more"] = false, ["next_page"] = null, ["data"] = data });
+    }
+
     public (int, JsonObject) Retrieve(string id) =>
         intents.TryGetValue(id, out var pi)
             ? (200, StripeJson.Intent(pi))

@@ -69,6 +69,15 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
 
     public EmulatedPaymentIntent? FindIntent(string id) => state.Find(id);
 
+    /// <summary>Forgets every stored idempotent answer, as Stripe does after 24 hours.</summary>
+    public void ExpireIdempotencyKeys()
+    {
+        lock (state.Gate)
+        {
+            idempotency.Clear();
+        }
+    }
+
     public IReadOnlyList<EmulatedPaymentIntent> Intents => state.AllIntents();
 
     public IReadOnlyList<EmulatedRefund> Refunds => state.AllRefunds();
@@ -121,6 +130,7 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
     private void Map()
     {
         app.MapPost("/v1/payment_intents", ctx => Handle(ctx, "create", form => state.CreateIntent(form)));
+        app.MapGet("/v1/payment_intents/search", ctx => Handle(ctx, "search", q => state.Search(q.GetValueOrDefault("query") ?? "")));
         app.MapGet("/v1/payment_intents/{id}", ctx => Handle(ctx, "retrieve", _ => state.Retrieve((string)ctx.Request.RouteValues["id"]!)));
         app.MapPost("/v1/payment_intents/{id}/capture", ctx => Handle(ctx, "capture", form => state.Capture((string)ctx.Request.RouteValues["id"]!, form)));
         app.MapPost("/v1/payment_intents/{id}/cancel", ctx => Handle(ctx, "cancel", _ => state.Cancel((string)ctx.Request.RouteValues["id"]!)));

@@ -11,6 +11,10 @@ internal interface IPaymentProvider
 
     Task<IntentSnapshot> GetAsync(string paymentIntentId, CancellationToken cancellationToken);
 
+    /// <summary>The newest PaymentIntent made for an appointment (by its metadata), for a create whose answer was lost
+    /// after its idempotency key may have expired; null when there is none.</summary>
+    Task<IntentSnapshot?> FindByAppointmentAsync(Guid appointmentId, CancellationToken cancellationToken);
+
     Task<IntentSnapshot> CaptureAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);
 
     Task<IntentSnapshot> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);

@@ -51,6 +51,22 @@ internal sealed class LocalPaymentProvider(TimeProvider time) : IPaymentProvider
         }
     }
 
+    public Task<IntentSnapshot?> FindByAppointmentAsync(Guid appointmentId, CancellationToken cancellationToken)
+    {
+        var key = appointmentId.ToString("D");
+        lock (gate)
+        {
+            foreach (var pi in intents.Values)
+            {
+                if (pi.AppointmentId == key)
+                {
+                    return Task.FromResult<IntentSnapshot?>(pi);
+                }
+            }
+        }
+        return Task.FromResult<IntentSnapshot?>(null);
+    }
+
     public Task<IntentSnapshot> CaptureAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken) =>
         Mutate(paymentIntentId, idempotencyKey, pi =>
         {

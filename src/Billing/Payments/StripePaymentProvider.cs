@@ -43,6 +43,22 @@ internal sealed class StripePaymentProvider : IPaymentProvider
     public Task<IntentSnapshot> GetAsync(string paymentIntentId, CancellationToken cancellationToken) =>
         Call(async () => Snapshot(await intents.GetAsync(paymentIntentId, null, null, cancellationToken)), cancellationToken);
 
+    public Task<IntentSnapshot?> FindByAppointmentAsync(Guid appointmentId, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var found = await intents.SearchAsync(
+                new PaymentIntentSearchOptions { Query = $"metadata['appointment_id']:'{appointmentId:D}'", Limit = 10 }, null, cancellationToken);
+            PaymentIntent? newest = null;
+            foreach (var pi in found.Data)
+            {
+                if (newest is null || pi.Created > newest.Created)
+                {
+                    newest = pi;
+                }
+            }
+            return newest is null ? null : Snapshot(newest);
+        }, cancellationToken);
+
     public Task<IntentSnapshot> CaptureAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => Snapshot(await intents.CaptureAsync(paymentIntentId, null,
             new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken)), cancellationToken);

@@ -126,10 +126,16 @@ internal sealed partial class AttemptExecutor(
 
     private async Task AuthorizeAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, List<PaymentNotice> notices, CancellationToken ct)
     {
-        IntentSnapshot pi;
+        IntentSnapshot? pi = null;
+        if (attempt.Tries > 0 && charge.PaymentIntentId is null)
+        {
+            // An earlier try got no answer. The same idempotency key replays it for 24 hours; past that, a new create
+            // would authorise twice, so look for the intent by its metadata first.
+            pi = await provider.FindByAppointmentAsync(charge.AppointmentId, ct);
+        }
         try
         {
-            pi = await provider.AuthorizeAsync(
+            pi ??= await provider.AuthorizeAsync(
                 new AuthorizationRequest(charge.AppointmentId, charge.Amount, charge.Currency, charge.StripeCustomer ?? "", charge.PaymentMethod ?? ""),
                 attempt.IdempotencyKey, ct);
         }
@@ -159,8 +165,9 @@ internal sealed partial class AttemptExecutor(
             return;
         }
         await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
-        await ApplyReadBackAsync(tx, charge, pi, notices);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", pi.Status, time.GetUtcNow());
-        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, pi.Status);
+        var authorised = pi ?? throw new InvalidOperationException("authorisation produced no intent");
+        await ApplyReadBackAsync(tx, charge, authorised, notices);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", authorised.Status, time.GetUtcNow());
+        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, authorised.Status);
     }
 }
