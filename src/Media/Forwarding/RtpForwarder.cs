@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Transport;
@@ -106,8 +105,8 @@ internal sealed class RtpForwarder
     public bool SendRtcp(ParticipantSession session, ReadOnlySpan<byte> plain)
     {
         SrtpSession? srtp = session.Srtp;
-        SocketAddress? address = session.RemoteAddress;
-        if (srtp is null || address is null || session.IsClosed)
+        MediaPath? path = session.Path;
+        if (srtp is null || path is null || session.IsClosed)
         {
             return false;
         }
@@ -118,7 +117,7 @@ internal sealed class RtpForwarder
             return false;
         }
 
-        _plane.Sender.Send(scratch.AsSpan(0, written), address);
+        path.Send(scratch.AsSpan(0, written));
         return true;
     }
 
@@ -126,8 +125,8 @@ internal sealed class RtpForwarder
     {
         ParticipantSession receiver = downTrack.Receiver;
         SrtpSession? srtp = receiver.Srtp;
-        SocketAddress? address = receiver.RemoteAddress;
-        if (srtp is null || address is null || plain.Length > UdpMediaSocket.MaxDatagram)
+        MediaPath? path = receiver.Path;
+        if (srtp is null || path is null || plain.Length > UdpMediaSocket.MaxDatagram)
         {
             return;
         }
@@ -147,7 +146,7 @@ internal sealed class RtpForwarder
             return;
         }
 
-        _plane.Sender.Send(scratch.AsSpan(0, written), address);
+        path.Send(scratch.AsSpan(0, written));
         _plane.Counters.RtpForwardedOne();
     }
 }

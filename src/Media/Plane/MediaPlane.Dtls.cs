@@ -45,6 +45,16 @@ internal sealed partial class MediaPlane
 
             session.SetSrtp(srtp);
             UpdateRoomLocked(session.Participant.RoomId);
+
+            // Receivers may have subscribed before this publisher finished DTLS; their keyframe request could not go out.
+            foreach (Forwarding.PublishedTrack track in session.Tracks)
+            {
+                if (track.IsVideo && track.Subscribers.Length > 0)
+                {
+                    Forwarder.RequestKeyframe(track, force: true);
+                }
+            }
+
             if (HasUnconfirmedSlots(session))
             {
                 RequestOfferLocked(session);

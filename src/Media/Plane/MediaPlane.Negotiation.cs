@@ -41,7 +41,7 @@ internal sealed partial class MediaPlane
                 }
 
                 IceSession ice = _ice.AddSession(participant.RoomId + "/" + participant.ParticipantId, IceCredentials.Generate());
-                session = new ParticipantSession(participant, ice, ufrag, pwd, fingerprint, Sender);
+                session = new ParticipantSession(participant, ice, ufrag, pwd, fingerprint);
                 _sessions[participant] = session;
                 _byIce[ice] = session;
                 session.Sections.AddRange(ReadSections(offer, null));

@@ -65,7 +65,7 @@ internal sealed partial class MediaPlane
     private void SendPublisherFeedback(ParticipantSession session, byte[] buffer, double seconds, long now)
     {
         PublishedTrack[] tracks = session.Tracks;
-        if (tracks.Length == 0 || session.Srtp is null || session.RemoteAddress is null)
+        if (tracks.Length == 0 || session.Srtp is null || session.Path is null)
         {
             return;
         }

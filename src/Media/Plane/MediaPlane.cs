@@ -41,13 +41,21 @@ internal sealed partial class MediaPlane : IMediaPlane, IDisposable
         Events = new MediaEventPump(callbacks, _logger);
         Forwarder = new RtpForwarder(this);
         Dispatcher = new PacketDispatcher(this);
-        _transport = new ServerTransportInfo(options.AdvertisedAddress, Socket.LocalEndPoint.Port, null, _certificate.SdpFingerprint);
+        if (options.TcpPort is int tcpPort)
+        {
+            TcpListener = new IceTcpListener(new IPEndPoint(IPAddress.Parse(options.BindAddress), tcpPort), Counters);
+        }
+
+        _transport = new ServerTransportInfo(options.AdvertisedAddress, Socket.LocalEndPoint.Port, TcpListener?.LocalEndPoint.Port, _certificate.SdpFingerprint);
         MediaPlaneLog.Listening(_logger, Socket.LocalEndPoint.Port, options.AdvertisedAddress);
     }
 
     public MediaCounters Counters { get; }
 
     public UdpMediaSocket Socket { get; }
+
+    /// <summary>The passive ICE-TCP listener, when <see cref="MediaOptions.TcpPort"/> is set.</summary>
+    internal IceTcpListener? TcpListener { get; }
 
     public IPEndPoint LocalEndPoint => Socket.LocalEndPoint;
 
@@ -67,6 +75,15 @@ internal sealed partial class MediaPlane : IMediaPlane, IDisposable
 
     internal IceLiteServer Ice => _ice;
 
+    /// <summary>The live session of a participant, for tests and diagnostics.</summary>
+    internal ParticipantSession? FindSession(MediaParticipant participant)
+    {
+        lock (_gate)
+        {
+            return _sessions.TryGetValue(participant, out ParticipantSession? session) ? session : null;
+        }
+    }
+
     internal ParticipantSession? FindByAddress(SocketAddress address) => _byAddress.TryGetValue(address, out ParticipantSession? s) ? s : null;
 
     internal PublishedTrack? FindTrack(uint ssrc) => _tracksBySsrc.TryGetValue(ssrc, out PublishedTrack? t) ? t : null;
@@ -79,30 +96,39 @@ internal sealed partial class MediaPlane : IMediaPlane, IDisposable
             ? Socket.RunReceiveLoopAsync(Dispatcher, cancellationToken)
             : Socket.StartReceiveThread(Dispatcher, cancellationToken);
         Task periodic = RunPeriodicAsync(cancellationToken);
-        return Task.WhenAll(pump, loop, periodic);
+        Task tcp = TcpListener?.RunAsync(Dispatcher, cancellationToken) ?? Task.CompletedTask;
+        return Task.WhenAll(pump, loop, periodic, tcp);
     }
 
     /// <summary>Binds the source address to a session once ICE has authenticated it (called on the loop).</summary>
     internal void BindAddress(ParticipantSession session, SocketAddress source)
     {
-        SocketAddress? current = session.RemoteAddress;
-        if (current is not null && current.Equals(source))
+        if (session.RemoteAddress is { } current && current.Equals(source))
         {
             return;
         }
 
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.CopyTo(copy.Buffer);
-        if (current is not null)
-        {
-            _byAddress.TryRemove(new KeyValuePair<SocketAddress, ParticipantSession>(current, session));
-        }
-
+        UnbindAddress(session);
         _byAddress[copy] = session;
-        session.SetRemoteAddress(copy);
+        session.SetPath(new UdpPath(Socket, copy));
     }
 
-    private void UnbindAddress(ParticipantSession session)
+    /// <summary>Makes an ICE-TCP connection the session's path once ICE authenticated a request on it.</summary>
+    internal void BindTcp(ParticipantSession session, TcpMediaConnection connection)
+    {
+        if (ReferenceEquals(session.Path, connection))
+        {
+            return;
+        }
+
+        UnbindAddress(session);
+        connection.Session = session;
+        session.SetPath(connection);
+    }
+
+    internal void UnbindAddress(ParticipantSession session)
     {
         SocketAddress? current = session.RemoteAddress;
         if (current is not null)
@@ -110,12 +136,13 @@ internal sealed partial class MediaPlane : IMediaPlane, IDisposable
             _byAddress.TryRemove(new KeyValuePair<SocketAddress, ParticipantSession>(current, session));
         }
 
-        session.ClearRemoteAddress();
+        session.ClearPath();
     }
 
     public void Dispose()
     {
         Socket.Dispose();
+        TcpListener?.Dispose();
         lock (_gate)
         {
             foreach (ParticipantSession session in _sessions.Values)

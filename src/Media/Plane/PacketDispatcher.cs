@@ -10,71 +10,134 @@ namespace Doctolib.Telehealth.Media.Plane;
 /// <summary>The receive loop's handling of one datagram: RFC 7983 demux, then STUN to ICE-lite, DTLS to the
 /// session's handshake, SRTP/SRTCP decrypted in place and forwarded. Only addresses ICE has bound to a session
 /// get past STUN; everything else is counted and dropped.</summary>
-internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHandler
+internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHandler, ITcpFrameHandler
 {
     private static readonly IPEndPoint EndPointTemplate = new(IPAddress.Any, 0);
     private readonly MediaCounters _counters = plane.Counters;
 
     public void OnDatagram(Span<byte> datagram, SocketAddress source)
     {
-        switch (PacketClassifier.Classify(datagram))
+        PacketKind kind = PacketClassifier.Classify(datagram);
+        switch (kind)
+        {
+            case PacketKind.Stun:
+                OnUdpStun(datagram, source);
+                return;
+            case PacketKind.Unknown:
+                _counters.Malformed();
+                return;
+        }
+
+        ParticipantSession? session = plane.FindByAddress(source);
+        if (session is null)
+        {
+            _counters.UnknownSource();
+            return;
+        }
+
+        Dispatch(kind, datagram, session);
+    }
+
+    public void OnFrame(Span<byte> frame, TcpMediaConnection connection)
+    {
+        PacketKind kind = PacketClassifier.Classify(frame);
+        switch (kind)
+        {
+            case PacketKind.Stun:
+                OnTcpStun(frame, connection);
+                return;
+            case PacketKind.Unknown:
+                _counters.Malformed();
+                return;
+        }
+
+        if (connection.Session is not ParticipantSession session || !ReferenceEquals(session.Path, connection))
+        {
+            _counters.UnknownSource();
+            return;
+        }
+
+        Dispatch(kind, frame, session);
+    }
+
+    public void OnClosed(TcpMediaConnection connection)
+    {
+        if (connection.Session is ParticipantSession session && ReferenceEquals(session.Path, connection))
+        {
+            session.ClearPath();
+        }
+    }
+
+    private void Dispatch(PacketKind kind, Span<byte> datagram, ParticipantSession session)
+    {
+        switch (kind)
         {
             case PacketKind.Rtp:
-                OnRtp(datagram, source);
+                OnRtp(datagram, session);
                 break;
             case PacketKind.Rtcp:
-                OnRtcp(datagram, source);
-                break;
-            case PacketKind.Stun:
-                OnStun(datagram, source, IceTransport.Udp);
-                break;
-            case PacketKind.Dtls:
-                OnDtls(datagram, source);
+                OnRtcp(datagram, session);
                 break;
             default:
-                _counters.Malformed();
+                OnDtls(datagram, session);
                 break;
         }
     }
 
-    private void OnStun(ReadOnlySpan<byte> datagram, SocketAddress source, IceTransport transport)
+    private void OnUdpStun(ReadOnlySpan<byte> datagram, SocketAddress source)
     {
         var remote = (IPEndPoint)EndPointTemplate.Create(source);
-        IceBindingResult result = plane.Ice.HandlePacket(datagram, remote, transport);
+        IceBindingResult result = plane.Ice.HandlePacket(datagram, remote, IceTransport.Udp);
+        if (Answer(result) is { } response)
+        {
+            plane.Sender.Send(response, source);
+        }
+
+        if (result.Outcome == IceBindingOutcome.Success && result.Session is { } ice && plane.FindByIce(ice) is { } session
+            && (session.Path is null || result.SelectedPairChanged || result.ConsentRestored))
+        {
+            plane.BindAddress(session, source);
+        }
+    }
+
+    private void OnTcpStun(ReadOnlySpan<byte> frame, TcpMediaConnection connection)
+    {
+        IceBindingResult result = plane.Ice.HandlePacket(frame, connection.RemoteEndPoint, IceTransport.Tcp);
+        if (Answer(result) is { } response)
+        {
+            connection.Send(response);
+        }
+
+        if (result.Outcome == IceBindingOutcome.Success && result.Session is { } ice && plane.FindByIce(ice) is { } session
+            && (session.Path is null || result.SelectedPairChanged || result.ConsentRestored))
+        {
+            plane.BindTcp(session, connection);
+        }
+    }
+
+    /// <summary>Counts the ICE outcome and returns the response to send back, if any.</summary>
+    private byte[]? Answer(IceBindingResult result)
+    {
         switch (result.Outcome)
         {
             case IceBindingOutcome.NotStun:
                 _counters.Malformed();
-                return;
+                return null;
             case IceBindingOutcome.Dropped:
                 _counters.StunRejectedOne();
-                return;
+                return null;
             case IceBindingOutcome.Error:
                 _counters.StunRejectedOne();
-                break;
+                return result.Response;
             default:
                 _counters.StunAnsweredOne();
-                break;
-        }
-
-        if (result.Response is not null)
-        {
-            plane.Sender.Send(result.Response, source);
-        }
-
-        if (result.Outcome == IceBindingOutcome.Success && result.Session is { } ice && plane.FindByIce(ice) is { } session)
-        {
-            if (session.RemoteAddress is null || result.SelectedPairChanged || result.ConsentRestored)
-            {
-                plane.BindAddress(session, source);
-            }
+                return result.Response;
         }
     }
 
-    private void OnDtls(ReadOnlySpan<byte> datagram, SocketAddress source)
+    private void OnDtls(ReadOnlySpan<byte> datagram, ParticipantSession session)
     {
-        ParticipantSession? session = plane.FindByAddress(source);
-        if (session?.Dtls is not { } dtls)
+        if (session.Dtls is not { } dtls)
         {
             _counters.UnknownSource();
             return;
@@ -84,15 +147,8 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         dtls.ReceiveDatagram(datagram);
     }
 
-    private void OnRtp(Span<byte> datagram, SocketAddress source)
+    private void OnRtp(Span<byte> datagram, ParticipantSession session)
     {
-        ParticipantSession? session = plane.FindByAddress(source);
-        if (session is null)
-        {
-            _counters.UnknownSource();
-            return;
-        }
-
         SrtpSession? srtp = session.Srtp;
         if (srtp is null)
         {
@@ -132,15 +188,8 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         plane.Forwarder.Forward(track, plain);
     }
 
-    private void OnRtcp(Span<byte> datagram, SocketAddress source)
+    private void OnRtcp(Span<byte> datagram, ParticipantSession session)
     {
-        ParticipantSession? session = plane.FindByAddress(source);
-        if (session is null)
-        {
-            _counters.UnknownSource();
-            return;
-        }
-
         SrtpSession? srtp = session.Srtp;
         if (srtp is null)
         {

@@ -4,6 +4,7 @@ using Doctolib.Telehealth.Media.Dtls;
 using Doctolib.Telehealth.Media.Forwarding;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Srtp;
+using Doctolib.Telehealth.Media.Transport;
 
 namespace Doctolib.Telehealth.Media.Plane;
 
@@ -12,8 +13,7 @@ namespace Doctolib.Telehealth.Media.Plane;
 /// plane under the plane's lock; the receive loop reads the volatile fields without locking.</summary>
 internal sealed partial class ParticipantSession : IDisposable
 {
-    private readonly UdpMediaSender _sender;
-    private SocketAddress? _remoteAddress;
+    private MediaPath? _path;
     private SrtpSession? _srtp;
     private PublishedTrack[] _tracks = [];
     private long _sdpVersion = 1;
@@ -21,15 +21,13 @@ internal sealed partial class ParticipantSession : IDisposable
     private int _mediaUp;
     private int _closed;
 
-    public ParticipantSession(MediaParticipant participant, IceSession ice, string remoteUfrag, string remotePwd, string remoteFingerprint,
-        UdpMediaSender sender)
+    public ParticipantSession(MediaParticipant participant, IceSession ice, string remoteUfrag, string remotePwd, string remoteFingerprint)
     {
         Participant = participant;
         Ice = ice;
         RemoteUfrag = remoteUfrag;
         RemotePwd = remotePwd;
         RemoteFingerprint = remoteFingerprint;
-        _sender = sender;
         SdpSessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
         ServerSsrc = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     }
@@ -57,7 +55,11 @@ internal sealed partial class ParticipantSession : IDisposable
 
     public DtlsEndpoint? Dtls { get; set; }
 
-    public SocketAddress? RemoteAddress => Volatile.Read(ref _remoteAddress);
+    /// <summary>Where packets for this participant go (the ICE-selected pair), or null before ICE / after consent lapsed.</summary>
+    public MediaPath? Path => Volatile.Read(ref _path);
+
+    /// <summary>The selected UDP address, when the path is UDP.</summary>
+    public SocketAddress? RemoteAddress => (Path as UdpPath)?.Address;
 
     public SrtpSession? Srtp => Volatile.Read(ref _srtp);
 
@@ -71,9 +73,9 @@ internal sealed partial class ParticipantSession : IDisposable
 
     public long NextSdpVersion() => Interlocked.Increment(ref _sdpVersion);
 
-    public void SetRemoteAddress(SocketAddress address) => Volatile.Write(ref _remoteAddress, address);
+    public void SetPath(MediaPath path) => Volatile.Write(ref _path, path);
 
-    public void ClearRemoteAddress() => Volatile.Write(ref _remoteAddress, null);
+    public void ClearPath() => Volatile.Write(ref _path, null);
 
     public void SetSrtp(SrtpSession srtp) => Volatile.Write(ref _srtp, srtp);
 
@@ -118,11 +120,7 @@ internal sealed partial class ParticipantSession : IDisposable
 
     public void SendRecord(ReadOnlySpan<byte> record)
     {
-        SocketAddress? remote = RemoteAddress;
-        if (remote is not null)
-        {
-            _sender.Send(record, remote);
-        }
+        Path?.Send(record);
     }
 
     public void Dispose()

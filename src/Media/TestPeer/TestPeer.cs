@@ -37,6 +37,8 @@ internal sealed partial class TestPeer : IAsyncDisposable
     private TaskCompletionSource<bool>? _iceDone;
     private StunTransactionId _pendingCheck;
     private ITimer? _consentTimer;
+    private Socket? _tcp;
+    private Task? _tcpLoop;
     private ushort _audioSequence;
     private ushort _videoSequence;
     private uint _audioTimestamp;
@@ -96,8 +98,20 @@ internal sealed partial class TestPeer : IAsyncDisposable
     public async Task ConnectAsync(string answerSdp, CancellationToken cancellationToken)
     {
         ServerDescription server = TestPeerSdp.ReadServer(answerSdp);
-        _server = server.UdpCandidate;
-        _serverAddress = _server.Serialize();
+        if (_options.UseTcp)
+        {
+            IPEndPoint tcp = server.TcpCandidate ?? throw new InvalidOperationException("The server offered no passive TCP candidate.");
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(tcp, cancellationToken).ConfigureAwait(false);
+            _tcp = socket;
+            _tcpLoop = TcpReceiveLoopAsync(socket, _stop.Token);
+        }
+        else
+        {
+            _server = server.UdpCandidate;
+            _serverAddress = _server.Serialize();
+        }
+
         _ice = new IceControllingClient(_iceCredentials, new IceCredentials(server.IceUfrag, server.IcePwd));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);
@@ -124,13 +138,7 @@ internal sealed partial class TestPeer : IAsyncDisposable
     /// retransmission is the only way it can arrive.</summary>
     public void DiscardNextAndNack(uint ssrc) => _discard[ssrc] = -1;
 
-    public void SendRaw(ReadOnlySpan<byte> datagram)
-    {
-        if (_serverAddress is not null)
-        {
-            _socket.SendTo(datagram, SocketFlags.None, _serverAddress);
-        }
-    }
+    public void SendRaw(ReadOnlySpan<byte> datagram) => SendDatagram(datagram);
 
     private async Task RunIceAsync(bool useCandidate, CancellationToken cancellationToken)
     {
@@ -173,14 +181,16 @@ internal sealed partial class TestPeer : IAsyncDisposable
 
     private void SendDatagram(ReadOnlySpan<byte> datagram)
     {
-        if (_serverAddress is null)
-        {
-            return;
-        }
-
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, _serverAddress);
+            if (_tcp is { } tcp)
+            {
+                SendFrame(tcp, datagram);
+            }
+            else if (_serverAddress is not null)
+            {
+                _socket.SendTo(datagram, SocketFlags.None, _serverAddress);
+            }
         }
         catch (SocketException)
         {
@@ -196,6 +206,12 @@ internal sealed partial class TestPeer : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _dtls?.Dispose();
         _socket.Dispose();
+        _tcp?.Dispose();
+        if (_tcpLoop is not null)
+        {
+            await _tcpLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+
         try
         {
             await _receiveLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);

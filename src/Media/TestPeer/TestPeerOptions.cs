@@ -17,5 +17,8 @@ internal sealed class TestPeerOptions
 
     public int VideoPayloadType { get; set; } = TestPeerSdp.Vp8PayloadType;
 
+    /// <summary>Connect over the server's passive ICE-TCP candidate (RFC 6544) instead of UDP.</summary>
+    public bool UseTcp { get; set; }
+
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -128,6 +128,7 @@ internal static class TestPeerSdp
         string? pwd = null;
         string? fingerprint = null;
         IPEndPoint? udp = null;
+        IPEndPoint? tcp = null;
         foreach (string raw in sdp.Split('\n'))
         {
             string line = raw.TrimEnd('\r');
@@ -143,12 +144,16 @@ internal static class TestPeerSdp
             {
                 fingerprint ??= line.Substring(14);
             }
-            else if (line.StartsWith("a=candidate:", StringComparison.Ordinal) && udp is null)
+            else if (line.StartsWith("a=candidate:", StringComparison.Ordinal))
             {
                 string[] parts = line.Split(' ');
                 if (parts.Length > 7 && parts[2].Equals("udp", StringComparison.OrdinalIgnoreCase))
                 {
-                    udp = new IPEndPoint(IPAddress.Parse(parts[4]), int.Parse(parts[5], CultureInfo.InvariantCulture));
+                    udp ??= new IPEndPoint(IPAddress.Parse(parts[4]), int.Parse(parts[5], CultureInfo.InvariantCulture));
+                }
+                else if (parts.Length > 9 && parts[2].Equals("tcp", StringComparison.OrdinalIgnoreCase) && line.Contains("tcptype passive", StringComparison.Ordinal))
+                {
+                    tcp ??= new IPEndPoint(IPAddress.Parse(parts[4]), int.Parse(parts[5], CultureInfo.InvariantCulture));
                 }
             }
         }
@@ -158,7 +163,7 @@ internal static class TestPeerSdp
             throw new InvalidOperationException("The server's SDP lacks ICE credentials, a fingerprint or a UDP candidate.");
         }
 
-        return new ServerDescription(ufrag, pwd, fingerprint, udp);
+        return new ServerDescription(ufrag, pwd, fingerprint, udp, tcp);
     }
 
     private static bool IsDroppedInAnswer(string line) =>
@@ -210,7 +215,7 @@ internal static class TestPeerSdp
 }
 
 /// <summary>What the test peer learned from the server's SDP.</summary>
-internal sealed record ServerDescription(string IceUfrag, string IcePwd, string Fingerprint, IPEndPoint UdpCandidate);
+internal sealed record ServerDescription(string IceUfrag, string IcePwd, string Fingerprint, IPEndPoint UdpCandidate, IPEndPoint? TcpCandidate);
 
 /// <summary>The test peer's own identifiers and credentials that go into its SDP.</summary>
 internal sealed record TestPeerIdentity(

@@ -45,4 +45,20 @@ public sealed class ForwardingTests
         Assert.Equal(TestPeerSdp.Vp8PayloadType, patient.Stream(doctor.VideoSsrc)!.PayloadType);
         Assert.Equal(TestPeerSdp.OpusPayloadType, patient.Stream(doctor.AudioSsrc)!.PayloadType);
     }
+
+    [Fact]
+    public async Task PeerOverIceTcp_AndPeerOverUdp_ExchangeAudioAndVideo()
+    {
+        await using var harness = new PlaneHarness(o => o.TcpPort = 0);
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-tcp", "patient", new TestPeerOptions { UseTcp = true, ConsentInterval = TimeSpan.FromMilliseconds(500) });
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-tcp", "doctor");
+        await harness.AdmitAsync("room-tcp", "patient", "doctor");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2), harness.Describe(patient, doctor));
+
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(500), patient, doctor);
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(doctor, patient) && PlaneHarness.ReceivedAll(patient, doctor)),
+            harness.Describe(patient, doctor));
+        Assert.IsType<Doctolib.Telehealth.Media.Transport.TcpMediaConnection>(harness.Plane.FindSession(new MediaParticipant("room-tcp", "patient"))!.Path);
+    }
 }
