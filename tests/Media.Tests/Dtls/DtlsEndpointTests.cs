@@ -28,6 +28,38 @@ public sealed class DtlsEndpointTests
         Assert.Equal(DtlsPair.ServerCertificate.Fingerprint, c.RemoteFingerprint);
     }
 
+    [Theory]
+    [InlineData(DtlsRole.Client, 1)]
+    [InlineData(DtlsRole.Server, 1)]
+    [InlineData(DtlsRole.Client, 3)]
+    [InlineData(DtlsRole.Server, 3)]
+    [InlineData(DtlsRole.Server, 5)]
+    [InlineData(DtlsRole.Server, 6)]
+    [InlineData(DtlsRole.Server, 7)]
+    [InlineData(DtlsRole.Client, 6)]
+    public async Task Handshake_OneDatagramLost_CompletesThroughRetransmission(DtlsRole sender, int number)
+    {
+        using var pair = new DtlsPair(handshakeTimeout: TimeSpan.FromSeconds(15), drop: (role, n) => role == sender && n == number);
+        DtlsResult[] results = await Task.WhenAll(
+            pair.Server.HandshakeAsync(CancellationToken.None),
+            pair.Client.HandshakeAsync(CancellationToken.None)).WaitAsync(DtlsPair.TestTimeout);
+
+        Assert.Equal(1, pair.LostDatagrams);
+        Assert.Equal(results[1].Keys.LocalMasterKey.ToArray(), results[0].Keys.RemoteMasterKey.ToArray());
+    }
+
+    [Fact]
+    public async Task Handshake_SeveralDatagramsLostBothWays_CompletesThroughRetransmission()
+    {
+        using var pair = new DtlsPair(handshakeTimeout: TimeSpan.FromSeconds(15), drop: (_, n) => n is 2 or 6 or 9);
+        DtlsResult[] results = await Task.WhenAll(
+            pair.Server.HandshakeAsync(CancellationToken.None),
+            pair.Client.HandshakeAsync(CancellationToken.None)).WaitAsync(DtlsPair.TestTimeout);
+
+        Assert.True(pair.LostDatagrams >= 4, $"only {pair.LostDatagrams} lost");
+        Assert.Equal(results[1].Keys.LocalMasterKey.ToArray(), results[0].Keys.RemoteMasterKey.ToArray());
+    }
+
     [Fact]
     public async Task Handshake_ClientOffersOnlyAesCm_ServerSelectsAesCm()
     {

@@ -10,14 +10,34 @@ internal sealed class DtlsPair : IDisposable
     private static readonly Lazy<DtlsCertificate> ServerCertificateInstance = new(() => DtlsCertificate.Create(TimeProvider.System));
     private static readonly Lazy<DtlsCertificate> ClientCertificateInstance = new(() => DtlsCertificate.Create(TimeProvider.System));
 
-    internal DtlsPair(DtlsFingerprint? clientFingerprintSeenByServer = null, int[]? clientProfiles = null, TimeSpan? handshakeTimeout = null)
+    private int _lost;
+    private int _serverSent;
+    private int _clientSent;
+
+    /// <param name="drop">Loses the datagram when true for (sending role, 1-based datagram number in that direction).</param>
+    internal DtlsPair(DtlsFingerprint? clientFingerprintSeenByServer = null, int[]? clientProfiles = null, TimeSpan? handshakeTimeout = null,
+        Func<DtlsRole, int, bool>? drop = null)
     {
         DtlsEndpoint? client = null;
         Server = new DtlsEndpoint(DtlsRole.Server, ServerCertificate, clientFingerprintSeenByServer ?? ClientCertificate.Fingerprint,
-            datagram => client?.ReceiveDatagram(datagram), handshakeTimeout: handshakeTimeout);
+            datagram =>
+            {
+                if (!IsLost(drop, DtlsRole.Server, ref _serverSent))
+                {
+                    client?.ReceiveDatagram(datagram);
+                }
+            },
+            handshakeTimeout: handshakeTimeout);
         DtlsEndpoint server = Server;
         client = new DtlsEndpoint(DtlsRole.Client, ClientCertificate, ServerCertificate.Fingerprint,
-            datagram => server.ReceiveDatagram(datagram), handshakeTimeout: handshakeTimeout)
+            datagram =>
+            {
+                if (!IsLost(drop, DtlsRole.Client, ref _clientSent))
+                {
+                    server.ReceiveDatagram(datagram);
+                }
+            },
+            handshakeTimeout: handshakeTimeout)
         {
             ClientProfilesToOffer = clientProfiles,
         };
@@ -31,6 +51,19 @@ internal sealed class DtlsPair : IDisposable
     internal DtlsEndpoint Server { get; }
 
     internal DtlsEndpoint Client { get; }
+
+    internal int LostDatagrams => Volatile.Read(ref _lost);
+
+    private bool IsLost(Func<DtlsRole, int, bool>? drop, DtlsRole sender, ref int sent)
+    {
+        if (drop is null || !drop(sender, Interlocked.Increment(ref sent)))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _lost);
+        return true;
+    }
 
     public void Dispose()
     {

@@ -255,6 +255,48 @@ public sealed class SrtpSessionTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Profiles))]
+    public async Task Protect_FromFourThreadsAtOnce_EveryPacketUnprotects(SrtpProfile profile)
+    {
+        var (sender, receiver) = SrtpTestPackets.Pair(profile);
+        using (sender)
+        using (receiver)
+        {
+            const int perThread = 500;
+            var wires = new byte[4][][];
+            Task[] writers = new Task[4];
+            for (int t = 0; t < 4; t++)
+            {
+                int thread = t;
+                writers[t] = Task.Run(() =>
+                {
+                    wires[thread] = new byte[perThread][];
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        wires[thread][i] = Protect(sender, SrtpTestPackets.Rtp((ushort)i, (uint)(100 + thread), 200));
+                    }
+                });
+            }
+
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));
+            byte[] output = new byte[300];
+            int delivered = 0;
+            for (int t = 0; t < 4; t++)
+            {
+                foreach (byte[] wire in wires[t])
+                {
+                    if (receiver.TryUnprotectRtp(wire, output, out _) == SrtpUnprotectResult.Ok)
+                    {
+                        delivered++;
+                    }
+                }
+            }
+
+            Assert.Equal(4 * perThread, delivered);
+        }
+    }
+
     [Fact]
     public void Session_AfterDispose_RefusesPacketsWithoutThrowing()
     {
