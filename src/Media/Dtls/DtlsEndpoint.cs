@@ -28,6 +28,9 @@ public sealed class DtlsEndpoint : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
+
+    /// <summary>BouncyCastle's DtlsTransport is not safe for concurrent use: the drain, Close and tests' sends take turns.</summary>
+    private readonly Lock _recordLock = new();
     private Task<DtlsResult>? _handshake;
     private DtlsTransport? _dtls;
     private int _draining;
@@ -102,7 +105,11 @@ public sealed class DtlsEndpoint : IDisposable
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed && _handshake is null)
+            {
+                return Task.FromException<DtlsResult>(new DtlsHandshakeException(DtlsFailure.Cancelled, Describe(DtlsFailure.Cancelled)));
+            }
+
             _handshake ??= Task.Factory.StartNew(() => RunHandshake(cancellationToken), CancellationToken.None,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return _handshake;
@@ -113,7 +120,10 @@ public sealed class DtlsEndpoint : IDisposable
     internal void SendApplicationData(ReadOnlySpan<byte> data)
     {
         DtlsTransport dtls = Volatile.Read(ref _dtls) ?? throw new InvalidOperationException("The handshake has not completed.");
-        dtls.Send(data);
+        lock (_recordLock)
+        {
+            dtls.Send(data);
+        }
     }
 
     /// <summary>Sends close_notify when connected and stops the endpoint. Idempotent.</summary>
@@ -133,13 +143,16 @@ public sealed class DtlsEndpoint : IDisposable
 
         if (dtls is not null)
         {
-            try
+            lock (_recordLock)
             {
-                dtls.Close();
-            }
-            catch (Exception e) when (e is IOException or TlsException)
-            {
-                // The peer may already be gone; closing is best effort.
+                try
+                {
+                    dtls.Close();
+                }
+                catch (Exception e) when (e is IOException or TlsException)
+                {
+                    // The peer may already be gone; closing is best effort.
+                }
             }
         }
 
@@ -257,7 +270,13 @@ public sealed class DtlsEndpoint : IDisposable
             {
                 try
                 {
-                    if (dtls.Receive(buffer, 0, buffer.Length, 1) >= 0)
+                    int received;
+                    lock (_recordLock)
+                    {
+                        received = dtls.Receive(buffer, 0, buffer.Length, 1);
+                    }
+
+                    if (received >= 0)
                     {
                         long count = Interlocked.Increment(ref _applicationRecords);
                         if ((count & (count - 1)) == 0)

@@ -57,4 +57,11 @@ internal static class SrtpTestPackets
         var receiver = new SrtpSession(SrtpKeys.FromDtlsExport(profile, material, localIsDtlsClient: false));
         return (sender, receiver);
     }
+
+    internal static byte[] Protect(SrtpSession sender, byte[] plain)
+    {
+        byte[] wire = new byte[plain.Length + sender.RtpOverhead];
+        Assert.True(sender.TryProtectRtp(plain, wire, out int written));
+        return wire.AsSpan(0, written).ToArray();
+    }
 }
