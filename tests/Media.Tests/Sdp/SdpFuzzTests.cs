@@ -14,6 +14,69 @@ public sealed class SdpFuzzTests
     };
 
     [Fact]
+    public void ApplyAnswer_RandomMutationsOfChromiumAnswer_ThrowOnlySdpParseException()
+    {
+        SdpAnswer initial = SdpAnswerBuilder.Build(SdpOffer.Parse(Chromium156Captures.Offer), Options);
+        SdpServerOffer offer = SdpServerOfferBuilder.Build(initial.Negotiated,
+        [
+            new SdpOutgoingTrack("peer/0", SdpMediaKind.Audio, new SdpTrackSsrcs(111111, null, "c", "s", "a"), "opus"),
+            new SdpOutgoingTrack("peer/1", SdpMediaKind.Video, new SdpTrackSsrcs(222222, 222223, "c", "s", "v"), "VP8"),
+        ], new SdpServerOfferOptions(Options.IceCredentials, Options.DtlsFingerprint, Options.Candidates));
+        var random = new Random(8829);
+        int accepted = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            string sdp = Mutate(Chromium156Captures.AnswerToReoffer.Split("\r\n"), random);
+            try
+            {
+                SdpNegotiatedSession negotiated = SdpServerOfferBuilder.ApplyAnswer(offer.Pending, sdp);
+                Assert.Equal(offer.Pending.Media.Count, negotiated.Media.Count);
+                accepted++;
+            }
+            catch (SdpParseException e)
+            {
+                Assert.False(string.IsNullOrEmpty(e.Problem));
+            }
+        }
+
+        Assert.True(accepted > 0);
+    }
+
+    private static string Mutate(string[] lines, Random random)
+    {
+        const string Alphabet = "abcxyz019 :/=-\t\r\n\0é";
+        var mutated = new List<string>(lines);
+        int mutations = random.Next(1, 4);
+        for (int m = 0; m < mutations; m++)
+        {
+            int index = random.Next(mutated.Count);
+            string line = mutated[index];
+            switch (random.Next(5))
+            {
+                case 0:
+                    mutated.RemoveAt(index);
+                    break;
+                case 1:
+                    mutated.Insert(index, line);
+                    break;
+                case 2 when line.Length > 0:
+                    mutated[index] = line[..random.Next(line.Length)];
+                    break;
+                case 3 when line.Length > 0:
+                    char[] chars = line.ToCharArray();
+                    chars[random.Next(chars.Length)] = Alphabet[random.Next(Alphabet.Length)];
+                    mutated[index] = new string(chars);
+                    break;
+                default:
+                    mutated[index] = line + Alphabet[random.Next(Alphabet.Length)];
+                    break;
+            }
+        }
+
+        return string.Join("\r\n", mutated);
+    }
+
+    [Fact]
     public void ParseAndAnswer_RandomMutations_ThrowOnlySdpParseException()
     {
         var random = new Random(8866);
