@@ -78,6 +78,8 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Consultation_TwoMinutesOfMedia_CapturedOnceThroughTheOutbox()
     {
+        // Token first: the dev token issuer uses the test's clock, which the consultation moves forward.
+        using var billing = await app.ClientAsync("billing-1", "billing");
         var id = await ConsultAsync(TimeSpan.FromMinutes(2));
         await WaitForStatusAsync(id, ChargeStatus.Captured);
 
@@ -86,6 +88,12 @@ public sealed class EndToEndTests : IAsyncLifetime
         Assert.Equal(1, pi.CaptureCount);
         var charge = await app.DataSource.ChargeAsync(id);
         Assert.Equal(120, charge.LiveMediaSeconds);
+
+        var detail = await billing.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/billing/charges/{charge.Id}");
+        var kinds = detail.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("ended", kinds);
+        Assert.Equal(["consultation/" + id.ToString("D") + "/authorize", "consultation/" + id.ToString("D") + "/capture"],
+            detail.GetProperty("attempts").EnumerateArray().Select(a => a.GetProperty("idempotencyKey").GetString()));
     }
 
     [Fact]

@@ -167,6 +167,30 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnexpectedError_OnOneAttempt_SetAsideAndOthersStillCaptured()
+    {
+        var broken = Consultation.Card();
+        var healthy = Consultation.Card();
+        await h.DeliverAsync(broken.Admitted(Now));
+        await h.DeliverAsync(broken.Ended(Now, TimeSpan.FromMinutes(2)));
+        await using (var connection = await h.DataSource.OpenConnectionAsync())
+        {
+            // Bad data: the attempt's charge row cannot be read back into a charge (a refund attempt without a refund).
+            await Dapper.SqlMapper.ExecuteAsync(connection,
+                "UPDATE billing.payment_attempts SET kind = 'refund' WHERE idempotency_key = @key", new { key = $"consultation/{broken.Id.Value:D}/authorize" });
+        }
+        await h.DeliverAsync(healthy.Admitted(Now));
+        await h.DeliverAsync(healthy.Ended(Now, TimeSpan.FromMinutes(2)));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => h.RunWorkerAsync());
+        await h.RunWorkerAsync();
+
+        Assert.Equal(ChargeStatus.Captured, (await h.DataSource.ChargeAsync(healthy.Id.Value)).Status);
+        Assert.Equal(ChargeStatus.CapturePending, (await h.DataSource.ChargeAsync(broken.Id.Value)).Status);
+        Assert.Equal(1, h.Stripe.TotalCaptures);
+    }
+
+    [Fact]
     public async Task TwoWorkers_RacingOverTheSameAttempts_EachConsultationCapturedOnce()
     {
         var consultations = Enumerable.Range(0, 20).Select(_ => Consultation.Card()).ToList();

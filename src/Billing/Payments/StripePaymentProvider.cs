@@ -129,7 +129,7 @@ internal sealed class StripePaymentProvider : IPaymentProvider
         {
             throw new PaymentProviderException(ProviderFailure.Transient, "provider_unavailable", $"payment provider answered {(int)e.HttpStatusCode}", null, e);
         }
-        catch (Exception e) when (e is StripeException or HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is StripeException or HttpRequestException or IOException or Newtonsoft.Json.JsonException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw new PaymentProviderException(ProviderFailure.Unknown, "no_answer", "no answer from the payment provider", null, e);
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
@@ -40,6 +41,34 @@ internal sealed partial class AttemptExecutor(
 
     private async Task<bool> ExecuteAsync(string claimSql, object claimArgs, CancellationToken cancellationToken)
     {
+        var claimed = new StrongBox<AttemptRow?>();
+        try
+        {
+            return await ExecuteClaimedAsync(claimSql, claimArgs, claimed, cancellationToken);
+        }
+        catch (Exception e) when (claimed.Value is { } attempt && !FaultInjector.IsCrash(e) && e is not OperationCanceledException
+                                  && e is not NpgsqlException { IsTransient: true })
+        {
+            // A bug or bad data must not pin this attempt at the head of the queue and stop all billing: set it aside
+            // for a while (everything it did was rolled back) and let the others run.
+            await QuarantineAsync(attempt, e.GetType().Name, cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task QuarantineAsync(AttemptRow attempt, string error, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "UPDATE billing.payment_attempts SET tries = tries + 1, last_error = @error, next_run_at = @next WHERE id = @Id AND status = 'pending'",
+            new { attempt.Id, error = $"internal:{error}", next = time.GetUtcNow() + QuarantineDelay });
+        BillingLog.AttemptRetry(logger, attempt.ChargeId, attempt.Kind, $"internal:{error}", attempt.Tries + 1, time.GetUtcNow() + QuarantineDelay);
+    }
+
+    private static readonly TimeSpan QuarantineDelay = TimeSpan.FromMinutes(1);
+
+    private async Task<bool> ExecuteClaimedAsync(string claimSql, object claimArgs, StrongBox<AttemptRow?> claimed, CancellationToken cancellationToken)
+    {
         var notices = new List<PaymentNotice>();
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
@@ -49,6 +78,7 @@ internal sealed partial class AttemptExecutor(
             {
                 return false;
             }
+            claimed.Value = attempt;
             var charge = await ChargeStore.LockByIdAsync(tx, attempt.ChargeId)
                 ?? throw new InvalidOperationException($"attempt {attempt.Id} has no charge");
             await faults.At(FaultPoint.BeforeProviderCall, attempt.IdempotencyKey);

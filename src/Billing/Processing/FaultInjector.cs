@@ -16,10 +16,30 @@ internal enum FaultPoint
     WebhookStored,
 }
 
-/// <summary>A hook tests set to throw at a <see cref="FaultPoint"/>; does nothing in production.</summary>
+/// <summary>A hook tests set to throw at a <see cref="FaultPoint"/>; does nothing in production. What the hook throws
+/// stands for the process dying there, so it is marked and no in-process recovery code treats it as an error.</summary>
 internal sealed class FaultInjector
 {
+    private const string CrashMark = "telehealth.simulated-crash";
+
     public Func<FaultPoint, string, ValueTask>? Hook { get; set; }
 
-    public ValueTask At(FaultPoint point, string detail) => Hook?.Invoke(point, detail) ?? ValueTask.CompletedTask;
+    public async ValueTask At(FaultPoint point, string detail)
+    {
+        if (Hook is null)
+        {
+            return;
+        }
+        try
+        {
+            await Hook(point, detail);
+        }
+        catch (Exception e)
+        {
+            e.Data[CrashMark] = true;
+            throw;
+        }
+    }
+
+    public static bool IsCrash(Exception e) => e.Data.Contains(CrashMark);
 }
