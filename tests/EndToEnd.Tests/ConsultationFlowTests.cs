@@ -133,4 +133,30 @@ public sealed class ConsultationFlowTests(BrowserWorld world)
         await patient.Context.CloseAsync();
         await practitioner.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Reload_PatientReloadsDuringTheCall_MediaComesBackBothWays()
+    {
+        var appointment = await world.CreateAppointmentAsync("pr-reload", "pa-reload", "Hugo Lefèvre");
+        var patient = await world.NewPersonAsync();
+        var practitioner = await world.NewPersonAsync();
+        await Visit.OpenAsync(patient, $"/visit/{appointment}", await world.TokenAsync("pa-reload", "patient"));
+        await Visit.PassDeviceCheckAsync(patient);
+        await Expect(patient.GetByTestId("waiting-room")).ToBeVisibleAsync();
+        await Visit.OpenAsync(practitioner, "/practitioner", await world.TokenAsync("pr-reload", "practitioner"));
+        await practitioner.Locator($"[data-appointment='{appointment}']").GetByTestId("admit").ClickAsync();
+        await Visit.WaitDecodingAsync(patient);
+        await Visit.WaitDecodingAsync(practitioner);
+
+        await patient.ReloadAsync().WaitAsync(BrowserWorld.Step);
+
+        Assert.DoesNotContain("token", patient.Url, StringComparison.Ordinal);
+        await Expect(patient.GetByTestId("remote-stage")).ToBeVisibleAsync();
+        await Visit.WaitDecodingAsync(patient);
+        await Visit.WaitFramesGrowingAsync(practitioner);
+        await Expect(practitioner.GetByTestId("remote-video")).ToHaveCountAsync(1);
+        await BrowserWorld.ScreenshotAsync(patient, "reload-01-patient-back-in-call");
+        await patient.Context.CloseAsync();
+        await practitioner.Context.CloseAsync();
+    }
 }

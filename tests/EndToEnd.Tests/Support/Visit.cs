@@ -16,6 +16,33 @@ internal static class Visit
         }
         """;
 
+    private const string FramesDecoded = """
+        async () => {
+          const hook = window.__telehealth;
+          if (!hook || !hook.pc) return 0;
+          const stats = await hook.stats();
+          return stats.filter(s => s.type === 'inbound-rtp' && s.kind === 'video').reduce((sum, s) => sum + (s.framesDecoded ?? 0), 0);
+        }
+        """;
+
+    /// <summary>Video keeps decoding now (not only at some time in the past): the frame count grows.</summary>
+    public static async Task WaitFramesGrowingAsync(IPage page)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(25);
+        var before = await page.EvaluateAsync<long>(FramesDecoded).WaitAsync(BrowserWorld.Step);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(1000);
+            var now = await page.EvaluateAsync<long>(FramesDecoded).WaitAsync(BrowserWorld.Step);
+            if (now > before + 5)
+            {
+                return;
+            }
+            before = Math.Max(before, now);
+        }
+        throw new TimeoutException("Remote video stopped decoding (framesDecoded did not grow for 25 s).");
+    }
+
     public static async Task<List<string>> OpenAsync(IPage page, string path, string token)
     {
         var console = new List<string>();

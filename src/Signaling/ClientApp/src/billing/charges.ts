@@ -78,8 +78,9 @@ export function chargesScreen(area: HTMLElement, identity: Identity, attentionOn
 }
 
 /** One charge: its summary, the consultation's timeline, payment attempts, refunds, and the refund form. */
-export async function chargeDetail(area: HTMLElement, identity: Identity, id: string, back: () => void): Promise<void> {
-  replace(area, h("section", { class: "card" }, T("p", "bi.loading", { class: "hint" })));
+export async function chargeDetail(area: HTMLElement, identity: Identity, id: string, back: () => void, notice?: string, polls = 0): Promise<void> {
+  if (!area.querySelector("[data-testid=charge-summary]")) replace(area, h("section", { class: "card" }, T("p", "bi.loading", { class: "hint" })));
+  area.dataset.charge = id;
   let detail: ChargeDetail;
   try {
     detail = await api<ChargeDetail>(identity.token, "GET", `/api/billing/charges/${id}`);
@@ -113,7 +114,7 @@ export async function chargeDetail(area: HTMLElement, identity: Identity, id: st
           h("dt", {}, t("bi.ended")), h("dd", {}, formatDateTime(c.endedAt)),
           h("dt", {}, t("bi.paymentIntent")), h("dd", { class: "mono" }, c.paymentIntentId ?? "—"),
           c.needsAttention ? h("dt", {}, t("bi.tab.attention")) : null, c.needsAttention ? h("dd", { class: "problem" }, c.attentionReason ?? "") : null)),
-      refundForm(identity, c.id, c.currency, refundable, () => void chargeDetail(area, identity, id, back))),
+      refundForm(identity, c.id, c.currency, refundable, notice, (done) => void chargeDetail(area, identity, id, back, done))),
     h("section", { class: "card", "aria-labelledby": "timeline-title" }, T("h2", "bi.timeline", { id: "timeline-title" }),
       detail.timeline.length === 0 ? T("p", "bi.timelineEmpty", { class: "hint" })
         : table(["bi.col.when", "bi.col.kind", "bi.col.who", "bi.col.detail"], detail.timeline.map((e) => h("tr", {},
@@ -126,15 +127,20 @@ export async function chargeDetail(area: HTMLElement, identity: Identity, id: st
     h("section", { class: "card", "aria-labelledby": "refunds-title" }, T("h2", "bi.refunds", { id: "refunds-title" }),
       detail.refunds.length === 0 ? T("p", "bi.refundsEmpty", { class: "hint" })
         : table(["bi.col.when", ["bi.col.amount", "num"], "bi.col.reason", "bi.col.who", "bi.col.status"],
-          detail.refunds.map((r) => h("tr", {}, cell(formatDateTime(r.requestedAt)), cell(money(r.amount), true), cell(r.reason), cell(r.requestedBy), cell(r.status))), "refunds")));
-  focusHeading(area);
+          detail.refunds.map((r) => h("tr", {}, cell(formatDateTime(r.requestedAt)), cell(money(r.amount), true), cell(r.reason), cell(r.requestedBy), cell(label("bi.refund.", r.status)))), "refunds")));
+  if (polls === 0 && !notice) focusHeading(area);
+  // A refund is settled by the billing worker a moment after it is recorded: follow it until it is no longer pending.
+  if (detail.refunds.some((r) => r.status === "pending") && polls < 30) {
+    setTimeout(() => {
+      if (area.isConnected && area.dataset.charge === id && area.querySelector("[data-testid=charge-summary]")) void chargeDetail(area, identity, id, back, notice, polls + 1);
+    }, 1000);
+  }
 }
 
-function refundForm(identity: Identity, id: string, currency: string, refundable: number, reload: () => void): HTMLElement {
+function refundForm(identity: Identity, id: string, currency: string, refundable: number, notice: string | undefined,
+  reload: (notice: string) => void): HTMLElement {
   const section = h("section", { class: "card", "aria-labelledby": "refund-title" }, T("h2", "bi.refundTitle", { id: "refund-title" }));
-  const last = sessionStorage.getItem("telehealth.lastRefund");
-  sessionStorage.removeItem("telehealth.lastRefund");
-  if (last) section.append(h("p", { class: "notice green-notice", role: "status", "data-testid": "refund-done" }, last));
+  if (notice) section.append(h("p", { class: "notice green-notice", role: "status", "data-testid": "refund-done" }, notice));
   if (refundable <= 0) {
     section.append(T("p", "bi.notRefundable", { class: "hint" }));
     return section;
@@ -165,9 +171,8 @@ function refundForm(identity: Identity, id: string, currency: string, refundable
     }
     submit.disabled = true;
     try {
-      const done = await api<{ refundId: string; status: string }>(identity.token, "POST", `/api/billing/charges/${id}/refunds`, { amount: minor, reason: reason.value.trim() });
-      sessionStorage.setItem("telehealth.lastRefund", t("bi.refundDone", { amount: formatMoney(minor, currency), status: done.status }));
-      reload();
+      await api<{ refundId: string; status: string }>(identity.token, "POST", `/api/billing/charges/${id}/refunds`, { amount: minor, reason: reason.value.trim() });
+      reload(t("bi.refundDone", { amount: formatMoney(minor, currency) }));
     } catch (error) {
       replace(result, h("p", { class: "problem", role: "alert" }, message(error)));
       submit.disabled = false;

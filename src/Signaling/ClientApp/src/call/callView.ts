@@ -31,10 +31,11 @@ export class CallView {
     private readonly me: string,
     private readonly actions: CallActions,
     extraControls: HTMLElement[] = [],
+    leaveStyle: "danger" | "neutral" = "danger",
   ) {
     this.micButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "mute", onclick: () => this.toggleMic() });
     this.camButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "camera", onclick: () => this.toggleCam() });
-    const leave = h("button", { type: "button", class: "control danger", "data-testid": "leave", onclick: () => actions.leave() }, T("span", "call.leave"));
+    const leave = h("button", { type: "button", class: leaveStyle === "danger" ? "control danger" : "control", "data-testid": "leave", onclick: () => actions.leave() }, T("span", "call.leave"));
     const form = h("form", { class: "chat-form", onsubmit: (e) => void this.submitChat(e) },
       T("label", "chat.label", { for: "chat-input", class: "visually-hidden" }),
       this.chatInput,

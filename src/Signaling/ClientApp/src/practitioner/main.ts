@@ -284,7 +284,7 @@ class Console {
           throw error;
         }
       },
-    }, [invite, end]);
+    }, [invite, end], "neutral");
     this.call.setParticipants(room.view.participants);
     this.call.showSelf(this.stream);
     this.renderCallHead();

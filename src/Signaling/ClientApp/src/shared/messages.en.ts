@@ -199,7 +199,7 @@ export const en = {
   "bi.refundAmount": "Amount ({currency})",
   "bi.refundReason": "Reason",
   "bi.refundSubmit": "Refund",
-  "bi.refundDone": "Refund of {amount} recorded ({status}).",
+  "bi.refundDone": "Refund of {amount} recorded.",
   "bi.refundBadAmount": "Enter an amount such as 10.00, no more than what can be refunded.",
   "bi.refundNoReason": "Give the reason for the refund.",
   "bi.notRefundable": "This charge cannot be refunded (nothing captured, or already fully refunded).",
@@ -263,6 +263,9 @@ export const en = {
   "bi.rec.missing_from_ledger": "missing from our ledger",
   "bi.rec.missing_from_stripe": "missing at the provider",
   "bi.rec.amount_mismatch": "amount differs",
+  "bi.refund.pending": "pending (being processed)",
+  "bi.refund.succeeded": "done",
+  "bi.refund.failed": "failed",
 };
 
 export type MessageKey = keyof typeof en;

@@ -201,7 +201,7 @@ export const fr: Record<MessageKey, string> = {
   "bi.refundAmount": "Montant ({currency})",
   "bi.refundReason": "Raison",
   "bi.refundSubmit": "Rembourser",
-  "bi.refundDone": "Remboursement de {amount} enregistré ({status}).",
+  "bi.refundDone": "Remboursement de {amount} enregistré.",
   "bi.refundBadAmount": "Saisissez un montant comme 10,00, sans dépasser ce qui peut être remboursé.",
   "bi.refundNoReason": "Indiquez la raison du remboursement.",
   "bi.notRefundable": "Ce paiement ne peut pas être remboursé (rien d’encaissé, ou déjà entièrement remboursé).",
@@ -265,4 +265,7 @@ export const fr: Record<MessageKey, string> = {
   "bi.rec.missing_from_ledger": "absent de notre grand livre",
   "bi.rec.missing_from_stripe": "absent chez le prestataire",
   "bi.rec.amount_mismatch": "montant différent",
+  "bi.refund.pending": "en cours",
+  "bi.refund.succeeded": "effectué",
+  "bi.refund.failed": "échec",
 };

@@ -63,6 +63,8 @@ export function deviceCheck(container: HTMLElement, joinLabel: Parameters<typeof
         problem = error instanceof DeviceError ? error.problem : "other";
         retry.hidden = false;
         preview.srcObject = null;
+        cameraSelect.disabled = true;
+        micSelect.disabled = true;
       }
       showProblem();
     }

@@ -7,11 +7,13 @@ import { fromHubError } from "../shared/errors";
 import { mountShell, banner, signedOutScreen, type Shell } from "../shared/shell";
 import { MediaSession } from "../call/media";
 import { CallView } from "../call/callView";
-import { stopStream } from "../call/devices";
+import { openDevices, stopStream } from "../call/devices";
 import { deviceCheck } from "./deviceCheck";
 import { paymentNotice } from "./payment";
 import { endScreen } from "./endScreen";
 
+
+const resumeKey = "telehealth.resume";
 
 type Phase = "devices" | "joining" | "waiting" | "call" | "left" | "ended";
 
@@ -37,7 +39,16 @@ class Visit {
 
   async run(): Promise<void> {
     document.title = t("device.title");
-    this.stream = await deviceCheck(this.shell.main, "device.join");
+    // After a reload during the visit (same tab), go straight back in with the devices already checked.
+    if (sessionStorage.getItem(resumeKey) === this.appointmentId) {
+      try {
+        this.stream = await openDevices();
+      } catch {
+        this.stream = null;
+      }
+    }
+    this.stream ??= await deviceCheck(this.shell.main, "device.join");
+    sessionStorage.setItem(resumeKey, this.appointmentId);
     await this.join();
   }
 
@@ -206,6 +217,7 @@ class Visit {
 
   private ended(): void {
     this.phase = "ended";
+    sessionStorage.removeItem(resumeKey);
     this.stopMedia();
     banner(this.shell, "quality", null);
     banner(this.shell, "connection", null);
