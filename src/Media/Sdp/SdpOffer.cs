@@ -11,6 +11,23 @@ internal static class SdpOffer
         return offer;
     }
 
+    /// <summary>True when a new offer from the participant restarts ICE (RFC 8839 §4.4.1.1.1: its ufrag or password
+    /// changed). The server must then answer with new credentials too (see IceLiteServer.RestartSession).</summary>
+    public static bool IsIceRestart(SdpSessionDescription offer, SdpNegotiatedSession previous)
+    {
+        foreach (SdpMediaSection media in offer.Media)
+        {
+            if (media.IsRejected)
+            {
+                continue;
+            }
+
+            return offer.EffectiveIceUfrag(media) != previous.RemoteIceUfrag || offer.EffectiveIcePwd(media) != previous.RemoteIcePwd;
+        }
+
+        return false;
+    }
+
     /// <summary>Checks a parsed offer or answer; an answer may carry a=setup active or passive.</summary>
     public static void Validate(SdpSessionDescription description, bool isOffer)
     {

@@ -166,4 +166,13 @@ public sealed class SdpAnswerBuilderTests
 
         Assert.Contains("no m-section", error.Problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void IsIceRestart_NewUfragInOffer_IsDetected()
+    {
+        SdpNegotiatedSession negotiated = Answer().Negotiated;
+
+        Assert.False(SdpOffer.IsIceRestart(SdpOffer.Parse(ChromeOffer.Text), negotiated));
+        Assert.True(SdpOffer.IsIceRestart(SdpOffer.Parse(ChromeOffer.Text.Replace(ChromeOffer.IceUfrag, "Abc9", StringComparison.Ordinal)), negotiated));
+    }
 }
