@@ -31,6 +31,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
         _channel = new LineChannel(child.StandardOutput, child.StandardInput);
         var process = Process.GetCurrentProcess();
         TimeSpan cpuStart = TimeSpan.Zero;
+        TimeSpan userStart = TimeSpan.Zero;
         long forwardedStart = 0;
         long receivedStart = 0;
         long started = 0;
@@ -50,6 +51,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                 case "START":
                     process.Refresh();
                     cpuStart = process.TotalProcessorTime;
+                    userStart = process.UserProcessorTime;
                     forwardedStart = _plane.Counters.RtpForwarded;
                     receivedStart = _plane.Counters.RtpReceived;
                     started = Stopwatch.GetTimestamp();
@@ -58,13 +60,14 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                 case "END":
                     process.Refresh();
                     double cpuUs = (process.TotalProcessorTime - cpuStart).TotalMicroseconds;
+                    double userUs = (process.UserProcessorTime - userStart).TotalMicroseconds;
                     double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                     long forwarded = _plane.Counters.RtpForwarded - forwardedStart;
                     long received = _plane.Counters.RtpReceived - receivedStart;
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: {forwarded} RTP packets forwarded in {seconds:F1} s ({forwarded / seconds:F0} pkt/s), received {received}"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"server: process CPU {cpuUs / 1000:F0} ms = {cpuUs / Math.Max(1, forwarded):F2} us per forwarded packet ({cpuUs / 1e6 / seconds * 100:F0} % of one core)"));
+                        $"server: process CPU {cpuUs / 1000:F0} ms = {cpuUs / Math.Max(1, forwarded):F2} us per forwarded packet ({userUs / Math.Max(1, forwarded):F2} user + {(cpuUs - userUs) / Math.Max(1, forwarded):F2} kernel; {cpuUs / 1e6 / seconds * 100:F0} % of one core)"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: working set {process.WorkingSet64 / (1024 * 1024)} MiB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024)} MiB, gen0 GCs {GC.CollectionCount(0)}, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocatedStart) / (double)Math.Max(1, forwarded):F1} bytes per forwarded packet"));
                     break;

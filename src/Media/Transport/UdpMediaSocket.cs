@@ -10,6 +10,9 @@ internal sealed class UdpMediaSocket : IDisposable
     public const int MaxDatagram = 2048;
     private const int SocketBufferBytes = 4 * 1024 * 1024;
 
+    [ThreadStatic]
+    private static LinuxBatchIo? t_sendBatch;
+
     private readonly Socket _socket;
     private readonly MediaCounters _counters;
 
@@ -31,6 +34,13 @@ internal sealed class UdpMediaSocket : IDisposable
     /// counted, never thrown: a vanished peer must not stop the loop.</summary>
     public void Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
+        if (t_sendBatch is { } batch)
+        {
+            // On the batching receive thread: sent with one sendmmsg when the current receive batch is done.
+            batch.Enqueue(_socket.SafeHandle.DangerousGetHandle(), datagram, destination, _counters);
+            return;
+        }
+
         try
         {
             _socket.SendTo(datagram, SocketFlags.None, destination);
@@ -73,6 +83,12 @@ internal sealed class UdpMediaSocket : IDisposable
 
     private void RunBlockingReceiveLoop(IDatagramHandler handler, CancellationToken cancellationToken)
     {
+        if (BatchIo && LinuxBatchIo.IsSupported)
+        {
+            RunBatchReceiveLoop(handler, cancellationToken);
+            return;
+        }
+
         byte[] buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
         var source = new SocketAddress(AddressFamily);
         _socket.ReceiveTimeout = 250;
@@ -107,6 +123,57 @@ internal sealed class UdpMediaSocket : IDisposable
             {
                 // A malformed packet must never end the loop that serves every session.
                 _counters.Malformed();
+            }
+        }
+    }
+
+    /// <summary>Use recvmmsg/sendmmsg on the dedicated receive thread (Linux x64).</summary>
+    public bool BatchIo { get; init; } = true;
+
+    private void RunBatchReceiveLoop(IDatagramHandler handler, CancellationToken cancellationToken)
+    {
+        using var receive = new LinuxBatchIo();
+        using var send = new LinuxBatchIo();
+        var source = new SocketAddress(AddressFamily);
+        _socket.ReceiveTimeout = 250;
+        // Hold the handle so Dispose cannot close (and the OS reuse) the descriptor while this thread uses it.
+        bool added = false;
+        _socket.SafeHandle.DangerousAddRef(ref added);
+        nint fd = _socket.SafeHandle.DangerousGetHandle();
+        t_sendBatch = send;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
+            {
+                int count = receive.Receive(fd);
+                for (int i = 0; i < count; i++)
+                {
+                    Span<byte> datagram = receive.Datagram(i);
+                    receive.CopySource(i, source);
+                    _counters.Received(datagram.Length);
+                    try
+                    {
+                        handler.OnDatagram(datagram, source);
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // A malformed packet must never end the loop that serves every session.
+                        _counters.Malformed();
+                    }
+                }
+
+                if (send.PendingSends > 0)
+                {
+                    send.Flush(fd, _counters);
+                }
+            }
+        }
+        finally
+        {
+            t_sendBatch = null;
+            if (added)
+            {
+                _socket.SafeHandle.DangerousRelease();
             }
         }
     }
@@ -152,5 +219,11 @@ internal sealed class UdpMediaSocket : IDisposable
         }
     }
 
-    public void Dispose() => _socket.Dispose();
+    private bool _disposed;
+
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, true);
+        _socket.Dispose();
+    }
 }

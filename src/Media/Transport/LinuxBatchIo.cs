@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Doctolib.Telehealth.Media.Transport;
+
+/// <summary>recvmmsg/sendmmsg (Linux x64) over pinned buffers: one system call moves a batch of datagrams, which
+/// TESTING.md measured at well under half the per-packet cost of recvfrom/sendto. Memory layouts are the x86-64
+/// glibc ones: iovec 16 bytes, msghdr 56, mmsghdr 64.</summary>
+internal sealed class LinuxBatchIo : IDisposable
+{
+    public const int BatchSize = 64;
+    private const int SlotBytes = UdpMediaSocket.MaxDatagram + 64;
+    private const int NameBytes = 32;
+    private const int IovecBytes = 16;
+    private const int MmsghdrBytes = 64;
+    private const int MsgWaitForOne = 0x10000;
+
+    private readonly byte[] _data = GC.AllocateArray<byte>(BatchSize * SlotBytes, pinned: true);
+    private readonly byte[] _names = GC.AllocateArray<byte>(BatchSize * NameBytes, pinned: true);
+    private readonly nint _dataPtr;
+    private readonly nint _namesPtr;
+    private readonly nint _iovecs;
+    private readonly nint _headers;
+    private int _pending;
+
+    public LinuxBatchIo()
+    {
+        _dataPtr = Marshal.UnsafeAddrOfPinnedArrayElement(_data, 0);
+        _namesPtr = Marshal.UnsafeAddrOfPinnedArrayElement(_names, 0);
+        _iovecs = Marshal.AllocHGlobal(BatchSize * IovecBytes);
+        _headers = Marshal.AllocHGlobal(BatchSize * MmsghdrBytes);
+        for (int i = 0; i < BatchSize; i++)
+        {
+            nint iov = _iovecs + (i * IovecBytes);
+            Marshal.WriteIntPtr(iov, _dataPtr + (i * SlotBytes));
+            Marshal.WriteInt64(iov, 8, SlotBytes);
+            nint header = _headers + (i * MmsghdrBytes);
+            Marshal.WriteIntPtr(header, 0, _namesPtr + (i * NameBytes));
+            Marshal.WriteInt32(header, 8, NameBytes);
+            Marshal.WriteIntPtr(header, 16, iov);
+            Marshal.WriteInt64(header, 24, 1);
+            Marshal.WriteIntPtr(header, 32, 0);
+            Marshal.WriteInt64(header, 40, 0);
+            Marshal.WriteInt32(header, 48, 0);
+            Marshal.WriteInt32(header, 56, 0);
+        }
+    }
+
+    public static bool IsSupported => OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64;
+
+    public int PendingSends => _pending;
+
+    /// <summary>Blocks until at least one datagram arrives (or the socket's receive timeout passes) and returns how
+    /// many were read; -1 on timeout or error.</summary>
+    public int Receive(nint socket)
+    {
+        for (int i = 0; i < BatchSize; i++)
+        {
+            nint header = _headers + (i * MmsghdrBytes);
+            Marshal.WriteInt32(header, 8, NameBytes);
+            Marshal.WriteInt64(_iovecs + (i * IovecBytes), 8, SlotBytes);
+        }
+
+        return recvmmsg(socket, _headers, BatchSize, MsgWaitForOne, 0);
+    }
+
+    /// <summary>The i-th received datagram, writable in place.</summary>
+    public Span<byte> Datagram(int i) => _data.AsSpan(i * SlotBytes, Marshal.ReadInt32(_headers + (i * MmsghdrBytes), 56));
+
+    /// <summary>Copies the i-th datagram's source into a reusable <see cref="SocketAddress"/> (native sockaddr layout).</summary>
+    public void CopySource(int i, SocketAddress destination)
+    {
+        int length = Math.Min(Marshal.ReadInt32(_headers + (i * MmsghdrBytes), 8), destination.Size);
+        _names.AsSpan(i * NameBytes, length).CopyTo(destination.Buffer.Span);
+    }
+
+    /// <summary>Queues a datagram for the next <see cref="Flush"/>; flushes first when the batch is full.</summary>
+    public void Enqueue(nint socket, ReadOnlySpan<byte> datagram, SocketAddress destination, MediaCounters counters)
+    {
+        if (_pending == BatchSize)
+        {
+            Flush(socket, counters);
+        }
+
+        int i = _pending++;
+        datagram.CopyTo(_data.AsSpan(i * SlotBytes));
+        destination.Buffer.Span.Slice(0, destination.Size).CopyTo(_names.AsSpan(i * NameBytes));
+        nint header = _headers + (i * MmsghdrBytes);
+        Marshal.WriteInt32(header, 8, destination.Size);
+        Marshal.WriteInt64(_iovecs + (i * IovecBytes), 8, datagram.Length);
+    }
+
+    public void Flush(nint socket, MediaCounters counters)
+    {
+        int sent = 0;
+        while (sent < _pending)
+        {
+            int n = sendmmsg(socket, _headers + (sent * MmsghdrBytes), (uint)(_pending - sent), 0);
+            if (n <= 0)
+            {
+                counters.SendError();
+                sent++;
+                continue;
+            }
+
+            sent += n;
+        }
+
+        _pending = 0;
+    }
+
+    public void Dispose()
+    {
+        Marshal.FreeHGlobal(_iovecs);
+        Marshal.FreeHGlobal(_headers);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int recvmmsg(nint sockfd, nint msgvec, uint vlen, int flags, nint timeout);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int sendmmsg(nint sockfd, nint msgvec, uint vlen, int flags);
+}
