@@ -163,4 +163,27 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(ChargeStatus.Declined, (await app.DataSource.ChargeAsync(declined.Id.Value)).Status);
         Assert.Equal([("failed", 2500L)], await app.DataSource.LedgerAsync(declined.Id.Value));
     }
+
+    [Fact]
+    public async Task Webhook_ChargeRefunded_OurRefundAcceptedOutsideRefundFlagged()
+    {
+        var c = Consultation.Card();
+        await app.CapturedAsync(c);
+        var charge = await app.DataSource.ChargeAsync(c.Id.Value);
+        using var billing = await app.ClientAsync("billing-1", "billing");
+        (await billing.PostAsJsonAsync($"/api/billing/charges/{charge.Id}/refunds", new { amount = 500, reason = "late" })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(app.Stripe.Events.Last(e => e.Type == "charge.refunded"))).StatusCode);
+        Assert.False((await app.DataSource.ChargeAsync(c.Id.Value)).NeedsAttention);
+
+        using var dashboard = new HttpClient { BaseAddress = new Uri(app.Stripe.BaseUrl) };
+        dashboard.DefaultRequestHeaders.Authorization = new("Bearer", StripeEmulator.StripeEmulatorServer.ApiKey);
+        var outside = await dashboard.PostAsync("/v1/refunds", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["payment_intent"] = charge.PaymentIntentId!, ["amount"] = "300" }));
+        outside.EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.OK, (await app.PostWebhookAsync(app.Stripe.Events.Last(e => e.Type == "charge.refunded"))).StatusCode);
+
+        var flagged = await app.DataSource.ChargeAsync(c.Id.Value);
+        Assert.True(flagged.NeedsAttention);
+        Assert.Contains("outside billing", flagged.AttentionReason, StringComparison.Ordinal);
+    }
 }
