@@ -128,6 +128,8 @@ public sealed class ConsultationFlowTests(BrowserWorld world)
         await Expect(guest.GetByTestId("remote-video")).ToHaveCountAsync(2);
         await Expect(practitioner.GetByTestId("remote-video")).ToHaveCountAsync(2);
         await BrowserWorld.ScreenshotAsync(guest, "invite-03-guest-call");
+        await guest.SetViewportSizeAsync(390, 844);
+        await BrowserWorld.ScreenshotAsync(guest, "invite-05-guest-call-phone");
         await BrowserWorld.ScreenshotAsync(practitioner, "invite-04-practitioner-three-way");
         await guest.Context.CloseAsync();
         await patient.Context.CloseAsync();
