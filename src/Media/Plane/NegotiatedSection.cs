@@ -10,8 +10,16 @@ internal sealed class NegotiatedSection
 {
     public required string Mid { get; init; }
     public required SdpMediaKind Kind { get; init; }
+
+    /// <summary>The m= line's media name as offered ("audio", "video", "application").</summary>
+    public string? MediaName { get; init; }
     public required bool OfferedByParticipant { get; init; }
     public bool Rejected { get; set; }
+
+    /// <summary>The offer's protocol and formats, echoed when the section is rejected (RFC 8829 §5.3.1).</summary>
+    public string RejectedProtocol { get; init; } = "UDP/TLS/RTP/SAVPF";
+
+    public string RejectedFormats { get; init; } = "0";
     public SdpDirection ServerDirection { get; set; }
     public List<NegotiatedCodec> Codecs { get; init; } = [];
     public List<NegotiatedExtension> Extensions { get; init; } = [];

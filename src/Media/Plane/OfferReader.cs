@@ -22,7 +22,16 @@ internal static class OfferReader
     public static NegotiatedSection Read(SdpSessionDescription offer, SdpMediaSection media)
     {
         string mid = media.Mid ?? throw new MediaNegotiationException("Every m-section needs an a=mid (Unified Plan with BUNDLE).");
-        var section = new NegotiatedSection { Mid = mid, Kind = media.Kind, OfferedByParticipant = true, RtcpRsize = media.RtcpRsize };
+        var section = new NegotiatedSection
+        {
+            Mid = mid,
+            Kind = media.Kind,
+            MediaName = media.Media,
+            OfferedByParticipant = true,
+            RtcpRsize = media.RtcpRsize,
+            RejectedProtocol = media.Protocol,
+            RejectedFormats = media.Formats.Count > 0 ? string.Join(' ', media.Formats) : "0",
+        };
         if (media.IsRejected || !media.IsRtp || (media.Kind != SdpMediaKind.Audio && media.Kind != SdpMediaKind.Video))
         {
             section.Rejected = true;

@@ -25,11 +25,13 @@ internal static class SessionDescriptionWriter
         }
 
         sdp.Append("\r\na=msid-semantic: WMS *\r\n");
-        bool first = true;
+        // The first accepted section is BUNDLE's tag: it carries the port and the candidates.
+        bool tagWritten = false;
         foreach (NegotiatedSection section in sections)
         {
-            WriteSection(sdp, session, section, isOffer, transport, first);
-            first = false;
+            bool tag = !tagWritten && !section.Rejected;
+            WriteSection(sdp, session, section, isOffer, transport, tag);
+            tagWritten |= tag;
         }
 
         return sdp.ToString();
@@ -41,7 +43,8 @@ internal static class SessionDescriptionWriter
         string kind = section.Kind.ToSdp();
         if (section.Rejected)
         {
-            sdp.Append("m=").Append(kind).Append(" 0 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:").Append(section.Mid).Append("\r\na=inactive\r\n");
+            sdp.Append("m=").Append(section.MediaName ?? kind).Append(" 0 ").Append(section.RejectedProtocol).Append(' ').Append(section.RejectedFormats)
+                .Append("\r\nc=IN IP4 0.0.0.0\r\na=mid:").Append(section.Mid).Append("\r\na=inactive\r\n");
             return;
         }
 

@@ -77,4 +77,22 @@ public sealed class SessionLifecycleTests
             Assert.Contains("fingerprint", error.Message, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task AcceptOffer_WithADataChannelSection_RejectsItWithItsOwnProtocolAndKeepsMedia()
+    {
+        await using var harness = new PlaneHarness();
+        await using TestPeer.TestPeer peer = TestPeer.TestPeer.Create("dc");
+        string offer = peer.CreateOffer().Replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2", StringComparison.Ordinal)
+            + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=sctp-port:5000\r\n";
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+
+        string answer = await harness.Plane.AcceptOfferAsync(new MediaParticipant("r", "dc"), offer, timeout.Token);
+
+        Assert.Contains("m=application 0 UDP/DTLS/SCTP webrtc-datachannel", answer, StringComparison.Ordinal);
+        Assert.Contains("a=group:BUNDLE 0 1\r\n", answer, StringComparison.Ordinal);
+        Assert.Contains($"m=audio {harness.Plane.LocalEndPoint.Port} UDP/TLS/RTP/SAVPF 111", answer, StringComparison.Ordinal);
+        Assert.Contains("a=recvonly", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("transport-cc", answer, StringComparison.Ordinal);
+    }
 }
