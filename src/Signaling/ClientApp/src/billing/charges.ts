@@ -38,7 +38,7 @@ export function chargesScreen(area: HTMLElement, identity: Identity, attentionOn
         return;
       }
       replace(results,
-        h("p", { class: "hint" }, t("bi.count", { count: rows.length })),
+        h("p", { class: "hint" }, rows.length === 1 ? t("bi.countOne") : t("bi.count", { count: rows.length })),
         table(["bi.col.created", "bi.col.appointment", "bi.col.patient", "bi.col.practitioner", "bi.col.payer", "bi.col.status",
           ["bi.col.amount", "num"], ["bi.col.captured", "num"], ["bi.col.refunded", "num"], attentionOnly ? "bi.col.reason" : "bi.details"],
         rows.map((c) => h("tr", { "data-testid": "charge-row", "data-charge": c.id },
@@ -118,7 +118,7 @@ export async function chargeDetail(area: HTMLElement, identity: Identity, id: st
     h("section", { class: "card", "aria-labelledby": "timeline-title" }, T("h2", "bi.timeline", { id: "timeline-title" }),
       detail.timeline.length === 0 ? T("p", "bi.timelineEmpty", { class: "hint" })
         : table(["bi.col.when", "bi.col.kind", "bi.col.who", "bi.col.detail"], detail.timeline.map((e) => h("tr", {},
-          cell(formatDateTime(e.at)), cell(label("bi.tl.", e.kind)), cell(e.participant ? idOf(e.participant) : "—"), cell(e.detail))), "timeline")),
+          cell(formatDateTime(e.at, true)), cell(label("bi.tl.", e.kind)), cell(e.participant ? idOf(e.participant) : "—"), cell(e.detail))), "timeline")),
     h("section", { class: "card", "aria-labelledby": "attempts-title" }, T("h2", "bi.attempts", { id: "attempts-title" }),
       detail.attempts.length === 0 ? T("p", "bi.attemptsEmpty", { class: "hint" })
         : table(["bi.col.kind", "bi.col.status", ["bi.col.tries", "num"], "bi.col.outcome", "bi.col.error", "bi.col.when", "bi.col.completed"],

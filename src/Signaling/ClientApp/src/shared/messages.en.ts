@@ -154,6 +154,7 @@ export const en = {
   "bi.loading": "Loading…",
   "bi.empty": "No charge matches these filters.",
   "bi.attentionEmpty": "Nothing needs attention.",
+  "bi.countOne": "1 charge",
   "bi.count": "{count} charges",
   "bi.col.created": "Created",
   "bi.col.appointment": "Appointment",

@@ -156,6 +156,7 @@ export const fr: Record<MessageKey, string> = {
   "bi.loading": "Chargement…",
   "bi.empty": "Aucun paiement ne correspond à ces filtres.",
   "bi.attentionEmpty": "Rien à traiter.",
+  "bi.countOne": "1 paiement",
   "bi.count": "{count} paiements",
   "bi.col.created": "Créé le",
   "bi.col.appointment": "Rendez-vous",
