@@ -30,7 +30,7 @@ internal static partial class SdpServerOfferBuilder
 
             if (offered.Rejected || answered.IsRejected)
             {
-                media.Add(offered.Rejected ? offered : offered with { Rejected = true, LocalDirection = SdpDirection.Inactive, LocalTrack = null });
+                media.Add(offered.Rejected ? offered : offered with { Rejected = true, LocalDirection = SdpDirection.Inactive, RemoteDirection = SdpDirection.Inactive, LocalTrack = null });
                 continue;
             }
 
