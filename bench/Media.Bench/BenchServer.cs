@@ -24,6 +24,8 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
         using var stop = new CancellationTokenSource();
         var options = new MediaOptions { UdpPort = 0, MaxSessions = (arguments.Sessions * 2) + 10, ConsentTimeout = TimeSpan.FromSeconds(30), AsyncReceiveLoop = arguments.AsyncReceive };
         _plane = new MediaPlane(options, new FixedMediaCallbacks(this, this), TimeProvider.System, null);
+        var latency = new Transport.LatencyHistogram();
+        _plane.Socket.ForwardingLatency = latency;
         Task run = _plane.RunAsync(stop.Token);
         Console.WriteLine($"media plane on udp {_plane.LocalEndPoint}; {arguments.Sessions} 1:1 sessions, {arguments.VideoBitrate / 1000} kbps video + 40 kbps audio each way, {arguments.Seconds} s, receive loop {(arguments.AsyncReceive ? "ReceiveFromAsync" : "dedicated thread")}");
 
@@ -56,6 +58,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                     receivedStart = _plane.Counters.RtpReceived;
                     started = Stopwatch.GetTimestamp();
                     allocatedStart = GC.GetTotalAllocatedBytes(precise: false);
+                    latency.Reset();
                     break;
                 case "END":
                     process.Refresh();
@@ -68,6 +71,8 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                         $"server: {forwarded} RTP packets forwarded in {seconds:F1} s ({forwarded / seconds:F0} pkt/s), received {received}"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: process CPU {cpuUs / 1000:F0} ms = {cpuUs / Math.Max(1, forwarded):F2} us per forwarded packet ({userUs / Math.Max(1, forwarded):F2} user + {(cpuUs - userUs) / Math.Max(1, forwarded):F2} kernel; {cpuUs / 1e6 / seconds * 100:F0} % of one core)"));
+                    results.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"server: added latency (kernel receive stamp -> forwards handed to sendmmsg), {latency.Count} RTP packets: p50 {latency.Percentile(0.50)} us, p99 {latency.Percentile(0.99)} us, p99.9 {latency.Percentile(0.999)} us"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: working set {process.WorkingSet64 / (1024 * 1024)} MiB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024)} MiB, gen0 GCs {GC.CollectionCount(0)}, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocatedStart) / (double)Math.Max(1, forwarded):F1} bytes per forwarded packet"));
                     break;

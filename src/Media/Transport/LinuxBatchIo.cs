@@ -15,6 +15,9 @@ internal sealed class LinuxBatchIo : IDisposable
     private const int IovecBytes = 16;
     private const int MmsghdrBytes = 64;
     private const int MsgWaitForOne = 0x10000;
+    private const int ControlBytes = 64;
+    private const int SolSocket = 1;
+    private const int ScmTimestampNs = 35;
 
     private readonly byte[] _data = GC.AllocateArray<byte>(BatchSize * SlotBytes, pinned: true);
     private readonly byte[] _names = GC.AllocateArray<byte>(BatchSize * NameBytes, pinned: true);
@@ -22,6 +25,7 @@ internal sealed class LinuxBatchIo : IDisposable
     private readonly nint _namesPtr;
     private readonly nint _iovecs;
     private readonly nint _headers;
+    private readonly nint _controls;
     private int _pending;
 
     public LinuxBatchIo()
@@ -30,6 +34,7 @@ internal sealed class LinuxBatchIo : IDisposable
         _namesPtr = Marshal.UnsafeAddrOfPinnedArrayElement(_names, 0);
         _iovecs = Marshal.AllocHGlobal(BatchSize * IovecBytes);
         _headers = Marshal.AllocHGlobal(BatchSize * MmsghdrBytes);
+        _controls = Marshal.AllocHGlobal(BatchSize * ControlBytes);
         for (int i = 0; i < BatchSize; i++)
         {
             nint iov = _iovecs + (i * IovecBytes);
@@ -53,13 +58,15 @@ internal sealed class LinuxBatchIo : IDisposable
 
     /// <summary>Blocks until at least one datagram arrives (or the socket's receive timeout passes) and returns how
     /// many were read; -1 on timeout or error.</summary>
-    public int Receive(nint socket)
+    public int Receive(nint socket, bool withTimestamps)
     {
         for (int i = 0; i < BatchSize; i++)
         {
             nint header = _headers + (i * MmsghdrBytes);
             Marshal.WriteInt32(header, 8, NameBytes);
             Marshal.WriteInt64(_iovecs + (i * IovecBytes), 8, SlotBytes);
+            Marshal.WriteIntPtr(header, 32, withTimestamps ? _controls + (i * ControlBytes) : 0);
+            Marshal.WriteInt64(header, 40, withTimestamps ? ControlBytes : 0);
         }
 
         return recvmmsg(socket, _headers, BatchSize, MsgWaitForOne, 0);
@@ -67,6 +74,27 @@ internal sealed class LinuxBatchIo : IDisposable
 
     /// <summary>The i-th received datagram, writable in place.</summary>
     public Span<byte> Datagram(int i) => _data.AsSpan(i * SlotBytes, Marshal.ReadInt32(_headers + (i * MmsghdrBytes), 56));
+
+    /// <summary>The kernel's receive time of the i-th datagram (SO_TIMESTAMPNS, Unix epoch ns), or 0 when absent.</summary>
+    public long KernelTimestampNs(int i)
+    {
+        nint header = _headers + (i * MmsghdrBytes);
+        long controlLength = Marshal.ReadInt64(header, 40);
+        nint cmsg = _controls + (i * ControlBytes);
+        if (controlLength < 32 || Marshal.ReadInt32(cmsg, 8) != SolSocket || Marshal.ReadInt32(cmsg, 12) != ScmTimestampNs)
+        {
+            return 0;
+        }
+
+        return (Marshal.ReadInt64(cmsg, 16) * 1_000_000_000) + Marshal.ReadInt64(cmsg, 24);
+    }
+
+    /// <summary>Asks the kernel to stamp each received datagram (SO_TIMESTAMPNS).</summary>
+    public static void EnableTimestamps(Socket socket)
+    {
+        Span<byte> on = [1, 0, 0, 0];
+        socket.SetRawSocketOption(SolSocket, ScmTimestampNs, on);
+    }
 
     /// <summary>Copies the i-th datagram's source into a reusable <see cref="SocketAddress"/> (native sockaddr layout).</summary>
     public void CopySource(int i, SocketAddress destination)
@@ -114,6 +142,7 @@ internal sealed class LinuxBatchIo : IDisposable
     {
         Marshal.FreeHGlobal(_iovecs);
         Marshal.FreeHGlobal(_headers);
+        Marshal.FreeHGlobal(_controls);
     }
 
     [DllImport("libc", SetLastError = true)]

@@ -127,6 +127,10 @@ internal sealed class UdpMediaSocket : IDisposable
         }
     }
 
+    /// <summary>When set before the loop starts (benchmark), records per datagram the time from the kernel's receive
+    /// stamp to the end of the sendmmsg that carried the batch's forwards: the latency the server adds.</summary>
+    public LatencyHistogram? ForwardingLatency { get; set; }
+
     /// <summary>Use recvmmsg/sendmmsg on the dedicated receive thread (Linux x64).</summary>
     public bool BatchIo { get; init; } = true;
 
@@ -141,11 +145,17 @@ internal sealed class UdpMediaSocket : IDisposable
         _socket.SafeHandle.DangerousAddRef(ref added);
         nint fd = _socket.SafeHandle.DangerousGetHandle();
         t_sendBatch = send;
+        LatencyHistogram? latency = ForwardingLatency;
+        if (latency is not null)
+        {
+            LinuxBatchIo.EnableTimestamps(_socket);
+        }
+
         try
         {
             while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
             {
-                int count = receive.Receive(fd);
+                int count = receive.Receive(fd, latency is not null);
                 for (int i = 0; i < count; i++)
                 {
                     Span<byte> datagram = receive.Datagram(i);
@@ -166,6 +176,11 @@ internal sealed class UdpMediaSocket : IDisposable
                 {
                     send.Flush(fd, _counters);
                 }
+
+                if (latency is not null && count > 0)
+                {
+                    RecordLatency(latency, receive, count);
+                }
             }
         }
         finally
@@ -174,6 +189,20 @@ internal sealed class UdpMediaSocket : IDisposable
             if (added)
             {
                 _socket.SafeHandle.DangerousRelease();
+            }
+        }
+    }
+
+    private static void RecordLatency(LatencyHistogram latency, LinuxBatchIo receive, int count)
+    {
+        // Kernel stamps are CLOCK_REALTIME; TimeProvider.System reads the same clock.
+        long nowNs = (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+        for (int i = 0; i < count; i++)
+        {
+            long stamp = receive.KernelTimestampNs(i);
+            if (stamp > 0 && receive.Datagram(i) is { Length: > 12 } datagram && datagram[0] >= 128 && datagram[1] is < 192 or > 223)
+            {
+                latency.Record(Math.Max(0, (nowNs - stamp) / 1000));
             }
         }
     }
