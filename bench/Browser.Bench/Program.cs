@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+// Relayed vs direct video bitrate in Chromium: two pages call each other through the server, then one page calls
+// itself peer-to-peer on loopback; the receiving side's video bitrate is printed at 10 s and 20 s for both.
+// Run inside a private network namespace (scripts/bench-browser.sh does it): Chromium must not reach other interfaces.
+var root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
+var serverDll = Path.Combine(root, "src/Signaling/bin/Release/net10.0/Doctolib.Telehealth.Signaling.dll");
+if (!File.Exists(serverDll))
+{
+    Console.Error.WriteLine($"Build the server first (dotnet build -c Release src/Signaling): {serverDll} is missing.");
+    return 2;
+}
+if (System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any(n => n.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback))
+{
+    Console.Error.WriteLine("Run this inside a private network namespace: unshare -n bash -c 'ip link set lo up; exec ...' (scripts/bench-browser.sh).");
+    return 2;
+}
+var port = FreeTcpPort();
+var baseUrl = $"http://127.0.0.1:{port}";
+var data = Directory.CreateTempSubdirectory("bench-pg.").FullName;
+using var server = Process.Start(new ProcessStartInfo("dotnet", [serverDll, "--urls", baseUrl, "--contentRoot", Path.Combine(root, "src/Signaling")])
+{
+    RedirectStandardOutput = true,
+    RedirectStandardError = true,
+    Environment =
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["Database__Embedded__DataDirectory"] = data,
+        ["Database__Embedded__Port"] = FreeTcpPort().ToString(),
+        ["Media__UdpPort"] = FreeUdpPort().ToString(),
+        ["Demo__Seed"] = "false",
+    },
+})!;
+server.OutputDataReceived += (_, _) => { };
+server.ErrorDataReceived += (_, _) => { };
+server.BeginOutputReadLine();
+server.BeginErrorReadLine();
+try
+{
+    using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+    await WaitHealthyAsync(http);
+    var id = Guid.NewGuid();
+    using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/appointments/{id}"))
+    {
+        put.Headers.Authorization = new("Bearer", await TokenAsync(http, "bench-scheduler", "scheduler"));
+        put.Content = JsonContent.Create(new
+        {
+            practitionerId = "bench-pr", patientId = "bench-pa", startsAt = DateTimeOffset.UtcNow, durationMinutes = 30,
+            price = new { amount = 2500, currency = "EUR" }, payer = new { type = "third_party", insurerReference = "bench" },
+        });
+        (await http.SendAsync(put)).EnsureSuccessStatusCode();
+    }
+    using var playwright = await Playwright.CreateAsync();
+    await using var browser = await playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--use-fake-device-for-media-stream=fps=30", "--use-fake-ui-for-media-stream",
+            "--allow-loopback-in-peer-connection", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-quic"],
+    });
+    var script = await new StreamReader(typeof(Program).Assembly.GetManifestResourceStream("Doctolib.Telehealth.Browser.Bench.bench.js")!).ReadToEndAsync();
+    var signalr = Path.Combine(root, "src/Signaling/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr.min.js");
+    async Task<IPage> PageAsync()
+    {
+        var page = await (await browser.NewContextAsync()).NewPageAsync();
+        await page.GotoAsync(baseUrl + "/healthz");
+        await page.AddScriptTagAsync(new() { Path = signalr });
+        await page.AddScriptTagAsync(new() { Content = script });
+        return page;
+    }
+    var practitioner = await PageAsync();
+    var patient = await PageAsync();
+    await practitioner.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pr", "practitioner"), id });
+    await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id });
+    await practitioner.EvaluateAsync("id => window.hub.invoke('Admit', id, 'bench-pa')", id);
+    var relay = await MeasureAsync(patient);
+    var direct = await PageAsync();
+    await direct.EvaluateAsync("() => benchDirect()");
+    var peer = await MeasureAsync(direct);
+    Console.WriteLine("Chromium receiver video bitrate (fake camera 30 fps, 1280x720 asked), relayed through the SFU vs direct on loopback:");
+    for (var i = 0; i < relay.Count; i++)
+    {
+        Console.WriteLine($"  t={relay[i].At,2} s  relay {relay[i].Kbps,5} kbps {relay[i].Resolution,-9}  direct {peer[i].Kbps,5} kbps {peer[i].Resolution,-9}  ratio {100.0 * relay[i].Kbps / Math.Max(1, peer[i].Kbps),5:0.0} %");
+    }
+    return 0;
+}
+finally
+{
+    server.Kill(entireProcessTree: false);
+    await server.WaitForExitAsync();
+}
+
+static async Task<List<(int At, long Kbps, string Resolution)>> MeasureAsync(IPage page)
+{
+    var started = Stopwatch.StartNew();
+    var result = new List<(int, long, string)>();
+    foreach (var at in new[] { 10, 20 })
+    {
+        var wait = TimeSpan.FromSeconds(at - 2) - started.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+        var a = await page.EvaluateAsync<JsonElement>("() => benchStats()");
+        await Task.Delay(2000);
+        var b = await page.EvaluateAsync<JsonElement>("() => benchStats()");
+        var kbps = (long)((b.GetProperty("bytes").GetDouble() - a.GetProperty("bytes").GetDouble()) * 8 / (b.GetProperty("t").GetDouble() - a.GetProperty("t").GetDouble()));
+        result.Add((at, kbps, $"{b.GetProperty("w").GetInt32()}x{b.GetProperty("h").GetInt32()}"));
+    }
+    return result;
+}
+
+static async Task<string> TokenAsync(HttpClient http, string sub, string role)
+{
+    var response = await http.PostAsJsonAsync("/dev/tokens", new { sub, role });
+    response.EnsureSuccessStatusCode();
+    return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+}
+
+static async Task WaitHealthyAsync(HttpClient http)
+{
+    for (var i = 0; i < 120; i++)
+    {
+        try
+        {
+            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+        await Task.Delay(500);
+    }
+    throw new TimeoutException("The server did not become healthy within 60 s.");
+}
+
+static int FreeTcpPort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static int FreeUdpPort()
+{
+    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+    return ((IPEndPoint)socket.LocalEndPoint!).Port;
+}

@@ -1,0 +1,45 @@
+// Runs in the bench's pages. relay(): join the appointment through the hub and negotiate with the server;
+// direct(): two peer connections in one page, on loopback. Both expose window.pc (the receiving side).
+window.benchStats = async () => {
+  let video = null;
+  (await window.pc.getStats()).forEach(r => {
+    if (r.type === "inbound-rtp" && r.kind === "video") {
+      video = { bytes: r.bytesReceived, t: r.timestamp, w: r.frameWidth ?? 0, h: r.frameHeight ?? 0, decoded: r.framesDecoded ?? 0 };
+    }
+  });
+  return video;
+};
+window.benchRelay = async ({ token, id }) => {
+  const c = new signalR.HubConnectionBuilder().withUrl("/hubs/consultation", { accessTokenFactory: () => token })
+    .configureLogging(signalR.LogLevel.None).build();
+  window.hub = c;
+  const pc = new RTCPeerConnection();
+  window.pc = pc;
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });
+  for (const t of stream.getTracks()) pc.addTrack(t, stream);
+  c.on("Offer", async (_, sdp) => {
+    await pc.setRemoteDescription({ type: "offer", sdp });
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await c.invoke("SendAnswer", id, answer.sdp);
+  });
+  await c.start();
+  await c.invoke("Join", id);
+  const offer = await pc.createOffer();
+  await pc.setLocalDescription(offer);
+  await pc.setRemoteDescription({ type: "answer", sdp: await c.invoke("SendOffer", id, offer.sdp) });
+};
+window.benchDirect = async () => {
+  const a = new RTCPeerConnection(), b = new RTCPeerConnection();
+  window.pc = b;
+  a.onicecandidate = e => e.candidate && b.addIceCandidate(e.candidate);
+  b.onicecandidate = e => e.candidate && a.addIceCandidate(e.candidate);
+  const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });
+  for (const t of s.getTracks()) a.addTrack(t, s);
+  const offer = await a.createOffer();
+  await a.setLocalDescription(offer);
+  await b.setRemoteDescription(offer);
+  const answer = await b.createAnswer();
+  await b.setLocalDescription(answer);
+  await a.setRemoteDescription(answer);
+};

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Relayed vs direct Chromium video bitrate (issue 3's browser figure). Builds, then runs inside a private network
+# namespace so Chromium only ever talks to 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh test
+bash scripts/build-client.sh >/dev/null
+dotnet build src/Signaling/Doctolib.Telehealth.Signaling.csproj -c Release -v q -nologo
+dotnet build bench/Browser.Bench -c Release -v q -nologo
+exec unshare -n bash -c "ip link set lo up && exec dotnet bench/Browser.Bench/bin/Release/net10.0/Doctolib.Telehealth.Browser.Bench.dll '$PWD'"
