@@ -9,6 +9,7 @@ using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 // Billing benchmarks against the Stripe emulator on 127.0.0.1 and a throwaway PostgreSQL:
@@ -33,7 +34,7 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
 var services = new ServiceCollection();
 services.AddSingleton(dataSource);
 services.AddSingleton(TimeProvider.System);
-services.AddLogging();
+services.AddLogging(b => b.AddSimpleConsole().AddFilter((category, level) => category?.Contains("Reconciler", StringComparison.Ordinal) == true && level >= Microsoft.Extensions.Logging.LogLevel.Information));
 services.AddBilling(configuration);
 await using var provider = services.BuildServiceProvider();
 await provider.MigrateBillingAsync(ct);
@@ -107,6 +108,14 @@ await using (var connection = await dataSource.OpenConnectionAsync(ct))
         FROM generate_series(0, @last) AS g
         """, new { last = balanceTransactions - 1 });
 }
+var listing = Stopwatch.StartNew();
+var listed = 0;
+await foreach (var _ in provider.GetRequiredService<Doctolib.Telehealth.Billing.Payments.IPaymentProvider>().ListBalanceTransactionsAsync(payout, null, null, ct))
+{
+    listed++;
+}
+listing.Stop();
+Console.WriteLine($"listing alone (Stripe.net auto-pagination against the emulator): {listed} in {listing.Elapsed.TotalSeconds:F2} s");
 var reconciler = provider.GetRequiredService<Reconciler>();
 var timer = Stopwatch.StartNew();
 var report = await reconciler.RunAsync(payout, null, null, "bench", ct);

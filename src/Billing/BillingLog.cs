@@ -37,4 +37,7 @@ internal static partial class BillingLog
 
     [LoggerMessage(4010, LogLevel.Information, "Reconciliation {ReconciliationId}: {Matched} matched, {MissingFromLedger} missing from ledger, {MissingFromStripe} missing from Stripe, {Mismatched} mismatched")]
     public static partial void Reconciled(ILogger logger, Guid reconciliationId, int matched, int missingFromLedger, int missingFromStripe, int mismatched);
+
+    [LoggerMessage(4011, LogLevel.Information, "Reconciliation {ReconciliationId} took {ListMs} ms listing, {MatchMs} ms matching, {FeesMs} ms booking fees, {StoreMs} ms storing")]
+    public static partial void ReconciliationPhases(ILogger logger, Guid reconciliationId, long listMs, long matchMs, long feesMs, long storeMs);
 }

@@ -25,6 +25,7 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
 
     public async Task<ReconciliationReport> RunAsync(string? payoutId, DateTimeOffset? from, DateTimeOffset? to, string requestedBy, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var lines = new List<BalanceLine>();
         await foreach (var line in provider.ListBalanceTransactionsAsync(payoutId, from, to, ct))
         {
@@ -35,6 +36,7 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
         {
             sources[i] = lines[i].Source;
         }
+        var listed = clock.Elapsed;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var bySource = new Dictionary<string, LedgerItem>(StringComparer.Ordinal);
         foreach (var item in await connection.QueryAsync<LedgerItem>(
@@ -80,16 +82,17 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
         }
         var (missingStripe, ledgerGross) = await MissingFromStripeAsync(connection, payoutId, from, to, lines, bySource, items, ct);
         ledgerGross += items.Where(i => i.LedgerAmount is not null && i.Status != ItemStatus.MissingFromStripe).Sum(i => i.LedgerAmount!.Value);
+        var matchedAt = clock.Elapsed;
         var now = time.GetUtcNow();
         await using var tx = await connection.BeginTransactionAsync(ct);
         await BookFeesAsync(tx, feeIds, feeAmounts, feeCurrencies, feeCharges, now);
+        var feesAt = clock.Elapsed;
         var report = new ReconciliationReport(Guid.NewGuid(), payoutId, from, to, now, requestedBy,
             new ReconciliationSummary(matched, missingLedger, missingStripe, mismatched, lines.Count, stripeGross, ledgerGross, fees, net), items);
-        await connection.ExecuteAsync("""
-            INSERT INTO billing.reconciliations (id, payout_id, range_from, range_to, requested_by, created_at, result)
-            VALUES (@Id, @PayoutId, @From, @To, @RequestedBy, @CreatedAt, @result::jsonb)
-            """, new { report.Id, report.PayoutId, report.From, report.To, report.RequestedBy, report.CreatedAt, result = JsonSerializer.Serialize(report, Json) }, tx);
+        await ReconciliationStore.SaveAsync(tx, report, ct);
         await tx.CommitAsync(ct);
+        BillingLog.ReconciliationPhases(logger, report.Id, (long)listed.TotalMilliseconds, (long)(matchedAt - listed).TotalMilliseconds,
+            (long)(feesAt - matchedAt).TotalMilliseconds, (long)(clock.Elapsed - feesAt).TotalMilliseconds);
         BillingLog.Reconciled(logger, report.Id, matched, missingLedger, missingStripe, mismatched);
         return report;
     }

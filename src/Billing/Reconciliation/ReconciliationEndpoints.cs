@@ -38,12 +38,12 @@ internal static class ReconciliationEndpoints
             }
         });
         group.MapGet("/{id:guid}", async (Guid id, bool? all, NpgsqlDataSource dataSource, CancellationToken ct) =>
-            await LoadAsync(dataSource, id, ct) is { } report
-                ? Results.Ok(View(report, all ?? false))
+            await ReconciliationStore.LoadAsync(dataSource, id, all ?? false, ct) is { } report
+                ? Results.Ok(View(report, all: true))
                 : Problems.Of(404, "reconciliation-not-found", "No such reconciliation."));
         group.MapGet("/{id:guid}/export.csv", async (Guid id, NpgsqlDataSource dataSource, CancellationToken ct) =>
         {
-            if (await LoadAsync(dataSource, id, ct) is not { } report)
+            if (await ReconciliationStore.LoadAsync(dataSource, id, all: true, ct) is not { } report)
             {
                 return Problems.Of(404, "reconciliation-not-found", "No such reconciliation.");
             }
@@ -62,12 +62,4 @@ internal static class ReconciliationEndpoints
         report.Id, report.PayoutId, report.From, report.To, report.CreatedAt, report.RequestedBy, report.Summary,
         items = all ? report.Items : report.Items.Where(i => i.Status != ItemStatus.Matched).ToList(),
     };
-
-    private static async Task<ReconciliationReport?> LoadAsync(NpgsqlDataSource dataSource, Guid id, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await connection.ExecuteScalarAsync<string?>(
-            new CommandDefinition("SELECT result::text FROM billing.reconciliations WHERE id = @id", new { id }, cancellationToken: ct));
-        return json is null ? null : JsonSerializer.Deserialize<ReconciliationReport>(json, Reconciler.Json);
-    }
 }
