@@ -12,7 +12,7 @@ namespace Doctolib.Telehealth.Media.Dtls;
 
 /// <summary>A self-signed ECDSA P-256 certificate for DTLS-SRTP. WebRTC authenticates it by the fingerprint in the
 /// SDP, not by a CA, so one per process is enough (<see cref="Shared"/>).</summary>
-public sealed class DtlsCertificate
+internal sealed class DtlsCertificate
 {
     private static readonly Lazy<DtlsCertificate> SharedInstance = new(() => Create(TimeProvider.System), LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly byte[] _der;

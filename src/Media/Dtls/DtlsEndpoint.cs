@@ -14,7 +14,7 @@ namespace Doctolib.Telehealth.Media.Dtls;
 /// <see cref="HandshakeAsync"/> completes with the SRTP keys or throws <see cref="DtlsHandshakeException"/>.
 /// After the handshake, DTLS records (retransmissions, close_notify, data-channel data) are processed on the
 /// thread pool; application data is counted and discarded.</summary>
-public sealed class DtlsEndpoint : IDisposable
+internal sealed class DtlsEndpoint : IDisposable
 {
     /// <summary>Default limit for a whole handshake.</summary>
     public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);

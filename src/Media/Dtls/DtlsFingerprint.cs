@@ -5,7 +5,7 @@ namespace Doctolib.Telehealth.Media.Dtls;
 
 /// <summary>A certificate fingerprint as SDP carries it (RFC 8122 §5): "sha-256 AB:CD:...".
 /// The hash name compares case-insensitively; the value is the hash of the DER certificate.</summary>
-public sealed class DtlsFingerprint : IEquatable<DtlsFingerprint>
+internal sealed class DtlsFingerprint : IEquatable<DtlsFingerprint>
 {
     private readonly byte[] _value;
 

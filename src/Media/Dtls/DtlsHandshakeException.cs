@@ -1,7 +1,7 @@
 namespace Doctolib.Telehealth.Media.Dtls;
 
 /// <summary>Why a DTLS handshake did not produce keys.</summary>
-public enum DtlsFailure
+internal enum DtlsFailure
 {
     /// <summary>No complete handshake within the configured time (peer silent, or only garbage arrived).</summary>
     Timeout,
@@ -23,7 +23,7 @@ public enum DtlsFailure
 }
 
 /// <summary>A DTLS handshake that failed; <see cref="Failure"/> says why in a form code can branch on.</summary>
-public sealed class DtlsHandshakeException(DtlsFailure failure, string message, Exception? inner = null)
+internal sealed class DtlsHandshakeException(DtlsFailure failure, string message, Exception? inner = null)
     : Exception(message, inner)
 {
     public DtlsFailure Failure { get; } = failure;

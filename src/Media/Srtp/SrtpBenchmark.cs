@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Doctolib.Telehealth.Media.Srtp;
 
 /// <summary>A micro-benchmark of the SRTP hot path, for a health page or a quick check on a new machine.</summary>
-public static class SrtpBenchmark
+internal static class SrtpBenchmark
 {
     /// <summary>Measures protect + unprotect of one RTP packet of <paramref name="packetSize"/> bytes (header
     /// included) and returns microseconds per packet (both operations together). Runs on the calling thread.</summary>

@@ -2,7 +2,7 @@ namespace Doctolib.Telehealth.Media.Srtp;
 
 /// <summary>Master keys and salts for both directions of one DTLS-SRTP association.
 /// "Local" protects what we send; "remote" unprotects what we receive.</summary>
-public sealed class SrtpKeys
+internal sealed class SrtpKeys
 {
     private readonly byte[] _localKey;
     private readonly byte[] _localSalt;

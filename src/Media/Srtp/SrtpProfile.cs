@@ -2,7 +2,7 @@ namespace Doctolib.Telehealth.Media.Srtp;
 
 /// <summary>The SRTP protection profiles this server speaks. The numeric values are the DTLS-SRTP
 /// profile identifiers of RFC 5764 §4.1.2 and RFC 7714 §14.2.</summary>
-public enum SrtpProfile
+internal enum SrtpProfile
 {
     /// <summary>AES-128 counter mode with an 80-bit HMAC-SHA1 tag (RFC 3711).</summary>
     AesCm128HmacSha1_80 = 0x0001,
@@ -12,7 +12,7 @@ public enum SrtpProfile
 }
 
 /// <summary>Sizes that follow from a profile.</summary>
-public static class SrtpProfileInfo
+internal static class SrtpProfileInfo
 {
     /// <summary>Master key length in bytes (16 for both profiles).</summary>
     public static int MasterKeyLength(SrtpProfile profile) => profile switch

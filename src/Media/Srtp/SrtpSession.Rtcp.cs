@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Doctolib.Telehealth.Media.Srtp;
 
-public sealed partial class SrtpSession
+internal sealed partial class SrtpSession
 {
     /// <summary>Encrypts and authenticates one (compound) RTCP packet, numbering it with the next SRTCP index of its
     /// sender SSRC and setting the E flag. <paramref name="output"/> needs plain.Length + RtcpOverhead bytes.</summary>

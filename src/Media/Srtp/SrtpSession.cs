@@ -5,7 +5,7 @@ namespace Doctolib.Telehealth.Media.Srtp;
 /// Thread-safe: each direction is serialized by its own lock. No allocation per packet. After
 /// <see cref="Dispose"/>, protect returns false and unprotect returns <see cref="SrtpUnprotectResult.Closed"/>.
 /// <para>Output may be the same memory as the input (same start) for in-place processing.</para></summary>
-public sealed partial class SrtpSession : IDisposable
+internal sealed partial class SrtpSession : IDisposable
 {
     /// <summary>At most this many SSRCs are tracked per direction; state for more is refused, not grown.</summary>
     internal const int MaxStreams = 512;

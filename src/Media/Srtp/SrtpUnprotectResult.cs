@@ -1,7 +1,7 @@
 namespace Doctolib.Telehealth.Media.Srtp;
 
 /// <summary>What happened to an inbound SRTP or SRTCP packet. Anything but <see cref="Ok"/> means drop it.</summary>
-public enum SrtpUnprotectResult
+internal enum SrtpUnprotectResult
 {
     /// <summary>Authenticated and decrypted; the plain packet is in the output.</summary>
     Ok = 0,
