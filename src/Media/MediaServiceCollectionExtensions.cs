@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Doctolib.Telehealth.Media;
 
-/// <summary>Registers the media plane: <see cref="IMediaPlane"/>, its options and the hosted receive loop.
+/// <summary>Registers the media plane: <see cref="IMediaPlane"/>, <see cref="IMediaMetrics"/>, its options and the hosted receive loop.
 /// The host must also register an <see cref="IMediaSignalSink"/> and an <see cref="IMediaObserver"/>.</summary>
 public static class MediaServiceCollectionExtensions
 {
@@ -30,6 +30,7 @@ public static class MediaServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.TryAddSingleton<IMediaPlane>(static sp => sp.GetRequiredService<MediaPlane>());
+        services.TryAddSingleton<IMediaMetrics>(static sp => sp.GetRequiredService<MediaPlane>());
         services.AddSingleton<IHostedService, MediaPlaneHostedService>();
         return services;
     }

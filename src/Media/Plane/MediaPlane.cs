@@ -11,7 +11,7 @@ namespace Doctolib.Telehealth.Media.Plane;
 
 /// <summary>The SFU: one UDP socket, ICE-lite sessions, DTLS-SRTP, and forwarding among each room's admitted
 /// participants. Control operations (offers, answers, admission) take one lock; the receive loop never does.</summary>
-internal sealed partial class MediaPlane : IMediaPlane, IDisposable
+internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<MediaParticipant, ParticipantSession> _sessions = new();
@@ -137,6 +137,20 @@ internal sealed partial class MediaPlane : IMediaPlane, IDisposable
         }
 
         session.ClearPath();
+    }
+
+    public MediaMetricsSnapshot Snapshot()
+    {
+        int sessions;
+        lock (_gate)
+        {
+            sessions = _sessions.Count;
+        }
+
+        MediaCounters c = Counters;
+        return new MediaMetricsSnapshot(sessions, c.DatagramsReceived, c.BytesReceived, c.RtpReceived, c.RtpForwarded, c.Retransmissions,
+            c.KeyframeRequestsForwarded, c.NacksReceived, c.StunAnswered, c.StunRejected, c.DroppedMalformed, c.DroppedUnknownSource,
+            c.SrtpFailures, c.SendErrors);
     }
 
     public void Dispose()

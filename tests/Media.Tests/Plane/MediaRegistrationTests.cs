@@ -37,6 +37,7 @@ public sealed class MediaRegistrationTests
         string answer = await plane.AcceptOfferAsync(new MediaParticipant("r", "p"), peer.CreateOffer(), timeout.Token);
         Assert.Contains("a=ice-lite", answer, StringComparison.Ordinal);
         Assert.Contains($"a=candidate:1 1 udp 2130706431 127.0.0.1 {provider.GetRequiredService<MediaPlane>().LocalEndPoint.Port} typ host", answer, StringComparison.Ordinal);
+        Assert.Equal(1, provider.GetRequiredService<IMediaMetrics>().Snapshot().Sessions);
     }
 
     private sealed class SilentCallbacks : IMediaSignalSink, IMediaObserver

@@ -95,4 +95,27 @@ public sealed class SessionLifecycleTests
         Assert.Contains("a=recvonly", answer, StringComparison.Ordinal);
         Assert.DoesNotContain("transport-cc", answer, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Participant_ReloadingWithANewPeerConnection_ReplacesItsSessionAndMediaComesBack()
+    {
+        await using var harness = new PlaneHarness();
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-reload", "patient");
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-reload", "doctor");
+        await harness.AdmitAsync("room-reload", "patient", "doctor");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(200), patient);
+        var participant = new MediaParticipant("room-reload", "patient");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "up")));
+
+        // The page reloads: a new peer connection (new certificate, new ICE credentials) offers for the same participant.
+        TestPeer.TestPeer reloaded = await harness.JoinAsync("room-reload", "patient");
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), reloaded, doctor);
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(doctor, reloaded) && PlaneHarness.ReceivedAll(reloaded, doctor)),
+            harness.Describe(reloaded, doctor));
+        Assert.Contains(harness.Events, e => e.Participant == participant && e.Kind == "down" && e.Reason == "replaced by a new peer connection");
+        Assert.Equal(2, harness.Events.Count(e => e.Participant == participant && e.Kind == "up"));
+        await patient.DisposeAsync();
+    }
 }
