@@ -27,6 +27,8 @@ public static class BillingModule
     /// Billing:Worker:Concurrency (2), Billing:CaptureRetryScheduleSeconds ("5,30,120,600,3600").</summary>
     public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
     {
+        // Billing's row classes use C# names for snake_case columns.
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         var options = ReadOptions(configuration);
         var concurrency = configuration.GetValue("Billing:Worker:Concurrency", 2);
         services.AddSingleton(options);
