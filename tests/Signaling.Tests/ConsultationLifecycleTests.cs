@@ -118,5 +118,30 @@ public sealed class ConsultationLifecycleTests : IAsyncLifetime
         Assert.Equal("waiting", await app.ParticipantStateAsync(id, "pa-6"));
     }
 
+    [Fact]
+    public async Task Watch_ByThePractitioner_SeesTheWaitingRoomWithoutJoining()
+    {
+        var id = await app.CreateAppointmentAsync("pr-7", "pa-7");
+        var practitioner = await app.ConnectAsync(app.Tokens.Issue("pr-7", "practitioner"));
+        var waiting = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        practitioner.On<Guid, List<ParticipantView>>("WaitingRoomChanged", (_, list) =>
+        {
+            if (list.Count == 1)
+            {
+                waiting.TrySetResult(list[0].Id.Value);
+            }
+        });
+
+        var watched = await practitioner.InvokeAsync<RoomView>("Watch", id.Value);
+        var patient = await app.ConnectAsync(app.Tokens.Issue("pa-7", "patient"));
+        await patient.InvokeAsync<RoomView>("Join", id.Value);
+
+        Assert.Equal("scheduled", watched.ConsultationState);
+        Assert.Equal("pa-7", await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["opened", "joined:pa-7"], await app.TimelineAsync(id));
+        var refused = await Assert.ThrowsAsync<HubException>(() => patient.InvokeAsync<RoomView>("Watch", id.Value));
+        Assert.Contains("urn:telehealth:problem:not-the-practitioner", refused.Message, StringComparison.Ordinal);
+    }
+
     public sealed record InvitationLinkDto(string ParticipantId, string Url, string Token, DateTimeOffset ExpiresAt);
 }

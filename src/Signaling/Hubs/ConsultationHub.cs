@@ -27,6 +27,20 @@ internal sealed partial class ConsultationHub(
         return view;
     }
 
+    /// <summary>The practitioner's console: follows a room (waiting room, joins, payment notices) without joining it,
+    /// so that opening the console writes nothing to any consultation's timeline.</summary>
+    public async Task<RoomView> Watch(Guid appointmentId)
+    {
+        var id = new AppointmentId(appointmentId);
+        var view = await rooms.GetViewAsync(id, Context.User!.ToCaller(), Context.ConnectionAborted);
+        if (view.MyKind != ParticipantKind.Practitioner)
+        {
+            throw new RoomException(RoomErrors.NotThePractitioner, "Only the appointment's practitioner can watch its waiting room.");
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, Group(id), Context.ConnectionAborted);
+        return view;
+    }
+
     public Task<RoomView> Admit(Guid appointmentId, string participantId) =>
         rooms.AdmitAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), new PersonId(participantId), Context.ConnectionAborted);
 

@@ -81,13 +81,13 @@ class Console {
     this.retryTimer = window.setInterval(() => void this.joinAll().then(() => this.renderList()), 60_000);
   }
 
-  /** Joins every room that can be open; a room whose window is not open yet says when it opens. */
+  /** Watches every room of the day (its waiting room, live) without joining it; joining happens when the call opens. */
   private async joinAll(): Promise<void> {
     for (const room of this.rooms.values()) {
       const a = room.appointment;
       if (a.cancelled || a.consultationState === "ended" || room.view?.consultationState === "ended") continue;
       try {
-        room.view = roomView(await this.hub.invoke<RawRoomView>("Join", a.id));
+        room.view = roomView(await this.hub.invoke<RawRoomView>("Watch", a.id));
         room.refusal = null;
       } catch (error) {
         const problem = fromHubError(error);
@@ -262,6 +262,14 @@ class Console {
     const room = this.rooms.get(id);
     if (!room?.view) return;
     try {
+      room.view = roomView(await this.hub.invoke<RawRoomView>("Join", id));
+      room.refusal = null;
+    } catch (error) {
+      room.refusal = fromHubError(error).message || t("pr.roomClosed");
+      this.renderList();
+      return;
+    }
+    try {
       this.stream = await openDevices();
     } catch (error) {
       const problem = error instanceof DeviceError ? error.problem : "other";
@@ -275,7 +283,7 @@ class Console {
     this.call = new CallView(room.view.me, {
       microphone: (on) => this.media?.setMicrophone(on),
       camera: (on) => this.media?.setCamera(on),
-      leave: () => this.closeCall(false),
+      leave: () => void this.leaveCall(id),
       sendChat: async (text) => {
         try {
           await this.hub.invoke("SendChat", id, text);
@@ -302,6 +310,16 @@ class Console {
       await this.media.start();
     } catch (error) {
       banner(this.shell, "media", "error", fromHubError(error).message || t("media.failed"));
+    }
+  }
+
+  /** The practitioner steps out: the room is told (they may come back while the consultation goes on). */
+  private async leaveCall(id: string): Promise<void> {
+    this.closeCall(false);
+    try {
+      await this.hub.invoke("Leave", id);
+    } catch (error) {
+      banner(this.shell, "leave", "error", fromHubError(error).message || t("error.unexpected"));
     }
   }
 
