@@ -13,7 +13,7 @@ public sealed class HostedWorkerTests : IAsyncLifetime
     {
         h = await BillingHarness.StartAsync();
         h.Overrides["Billing:Worker:Enabled"] = "true";
-        h.Overrides["Billing:Worker:PollIntervalMs"] = "5000";
+        h.Overrides["Billing:Worker:PollIntervalMs"] = "15000";
         h.Restart();
         using var cts = new CancellationTokenSource(BillingHarness.Timeout);
         foreach (var service in h.Services.GetServices<IHostedService>())
@@ -37,16 +37,22 @@ public sealed class HostedWorkerTests : IAsyncLifetime
     {
         var c = Consultation.Card();
         await h.DeliverAsync(c.Admitted(h.Time.GetUtcNow()));
-        await Task.Delay(500);
+        var authorising = System.Diagnostics.Stopwatch.StartNew();
+        while ((await h.DataSource.ChargeAsync(c.Id.Value)).Status != ChargeStatus.Authorized)
+        {
+            Assert.True(authorising.Elapsed < TimeSpan.FromSeconds(10), "not authorised within 10 s");
+            await Task.Delay(20);
+        }
         var started = System.Diagnostics.Stopwatch.StartNew();
         await h.DeliverAsync(c.Ended(h.Time.GetUtcNow(), TimeSpan.FromMinutes(2)));
 
         while ((await h.DataSource.ChargeAsync(c.Id.Value)).Status != ChargeStatus.Captured)
         {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), "not captured within 4 s");
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), "not captured within 10 s");
             await Task.Delay(20);
         }
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+        // Well under the 15 s poll interval: the NOTIFY sent at commit woke the worker.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
         Assert.Equal(1, h.Stripe.TotalCaptures);
     }
 }
