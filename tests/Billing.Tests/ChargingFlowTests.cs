@@ -82,7 +82,7 @@ public sealed class ChargingFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeclinedCard_Authorisation_DeclinedAndBothToldThenReleasedAtEnd()
+    public async Task DeclinedCard_Authorisation_DeclinedBothToldAndBillableEndNeedsAttention()
     {
         var c = Consultation.Card("pm_card_chargeDeclined");
         await h.DeliverAsync(c.Admitted(Now));

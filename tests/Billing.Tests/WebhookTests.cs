@@ -97,7 +97,7 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Webhook_ArrivesBeforeChargeRowExists_StoredAndFlowStillCapturesOnce()
+    public async Task Webhook_ArrivesBeforeChargeRowExists_AcknowledgedStoredAndNoChargeInvented()
     {
         var c = Consultation.Card();
         await app.CapturedAsync(c);
@@ -151,7 +151,7 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Webhook_PaymentFailedAndCanceled_ChargeFollowsTheIntent()
+    public async Task Webhook_PaymentFailedAfterTheWorker_ChargeStaysDeclinedLedgerOnce()
     {
         var declined = Consultation.Card("pm_card_chargeDeclined");
         await app.DeliverAsync(declined.Admitted(app.Time.GetUtcNow()));
