@@ -63,10 +63,18 @@ internal sealed partial class MediaPlane
                 session.Sections.AddRange(sections);
                 PublishTracksLocked(session, offer);
                 ConfirmSlotsLocked(session);
+
+                // The browser's own offer supersedes a server offer it never answered (glare): offer again afterwards.
+                session.OfferPending = false;
+                session.OfferDirty = false;
             }
 
             answer = SessionDescriptionWriter.Write(session, session.Sections, isOffer: false, _transport);
             UpdateRoomLocked(participant.RoomId);
+            if (existing is not null && session.Srtp is not null && HasUnconfirmedSlots(session))
+            {
+                RequestOfferLocked(session);
+            }
         }
 
         if (replaced is not null)
