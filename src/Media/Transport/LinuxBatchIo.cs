@@ -27,6 +27,8 @@ internal sealed class LinuxBatchIo : IDisposable
     private readonly nint _headers;
     private readonly nint _controls;
     private int _pending;
+    private int _lastReceived = BatchSize;
+    private bool _timestampsSet;
 
     public LinuxBatchIo()
     {
@@ -60,16 +62,20 @@ internal sealed class LinuxBatchIo : IDisposable
     /// many were read; -1 on timeout or error.</summary>
     public int Receive(nint socket, bool withTimestamps)
     {
-        for (int i = 0; i < BatchSize; i++)
+        // The kernel rewrites only msg_namelen, msg_controllen and msg_len, and only for the slots it filled last time.
+        int reset = _timestampsSet == withTimestamps ? _lastReceived : BatchSize;
+        for (int i = 0; i < reset; i++)
         {
             nint header = _headers + (i * MmsghdrBytes);
             Marshal.WriteInt32(header, 8, NameBytes);
-            Marshal.WriteInt64(_iovecs + (i * IovecBytes), 8, SlotBytes);
             Marshal.WriteIntPtr(header, 32, withTimestamps ? _controls + (i * ControlBytes) : 0);
             Marshal.WriteInt64(header, 40, withTimestamps ? ControlBytes : 0);
         }
 
-        return recvmmsg(socket, _headers, BatchSize, MsgWaitForOne, 0);
+        _timestampsSet = withTimestamps;
+        int count = recvmmsg(socket, _headers, BatchSize, MsgWaitForOne, 0);
+        _lastReceived = Math.Max(0, count);
+        return count;
     }
 
     /// <summary>The i-th received datagram, writable in place.</summary>
