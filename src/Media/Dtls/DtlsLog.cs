@@ -9,7 +9,7 @@ internal static partial class DtlsLog
     internal static partial void HandshakeStarting(ILogger logger, DtlsRole role);
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "DTLS {Role} handshake done: SRTP profile {Profile} in {ElapsedMs} ms")]
-    internal static partial void HandshakeDone(ILogger logger, DtlsRole role, Srtp.SrtpProfile profile, long elapsedMs);
+    internal static partial void HandshakeDone(ILogger logger, DtlsRole role, SrtpProfile profile, long elapsedMs);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "DTLS {Role} handshake failed: {Failure}")]
     internal static partial void HandshakeFailed(ILogger logger, DtlsRole role, DtlsFailure failure, Exception exception);

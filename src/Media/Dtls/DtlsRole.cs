@@ -1,8 +1,8 @@
-namespace Doctolib.Telehealth.Media.Dtls;
+namespace Doctolib.Telehealth.Media;
 
 /// <summary>Which side of the DTLS handshake we play. The SFU answers with a=setup:passive, so it is the server;
 /// the .NET test peer is the client.</summary>
-internal enum DtlsRole
+public enum DtlsRole
 {
     Server,
     Client,

@@ -1,8 +1,8 @@
-namespace Doctolib.Telehealth.Media.Srtp;
+namespace Doctolib.Telehealth.Media;
 
-/// <summary>The SRTP protection profiles this server speaks. The numeric values are the DTLS-SRTP
+/// <summary>The SRTP protection profiles this server speaks (public as vocabulary of the media plane; its use stays internal). The numeric values are the DTLS-SRTP
 /// profile identifiers of RFC 5764 §4.1.2 and RFC 7714 §14.2.</summary>
-internal enum SrtpProfile
+public enum SrtpProfile
 {
     /// <summary>AES-128 counter mode with an 80-bit HMAC-SHA1 tag (RFC 3711).</summary>
     AesCm128HmacSha1_80 = 0x0001,
