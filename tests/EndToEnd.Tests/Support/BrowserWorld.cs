@@ -17,6 +17,8 @@ public sealed class BrowserWorld : IAsyncLifetime
 
     public Uri BaseAddress => server!.BaseAddress;
 
+    public int MediaPort => server!.MediaPort;
+
     public string ServerOutput => server?.Output ?? "";
 
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");

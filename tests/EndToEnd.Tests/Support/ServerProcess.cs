@@ -13,13 +13,17 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(Process process, Uri baseAddress, int mediaPort)
     {
         this.process = process;
         BaseAddress = baseAddress;
+        MediaPort = mediaPort;
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The media plane's UDP port, the one browsers must see as the remote candidate.</summary>
+    public int MediaPort { get; }
 
     public string Output
     {
@@ -65,14 +69,15 @@ internal sealed class ServerProcess : IAsyncDisposable
         env["Auth__SigningKey"] = SigningKey;
         env["Auth__DevTokens"] = "true";
         env["Demo__Seed"] = "false";
-        env["Media__UdpPort"] = FreeUdpPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mediaPort = FreeUdpPort();
+        env["Media__UdpPort"] = mediaPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["Media__BindAddress"] = "127.0.0.1";
         env["Media__AdvertisedAddress"] = "127.0.0.1";
         env["Billing__MinimumBillableSeconds"] = "2";
         env["Billing__Worker__PollIntervalMs"] = "100";
         env.Remove("STRIPE_SECRET_KEY");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), mediaPort);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();

@@ -70,9 +70,29 @@ internal static class Visit
         await page.GetByTestId("join").ClickAsync().WaitAsync(BrowserWorld.Step);
     }
 
+    /// <summary>Waits until the page decodes video from <paramref name="streams"/> remote tracks. Polls with
+    /// EvaluateAsync: WaitForFunction would take the async predicate's promise itself as a truthy answer.</summary>
     public static Task WaitDecodingAsync(IPage page, int streams = 1) =>
-        page.WaitForFunctionAsync(DecodesVideoFrom, streams, new PageWaitForFunctionOptions { Timeout = 25_000, PollingInterval = 500 })
-            .WaitAsync(BrowserWorld.Step);
+        UntilAsync(page, DecodesVideoFrom, streams, $"video decoding from {streams} remote track(s)");
+
+    /// <summary>Polls an async predicate in the page until it returns a value that is not null/false, or fails after 25 s.</summary>
+    public static async Task<System.Text.Json.JsonElement> UntilAsync(IPage page, string predicate, object? argument, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(25);
+        while (true)
+        {
+            var value = await page.EvaluateAsync<System.Text.Json.JsonElement>(predicate, argument).WaitAsync(BrowserWorld.Step);
+            if (value.ValueKind is not (System.Text.Json.JsonValueKind.Null or System.Text.Json.JsonValueKind.False or System.Text.Json.JsonValueKind.Undefined))
+            {
+                return value;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after 25 s waiting for {what}.");
+            }
+            await Task.Delay(250);
+        }
+    }
 
     public static async Task SendChatAsync(IPage page, string text)
     {

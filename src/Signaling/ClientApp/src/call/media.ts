@@ -190,7 +190,9 @@ export class MediaSession {
 /** The browser tests' hook: the current peer connection and a plain-object view of getStats. */
 function expose(session: MediaSession): void {
   const hook = {
-    pc: session.pc,
+    get pc(): RTCPeerConnection | null {
+      return session.pc;
+    },
     async stats(): Promise<Record<string, unknown>[]> {
       const report = await session.stats();
       const list: Record<string, unknown>[] = [];
