@@ -92,7 +92,11 @@ try
 }
 finally
 {
-    server.Kill(entireProcessTree: false);
+    // SIGTERM, not Kill(): the server stops gracefully and takes its embedded PostgreSQL cluster down with it.
+    using (var term = Process.Start("kill", ["-TERM", server.Id.ToString()]))
+    {
+        await term.WaitForExitAsync();
+    }
     await server.WaitForExitAsync();
 }
 
