@@ -39,6 +39,7 @@ public static class SignalingModule
         services.AddSingleton<IMediaSignalSink, SignalRMediaSink>();
         services.AddSingleton<Billing.IPaymentNotifier, SignalRPaymentNotifier>();
         services.AddSingleton<InvitationLinks>();
+        services.AddSingleton<MediaMeter>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Doctolib.Telehealth.*")

@@ -39,6 +39,8 @@ public sealed class OperationsTests : IAsyncLifetime
         Assert.Matches(@"telehealth_rooms_open(\{[^}]*\})? 1", text);
         Assert.Matches(@"telehealth_participants_connected(\{[^}]*\})? 1", text);
         Assert.Matches(@"telehealth_consultations\{[^}]*state=""open""[^}]*\} 1", text);
+        Assert.Matches(@"telehealth_media_sessions(\{[^}]*\})? 0", text);
+        Assert.Contains("telehealth_media_rtp_forwarded", text, StringComparison.Ordinal);
     }
 
     [Fact]

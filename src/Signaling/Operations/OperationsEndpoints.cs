@@ -10,5 +10,6 @@ internal static class OperationsEndpoints
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.Services.GetRequiredService<MediaMeter>();
     }
 }
