@@ -52,8 +52,10 @@ internal sealed partial class MediaPlane
             else
             {
                 session = existing;
-                if (session.RemoteUfrag != ufrag)
+                if (session.RemoteUfrag != ufrag || session.RemotePwd != pwd)
                 {
+                    // ICE restart (RFC 8445 §9, RFC 8839 §4.4.1.1.1): the answerer must change its credentials too
+                    // (JSEP §5.3.1). DTLS and SRTP are kept; the old ufrag works until the peer uses the new one.
                     _ice.RestartSession(session.Ice, IceCredentials.Generate());
                     session.SetRemoteCredentials(ufrag, pwd);
                 }

@@ -9,7 +9,7 @@ namespace Doctolib.Telehealth.Media.TestPeer;
 
 internal sealed partial class TestPeer
 {
-    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken)
     {
         await Task.Yield();
         byte[] buffer = GC.AllocateArray<byte>(2048, pinned: true);
@@ -19,7 +19,7 @@ internal sealed partial class TestPeer
             int length;
             try
             {
-                length = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
+                length = await socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, source, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

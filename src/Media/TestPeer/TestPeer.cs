@@ -19,16 +19,17 @@ internal sealed partial class TestPeer : IAsyncDisposable
     private const int AudioClock = 960;
     private const int VideoClockPerTick = 1800;
 
-    private readonly Socket _socket;
+    private Socket _socket;
     private readonly TestPeerOptions _options;
     private readonly DtlsCertificate _certificate;
-    private readonly IceCredentials _iceCredentials;
+    private IceCredentials _iceCredentials;
+    private IceCredentials? _pendingIceCredentials;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<uint, ReceivedStream> _streams = new();
     private readonly ConcurrentDictionary<uint, int> _discard = new();
     private readonly Lock _sendGate = new();
     private readonly byte[] _sendBuffer = new byte[2048];
-    private readonly Task _receiveLoop;
+    private Task _receiveLoop;
     private IPEndPoint? _server;
     private SocketAddress? _serverAddress;
     private IceControllingClient? _ice;
@@ -66,12 +67,12 @@ internal sealed partial class TestPeer : IAsyncDisposable
         _socket.ReceiveBufferSize = 1024 * 1024;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
-        _receiveLoop = ReceiveLoopAsync(_stop.Token);
+        _receiveLoop = ReceiveLoopAsync(_socket, _stop.Token);
     }
 
     public string Name { get; }
-    public TestPeerIdentity Identity { get; }
-    public IPEndPoint LocalEndPoint { get; }
+    public TestPeerIdentity Identity { get; private set; }
+    public IPEndPoint LocalEndPoint { get; private set; }
     public uint AudioSsrc => Identity.AudioSsrc;
     public uint VideoSsrc => Identity.VideoSsrc;
     public bool IsConnected => Volatile.Read(ref _srtp) is not null;
@@ -189,7 +190,7 @@ internal sealed partial class TestPeer : IAsyncDisposable
             }
             else if (_serverAddress is not null)
             {
-                _socket.SendTo(datagram, SocketFlags.None, _serverAddress);
+                Volatile.Read(ref _socket).SendTo(datagram, SocketFlags.None, _serverAddress);
             }
         }
         catch (SocketException)
