@@ -22,7 +22,7 @@ public static class BillingModule
 {
     /// <summary>Registers billing. Needs a singleton <see cref="NpgsqlDataSource"/> and <see cref="TimeProvider"/>;
     /// uses <see cref="IConsultationOutbox"/> when the Rooms module registered one. Keys: STRIPE_SECRET_KEY
-    /// (or Billing:Stripe:SecretKey), STRIPE_WEBHOOK_SECRET (or Billing:Stripe:WebhookSecret), Billing:Stripe:ApiBase,
+    /// (or Billing:Stripe:SecretKey), STRIPE_WEBHOOK_SECRET (or Billing:Stripe:WebhookSecret), STRIPE_PUBLISHABLE_KEY (or Billing:Stripe:PublishableKey), Billing:Stripe:ApiBase,
     /// Billing:MinimumBillableSeconds (60), Billing:Worker:Enabled (true), Billing:Worker:PollIntervalMs (200),
     /// Billing:Worker:Concurrency (2), Billing:CaptureRetryScheduleSeconds ("5,30,120,600,3600").</summary>
     public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
@@ -45,6 +45,7 @@ public static class BillingModule
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<WebhookProcessor>();
         services.AddSingleton<RefundService>();
+        services.AddSingleton<PaymentConfirmation>();
         services.AddSingleton<ChargeQueries>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService<BillingAnnouncer>();
@@ -57,13 +58,15 @@ public static class BillingModule
         return services;
     }
 
-    /// <summary>Maps the Stripe webhook, the billing staff API (role billing) and patients' receipts (role patient).</summary>
+    /// <summary>Maps the Stripe webhook, the billing staff API (role billing), patients' receipts and 3-D Secure
+    /// confirmation (role patient) and the payment configuration (any signed-in role).</summary>
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder endpoints)
     {
         WebhookEndpoint.Map(endpoints);
         ChargeEndpoints.Map(endpoints);
         ReconciliationEndpoints.Map(endpoints);
         ReceiptEndpoint.Map(endpoints);
+        PaymentEndpoints.Map(endpoints);
         return endpoints;
     }
 
@@ -77,6 +80,7 @@ public static class BillingModule
         {
             StripeSecretKey = First(configuration["STRIPE_SECRET_KEY"], configuration["Billing:Stripe:SecretKey"]),
             StripeWebhookSecret = First(configuration["STRIPE_WEBHOOK_SECRET"], configuration["Billing:Stripe:WebhookSecret"]),
+            StripePublishableKey = First(configuration["STRIPE_PUBLISHABLE_KEY"], configuration["Billing:Stripe:PublishableKey"]),
             StripeApiBase = configuration["Billing:Stripe:ApiBase"],
             MinimumBillable = TimeSpan.FromSeconds(configuration.GetValue("Billing:MinimumBillableSeconds", 60)),
             PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Billing:Worker:PollIntervalMs", 200)),

@@ -8,6 +8,9 @@ internal sealed class BillingOptions
 
     public string? StripeWebhookSecret { get; set; }
 
+    /// <summary>Stripe publishable key, handed to the browser for Stripe.js (3-D Secure).</summary>
+    public string? StripePublishableKey { get; set; }
+
     /// <summary>Where Stripe.net sends requests (tests point it at the emulator).</summary>
     public string? StripeApiBase { get; set; }
 

@@ -20,7 +20,7 @@ internal sealed class BillingApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> factory;
 
-    private BillingApp(string connectionString, StripeEmulatorServer stripe, FakeTimeProvider time, bool worker)
+    private BillingApp(string connectionString, StripeEmulatorServer stripe, FakeTimeProvider time, bool worker, bool localProvider)
     {
         Stripe = stripe;
         Time = time;
@@ -31,7 +31,8 @@ internal sealed class BillingApp : IAsyncDisposable
             web.UseSetting("Auth:SigningKey", "YmlsbGluZy10ZXN0cy1zaWduaW5nLWtleS0zMi1ieXRlcy1sb25nISE=");
             web.UseSetting("Auth:DevTokens", "true");
             web.UseSetting("Media:UdpPort", "0");
-            web.UseSetting("STRIPE_SECRET_KEY", StripeEmulatorServer.ApiKey);
+            web.UseSetting("STRIPE_SECRET_KEY", localProvider ? "" : StripeEmulatorServer.ApiKey);
+            web.UseSetting("STRIPE_PUBLISHABLE_KEY", "pk_test_billing");
             web.UseSetting("STRIPE_WEBHOOK_SECRET", stripe.WebhookSecret);
             web.UseSetting("Billing:Stripe:ApiBase", stripe.BaseUrl);
             web.UseSetting("Billing:Worker:Enabled", worker ? "true" : "false");
@@ -52,13 +53,14 @@ internal sealed class BillingApp : IAsyncDisposable
 
     public FaultInjector Faults => Services.GetRequiredService<FaultInjector>();
 
-    public static async Task<BillingApp> StartAsync(bool worker = false)
+    /// <summary>A fresh app; <paramref name="localProvider"/> runs it without a Stripe key (the in-process emulator).</summary>
+    public static async Task<BillingApp> StartAsync(bool worker = false, bool localProvider = false)
     {
         using var cts = new CancellationTokenSource(BillingHarness.Timeout);
         var server = await PostgresServer.GetAsync().WaitAsync(cts.Token);
         var database = await server.CreateDatabaseAsync("billinghttp").WaitAsync(cts.Token);
         var stripe = await StripeEmulatorServer.StartAsync(cancellationToken: cts.Token);
-        return new BillingApp(database, stripe, new FakeTimeProvider(DateTimeOffset.UtcNow), worker);
+        return new BillingApp(database, stripe, new FakeTimeProvider(DateTimeOffset.UtcNow), worker, localProvider);
     }
 
     public async Task<HttpClient> ClientAsync(string? subject = null, string? role = null)

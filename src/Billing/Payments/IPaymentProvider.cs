@@ -15,6 +15,10 @@ internal interface IPaymentProvider
     /// after its idempotency key may have expired; null when there is none.</summary>
     Task<IntentSnapshot?> FindByAppointmentAsync(Guid appointmentId, CancellationToken cancellationToken);
 
+    /// <summary>Completes the customer's pending 3-D Secure on an intent in <c>requires_action</c>. Only the local
+    /// emulator can; with Stripe the customer does it in the browser (Stripe.js).</summary>
+    Task<IntentSnapshot> ConfirmAuthenticationAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);
+
     Task<IntentSnapshot> CaptureAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);
 
     Task<IntentSnapshot> CancelAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken);

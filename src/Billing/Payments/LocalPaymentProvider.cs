@@ -67,6 +67,11 @@ internal sealed class LocalPaymentProvider(TimeProvider time) : IPaymentProvider
         return Task.FromResult<IntentSnapshot?>(null);
     }
 
+    public Task<IntentSnapshot> ConfirmAuthenticationAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Mutate(paymentIntentId, idempotencyKey, pi => pi.Status != "requires_action"
+            ? throw new PaymentProviderException(ProviderFailure.InvalidState, "payment_intent_unexpected_state", $"status is {pi.Status}", pi)
+            : pi with { Status = "requires_capture", AmountCapturable = pi.Amount, LatestChargeId = $"ch_local_{Guid.NewGuid():N}" });
+
     public Task<IntentSnapshot> CaptureAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken) =>
         Mutate(paymentIntentId, idempotencyKey, pi =>
         {

@@ -59,6 +59,11 @@ internal sealed class StripePaymentProvider : IPaymentProvider
             return newest is null ? null : Snapshot(newest);
         }, cancellationToken);
 
+    /// <summary>3-D Secure is the customer's to complete, in the browser with Stripe.js; the server cannot.</summary>
+    public Task<IntentSnapshot> ConfirmAuthenticationAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken) =>
+        Task.FromException<IntentSnapshot>(new PaymentProviderException(ProviderFailure.Permanent, "confirm_in_browser",
+            "3-D Secure is completed in the browser with Stripe.js"));
+
     public Task<IntentSnapshot> CaptureAsync(string paymentIntentId, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => Snapshot(await intents.CaptureAsync(paymentIntentId, null,
             new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken)), cancellationToken);

@@ -23,8 +23,8 @@ internal sealed partial class AttemptExecutor(
     private const string NextDue = """
         SELECT a.* FROM billing.payment_attempts a
         WHERE a.status = 'pending' AND a.next_run_at <= @now
-          AND NOT EXISTS (SELECT 1 FROM billing.payment_attempts b
-                          WHERE b.charge_id = a.charge_id AND b.seq < a.seq AND b.status = 'pending')
+          AND (a.kind = 'confirm' OR NOT EXISTS (SELECT 1 FROM billing.payment_attempts b
+                          WHERE b.charge_id = a.charge_id AND b.seq < a.seq AND b.status = 'pending'))
         ORDER BY a.next_run_at, a.seq
         LIMIT 1
         FOR UPDATE OF a SKIP LOCKED
@@ -94,6 +94,9 @@ internal sealed partial class AttemptExecutor(
                         break;
                     case "cancel":
                         await CancelAsync(tx, attempt, charge, notices, cancellationToken);
+                        break;
+                    case "confirm":
+                        await ConfirmAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
                     case "refund":
                         await RefundAsync(tx, attempt, charge, cancellationToken);
