@@ -143,5 +143,31 @@ public sealed class ConsultationLifecycleTests : IAsyncLifetime
         Assert.Contains("urn:telehealth:problem:not-the-practitioner", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Chat_ReachesAdmittedParticipantsButNotTheWaitingRoom()
+    {
+        var id = await app.CreateAppointmentAsync("pr-8", "pa-8");
+        var practitioner = await app.ConnectAsync(app.Tokens.Issue("pr-8", "practitioner"));
+        var patient = await app.ConnectAsync(app.Tokens.Issue("pa-8", "patient"));
+        await practitioner.InvokeAsync<RoomView>("Join", id.Value);
+        await patient.InvokeAsync<RoomView>("Join", id.Value);
+        await practitioner.InvokeAsync<RoomView>("Admit", id.Value, "pa-8");
+        var link = await practitioner.InvokeAsync<InvitationLinkDto>("Invite", id.Value);
+        var guest = await app.ConnectAsync(link.Token);
+        await guest.InvokeAsync<RoomView>("Join", id.Value);
+        var patientGot = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var guestGot = new List<string>();
+        patient.On<Guid, string, string, DateTimeOffset>("ChatMessage", (_, from, text, _) => patientGot.TrySetResult($"{from}: {text}"));
+        guest.On<Guid, string, string, DateTimeOffset>("ChatMessage", (_, _, text, _) => guestGot.Add(text));
+
+        await practitioner.InvokeAsync("SendChat", id.Value, "Bonjour, je vous entends bien.");
+
+        Assert.Equal("pr-8: Bonjour, je vous entends bien.", await patientGot.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Task.Delay(500);
+        Assert.Empty(guestGot);
+        var refused = await Assert.ThrowsAsync<HubException>(() => guest.InvokeAsync("SendChat", id.Value, "hello?"));
+        Assert.Contains("urn:telehealth:problem:not-in-room", refused.Message, StringComparison.Ordinal);
+    }
+
     public sealed record InvitationLinkDto(string ParticipantId, string Url, string Token, DateTimeOffset ExpiresAt);
 }

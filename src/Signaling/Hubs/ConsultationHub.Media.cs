@@ -38,27 +38,31 @@ internal sealed partial class ConsultationHub
         }
     }
 
-    /// <summary>A chat message to everyone admitted in the room. It is relayed, not stored, and never logged.</summary>
+    /// <summary>A chat message to the admitted participants only (someone still in the waiting room does not see the
+    /// conversation). It is relayed, not stored, and never logged.</summary>
     public async Task SendChat(Guid appointmentId, string text)
     {
-        var participant = await PresentParticipantAsync(appointmentId, mustBeAdmitted: true);
         if (string.IsNullOrWhiteSpace(text) || text.Length > MaxChatLength)
         {
             throw new HubException(Problems.TypePrefix + $"invalid-chat: A message must have between 1 and {MaxChatLength} characters.");
         }
-        await Clients.Group(Group(new AppointmentId(appointmentId)))
-            .ChatMessage(appointmentId, participant.ParticipantId, text.Trim(), time.GetUtcNow());
+        var view = await rooms.GetViewAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), Context.ConnectionAborted);
+        if (view.MyState != ParticipantState.Admitted)
+        {
+            throw new RoomException(RoomErrors.NotInRoom, "Only admitted participants can chat.");
+        }
+        var admitted = view.Participants.Where(p => p.State == ParticipantState.Admitted).Select(p => p.Id.Value).ToList();
+        await Clients.Users(admitted).ChatMessage(appointmentId, view.Me.Value, text.Trim(), time.GetUtcNow());
     }
 
-    private async Task<MediaParticipant> PresentParticipantAsync(Guid appointmentId, bool mustBeAdmitted = false)
+    private async Task<MediaParticipant> PresentParticipantAsync(Guid appointmentId)
     {
         var id = new AppointmentId(appointmentId);
         var caller = Context.User!.ToCaller();
         var view = await rooms.GetViewAsync(id, caller, Context.ConnectionAborted);
-        var ok = mustBeAdmitted ? view.MyState == ParticipantState.Admitted : view.MyState is ParticipantState.Admitted or ParticipantState.Waiting;
-        if (!ok)
+        if (view.MyState is not (ParticipantState.Admitted or ParticipantState.Waiting))
         {
-            throw new RoomException(RoomErrors.NotInRoom, mustBeAdmitted ? "Only admitted participants can do this." : "Join the room first.");
+            throw new RoomException(RoomErrors.NotInRoom, "Join the room first.");
         }
         return new MediaParticipant(id.ToString(), caller.Id.Value);
     }
