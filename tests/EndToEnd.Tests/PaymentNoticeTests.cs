@@ -29,9 +29,16 @@ public sealed class PaymentNoticeTests(BrowserWorld world)
         await Expect(patient.GetByTestId("payment-action")).ToBeVisibleAsync();
         await Expect(patient.GetByTestId("payment-action")).ToContainTextAsync("confirm the payment");
         await Expect(practitioner.GetByTestId("payment-action").First).ToBeVisibleAsync();
-        await patient.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "How do I confirm?" }).ClickAsync();
-        await Expect(patient.GetByTestId("banners")).ToContainTextAsync("banking app");
         await BrowserWorld.ScreenshotAsync(patient, "payment-03-patient-3ds");
+
+        await patient.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Confirm the payment" }).ClickAsync();
+        await Expect(patient.GetByTestId("payment-authorized")).ToBeVisibleAsync();
+        await Expect(patient.GetByTestId("payment-authorized")).ToContainTextAsync("Payment authorised");
+        await Expect(patient.GetByTestId("payment-action")).ToHaveCountAsync(0);
+        await Expect(practitioner.GetByTestId("payment-authorized").First).ToBeVisibleAsync();
+        await Expect(practitioner.GetByTestId("payment-authorized").First).ToContainTextAsync("Payment authorised");
+        await Expect(practitioner.GetByTestId("payment-action")).ToHaveCountAsync(0);
+        await BrowserWorld.ScreenshotAsync(patient, "payment-04-patient-3ds-confirmed");
         await patient.Context.CloseAsync();
         await practitioner.Context.CloseAsync();
     }

@@ -203,6 +203,8 @@ class Console {
         return h("p", { class: "notice red", role: "alert", "data-testid": "payment-declined" }, t("pr.payDeclined"));
       case "requires_action":
         return h("p", { class: "notice amber", "data-testid": "payment-action" }, t("pr.payAction"));
+      case "authorized":
+        return h("p", { class: "notice green-notice", "data-testid": "payment-authorized" }, t("pr.payOk"));
       default:
         return null;
     }

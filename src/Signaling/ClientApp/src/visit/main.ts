@@ -77,10 +77,10 @@ class Visit {
     hub.on("ChatMessage", (id: string, from: string, text: string, at: string) => {
       if (mine(id)) this.call?.addChat(from, text, new Date(at));
     });
-    hub.on("PaymentStatusChanged", (id: string, status: string, message: string | null) => {
+    hub.on("PaymentStatusChanged", (id: string, status: string, message: string | null, clientSecret: string | null) => {
       if (!mine(id)) return;
       if (status === "captured") this.captured = true;
-      paymentNotice(this.shell, status, message);
+      paymentNotice(this.shell, status, message, clientSecret, { token: this.identity.token, appointmentId: this.appointmentId });
       if (status === "captured" && this.phase === "ended") this.showEnd();
     });
     hub.onreconnecting(() => banner(this.shell, "connection", "warning", t("conn.reconnecting")));

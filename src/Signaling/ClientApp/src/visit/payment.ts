@@ -1,18 +1,37 @@
 import { h } from "../shared/dom";
-import { T, t } from "../shared/i18n";
+import { T, t, type MessageKey } from "../shared/i18n";
+import { api } from "../shared/api";
 import { banner, type Shell } from "../shared/shell";
+import { confirmWithStripe } from "./stripe";
+
+/** Where the patient's payment is confirmed: the local emulator (the server completes it) or Stripe (Stripe.js). */
+interface BillingConfig {
+  provider: "local" | "stripe";
+  publishableKey: string | null;
+}
+
+/** What the payment notice needs to offer the 3-D Secure confirmation. */
+export interface PaymentContext {
+  token: string;
+  appointmentId: string;
+}
 
 /**
- * What the patient is told about the payment. For 3-D Secure the bank's confirmation happens in the bank's own app
- * or page: with the local payment emulator there is no bank to ask, so the page explains and lets the patient
- * check again; the notice goes away as soon as the server reports the payment authorised.
+ * What the patient is told about the payment. For 3-D Secure the notice offers "Confirm the payment": with the local
+ * payment emulator the server completes it; with Stripe, Stripe.js shows the bank's challenge. Either way the notice
+ * changes when the server reports the payment authorised.
  */
-export function paymentNotice(shell: Shell, status: string, message: string | null): void {
+export function paymentNotice(shell: Shell, status: string, message: string | null, clientSecret: string | null, context: PaymentContext): void {
   switch (status) {
     case "requires_action":
       banner(shell, "payment", "warning",
-        h("span", { "data-testid": "payment-action" }, T("strong", "pay.action.title"), " ", T("span", "pay.action.body")),
-        h("button", { type: "button", class: "secondary", onclick: (e) => explain(e) }, T("span", "pay.action.button")));
+        h("span", { "data-testid": "payment-action" }, T("strong", "pay.action.title"), " ", T("span", "pay.action.body"),
+          " ", h("span", { class: "banner-note", "data-testid": "payment-progress", "aria-live": "polite" })),
+        h("button", { type: "button", class: "primary", "data-testid": "confirm-payment", onclick: (e) => void confirm(e, clientSecret, context) },
+          T("span", "pay.action.button")));
+      break;
+    case "authorized":
+      banner(shell, "payment", "success", h("span", { "data-testid": "payment-authorized" }, t("pay.authorized")));
       break;
     case "declined":
     case "failed":
@@ -30,8 +49,24 @@ export function paymentNotice(shell: Shell, status: string, message: string | nu
   void message;
 }
 
-function explain(event: Event): void {
+async function confirm(event: Event, clientSecret: string | null, context: PaymentContext): Promise<void> {
   const button = event.currentTarget as HTMLButtonElement;
-  const text = t("pay.action.explain");
-  button.replaceWith(h("span", { class: "banner-note" }, text));
+  const progress = button.closest("[data-banner]")?.querySelector<HTMLElement>("[data-testid='payment-progress']") ?? null;
+  const say = (key: MessageKey) => { if (progress) progress.textContent = t(key); };
+  button.disabled = true;
+  say("pay.action.progress");
+  try {
+    const config = await api<BillingConfig>(context.token, "GET", "/api/billing/config");
+    if (config.provider === "stripe") {
+      if (!clientSecret || !config.publishableKey) throw new Error("no client secret");
+      await confirmWithStripe(config.publishableKey, clientSecret);
+      say("pay.action.sent");
+      return;
+    }
+    const answer = await api<{ status: string }>(context.token, "POST", `/api/billing/payments/${encodeURIComponent(context.appointmentId)}/confirm`);
+    say(answer.status === "requires_action" ? "pay.action.stillPending" : "pay.action.done");
+  } catch {
+    say("pay.action.failed");
+    button.disabled = false;
+  }
 }
