@@ -121,6 +121,21 @@ internal static class TestPeerSdp
         return answer.ToString();
     }
 
+    /// <summary>The first a=ice-ufrag of a description (for tests that edit offers).</summary>
+    public static string ReadIceUfrag(string sdp)
+    {
+        foreach (string raw in sdp.Split('\n'))
+        {
+            string line = raw.TrimEnd('\r');
+            if (line.StartsWith("a=ice-ufrag:", StringComparison.Ordinal))
+            {
+                return line.Substring(12);
+            }
+        }
+
+        throw new InvalidOperationException("The SDP has no a=ice-ufrag.");
+    }
+
     /// <summary>Reads what the test peer needs from the server's answer (or re-offer).</summary>
     public static ServerDescription ReadServer(string sdp)
     {

@@ -67,6 +67,29 @@ public sealed class IceRestartTests
         Assert.Same(session, harness.Plane.FindSession(participant));
     }
 
+    [Fact]
+    public async Task ReOffer_WithOnlyANewPassword_IsAnIceRestartAndServerChangesItsCredentials()
+    {
+        await using var harness = new PlaneHarness();
+        (TestPeer.TestPeer patient, _, MediaParticipant participant) = await StartCallAsync(harness, "room-ir5");
+        ParticipantSession session = harness.Plane.FindSession(participant)!;
+        string ufrag = session.LocalUfrag;
+        string pwd = session.LocalPwd;
+        string restart = patient.CreateIceRestartOffer();
+        string newUfrag = TestPeerSdp.ReadIceUfrag(restart);
+        string offer = restart.Replace("a=ice-ufrag:" + newUfrag + "\r\n", "a=ice-ufrag:" + patient.Identity.IceUfrag + "\r\n", StringComparison.Ordinal);
+        Assert.Contains("a=ice-ufrag:" + patient.Identity.IceUfrag + "\r\n", offer, StringComparison.Ordinal);
+
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+        string answer = await harness.Plane.AcceptOfferAsync(participant, offer, timeout.Token).WaitAsync(timeout.Token);
+
+        ServerDescription server = TestPeerSdp.ReadServer(answer);
+        Assert.NotEqual(ufrag, server.IceUfrag);
+        Assert.NotEqual(pwd, server.IcePwd);
+        Assert.Same(session, harness.Plane.FindSession(participant));
+        Assert.False(harness.HasEvent(participant, "down"));
+    }
+
     private static async Task<(TestPeer.TestPeer Patient, TestPeer.TestPeer Doctor, MediaParticipant Participant)> StartCallAsync(PlaneHarness harness, string room)
     {
         var options = new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) };
