@@ -32,6 +32,7 @@ public sealed class StaffApiTests : IAsyncLifetime
     [InlineData("GET", "/api/billing/needs-attention")]
     [InlineData("GET", "/api/billing/charges/export.csv")]
     [InlineData("POST", "/api/billing/reconciliations")]
+    [InlineData("GET", "/api/billing/reconciliations")]
     public async Task BillingEndpoints_ByRole_401WithoutToken403ForOthers200ForBilling(string method, string path)
     {
         HttpRequestMessage Request() => new(new HttpMethod(method), path)

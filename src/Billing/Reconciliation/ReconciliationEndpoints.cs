@@ -17,6 +17,9 @@ internal sealed record ReconciliationRequest(string? PayoutId, DateTimeOffset? F
 /// <summary><c>/api/billing/reconciliations</c> (role billing).</summary>
 internal static class ReconciliationEndpoints
 {
+    private const int DefaultListed = 20;
+    private const int MaxListed = 100;
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/billing/reconciliations").RequireAuthorization(p => p.RequireRole("billing"));
@@ -36,6 +39,18 @@ internal static class ReconciliationEndpoints
             {
                 return Problems.Of(404, "payout-not-found", "The payment provider does not know this payout.");
             }
+        });
+        group.MapGet("", async (int? limit, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        {
+            if (limit is < 1 or > MaxListed)
+            {
+                return Problems.Of(400, "invalid-limit", $"limit must be between 1 and {MaxListed}.");
+            }
+            var reports = await ReconciliationStore.ListAsync(dataSource, limit ?? DefaultListed, ct);
+            return Results.Ok(reports.Select(r => new
+            {
+                r.Id, Scope = r.PayoutId is null ? "range" : "payout", r.PayoutId, r.From, r.To, r.CreatedAt, r.RequestedBy, r.Summary,
+            }));
         });
         group.MapGet("/{id:guid}", async (Guid id, bool? all, NpgsqlDataSource dataSource, CancellationToken ct) =>
             await ReconciliationStore.LoadAsync(dataSource, id, all ?? false, ct) is { } report

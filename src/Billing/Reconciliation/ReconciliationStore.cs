@@ -56,6 +56,23 @@ internal static class ReconciliationStore
         return header with { Items = items.AsList() };
     }
 
+    /// <summary>Past runs, newest first: header and summary, no items.</summary>
+    public static async Task<IReadOnlyList<ReconciliationReport>> ListAsync(NpgsqlDataSource dataSource, int limit, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT result::text FROM billing.reconciliations ORDER BY created_at DESC, id LIMIT @limit", new { limit }, cancellationToken: ct));
+        var reports = new List<ReconciliationReport>();
+        foreach (var json in rows)
+        {
+            if (JsonSerializer.Deserialize<ReconciliationReport>(json, Reconciler.Json) is { } header)
+            {
+                reports.Add(header with { Items = [] });
+            }
+        }
+        return reports;
+    }
+
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct) =>
         value is null ? writer.WriteNullAsync(ct) : writer.WriteAsync(value, type, ct);
 }
