@@ -2,15 +2,14 @@ import { h, replace } from "../shared/dom";
 import { T, t, formatDateTime, formatMoney } from "../shared/i18n";
 import { api } from "../shared/api";
 import type { Identity } from "../shared/auth";
-import type { Reconciliation } from "./types";
+import type { Reconciliation, ReconciliationRun } from "./types";
 import { cell, download, label, shortId, table } from "./view";
 
-const runsKey = "telehealth.reconciliations";
 const message = (error: unknown) => (error instanceof Error && error.message ? error.message : t("error.unexpected"));
 
 /**
- * Reconciliation: run one for a payout or a period, see its summary and every difference. The API has no list of
- * past runs, so the runs started in this browser session are remembered here (their ids) and read back.
+ * Reconciliation: run one for a payout or a period, see its summary and every difference; past runs (by anyone)
+ * are listed newest first and open on click.
  */
 export function reconciliationScreen(area: HTMLElement, identity: Identity): void {
   const payout = h("input", { id: "rec-payout", type: "text", autocomplete: "off", placeholder: "po_…", "data-testid": "rec-payout" });
@@ -36,8 +35,6 @@ export function reconciliationScreen(area: HTMLElement, identity: Identity): voi
     replace(result, T("p", "bi.recRunning", { class: "hint" }));
     try {
       const report = await api<Reconciliation>(identity.token, "POST", "/api/billing/reconciliations", body);
-      const ids = remembered().filter((id) => id !== report.id);
-      sessionStorage.setItem(runsKey, JSON.stringify([report.id, ...ids].slice(0, 20)));
       replace(result, renderReport(report, identity));
       void listRuns();
     } catch (error) {
@@ -47,19 +44,34 @@ export function reconciliationScreen(area: HTMLElement, identity: Identity): voi
     }
   }
 
+  async function open(id: string): Promise<void> {
+    replace(result, T("p", "bi.loading", { class: "hint" }));
+    try {
+      replace(result, renderReport(await api<Reconciliation>(identity.token, "GET", `/api/billing/reconciliations/${id}`), identity));
+      result.scrollIntoView?.({ block: "nearest" });
+    } catch (error) {
+      replace(result, h("p", { class: "problem", role: "alert" }, message(error)));
+    }
+  }
+
   async function listRuns(): Promise<void> {
-    const ids = remembered();
-    if (ids.length === 0) {
+    let list: ReconciliationRun[];
+    try {
+      list = await api<ReconciliationRun[]>(identity.token, "GET", "/api/billing/reconciliations?limit=20");
+    } catch (error) {
+      replace(runs, h("p", { class: "problem", role: "alert" }, message(error)));
+      return;
+    }
+    if (list.length === 0) {
       replace(runs, T("p", "bi.recNone", { class: "hint" }));
       return;
     }
-    const reports = await Promise.all(ids.map((id) => api<Reconciliation>(identity.token, "GET", `/api/billing/reconciliations/${id}`).catch(() => null)));
-    replace(runs, h("ul", { class: "appointments" }, ...reports.filter((r): r is Reconciliation => r !== null).map((r) =>
-      h("li", { class: "appointment" },
+    replace(runs, h("ul", { class: "appointments" }, ...list.map((r) =>
+      h("li", { class: "appointment", "data-testid": "rec-run-item", "data-reconciliation": r.id },
         h("div", {}, h("div", { class: "who" }, r.payoutId ?? `${formatDateTime(r.from)} → ${formatDateTime(r.to)}`),
           h("div", { class: "meta" }, t("bi.recRunAt", { when: formatDateTime(r.createdAt), who: r.requestedBy }),
             h("span", { class: `badge ${differences(r) ? "red" : "green"}` }, differences(r) ? `${differences(r)} ${t("bi.recItems").toLowerCase()}` : t("bi.recAllMatch")))),
-        h("button", { type: "button", class: "secondary", onclick: () => replace(result, renderReport(r, identity)) }, t("bi.details"))))));
+        h("button", { type: "button", class: "secondary", "data-testid": "rec-open", onclick: () => void open(r.id) }, t("bi.details"))))));
   }
 
   replace(area,
@@ -75,15 +87,7 @@ export function reconciliationScreen(area: HTMLElement, identity: Identity): voi
   void listRuns();
 }
 
-function remembered(): string[] {
-  try {
-    return JSON.parse(sessionStorage.getItem(runsKey) ?? "[]") as string[];
-  } catch {
-    return [];
-  }
-}
-
-function differences(r: Reconciliation): number {
+function differences(r: ReconciliationRun): number {
   return r.summary.missingFromLedger + r.summary.missingFromStripe + r.summary.amountMismatches;
 }
 

@@ -68,6 +68,9 @@ export interface ReconciliationItem {
   chargeId: string | null;
 }
 
+/** A past run as listed by GET /api/billing/reconciliations (no items). */
+export type ReconciliationRun = Omit<Reconciliation, "items"> & { scope: "payout" | "range" };
+
 export interface Reconciliation {
   id: string;
   payoutId: string | null;

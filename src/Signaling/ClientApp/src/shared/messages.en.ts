@@ -217,7 +217,7 @@ export const en = {
   "bi.recRun": "Run reconciliation",
   "bi.recRunning": "Reconciling…",
   "bi.recScope": "Give a payout id, or both dates with the start before the end.",
-  "bi.recRuns": "Runs in this session",
+  "bi.recRuns": "Past reconciliations",
   "bi.recNone": "No reconciliation run yet.",
   "bi.recMatched": "Matched",
   "bi.recMissingLedger": "Missing from our ledger",

@@ -219,7 +219,7 @@ export const fr: Record<MessageKey, string> = {
   "bi.recRun": "Lancer le rapprochement",
   "bi.recRunning": "Rapprochement en cours…",
   "bi.recScope": "Indiquez un identifiant de virement, ou les deux dates avec le début avant la fin.",
-  "bi.recRuns": "Rapprochements de cette session",
+  "bi.recRuns": "Rapprochements passés",
   "bi.recNone": "Aucun rapprochement lancé.",
   "bi.recMatched": "Concordants",
   "bi.recMissingLedger": "Absents de notre grand livre",
