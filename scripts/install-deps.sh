@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the server and its tests need, only those that are missing.
 #   install-deps.sh run   -> PostgreSQL (the server's embedded cluster)
-#   install-deps.sh test  -> PostgreSQL, Chromium (browser tests), iproute2 + util-linux (private network namespace)
+#   install-deps.sh test  -> PostgreSQL, Chromium (browser tests), iproute2 + util-linux (private network namespace),
+#                            openssl (DTLS interop tests)
 set -euo pipefail
 mode=${1:-run}
 missing=()
@@ -11,6 +12,7 @@ if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
