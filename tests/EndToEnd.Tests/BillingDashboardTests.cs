@@ -45,6 +45,19 @@ public sealed class BillingDashboardTests(BrowserWorld world)
         await Expect(clerk.GetByTestId("rec-runs")).ToContainTextAsync("clerk-1");
         await BrowserWorld.ScreenshotAsync(clerk, "billing-03-reconciliation");
         await clerk.Context.CloseAsync();
+
+        // Another clerk, in another browser, finds that run in the list of past runs and opens it.
+        var colleague = await world.NewPersonAsync();
+        await Visit.OpenAsync(colleague, "/billing", await world.TokenAsync("clerk-2", "billing"));
+        await colleague.GetByTestId("tab-reconciliation").ClickAsync();
+        var run = colleague.Locator("[data-testid=rec-run-item]", new PageLocatorOptions { HasText = "clerk-1" }).First;
+        await Expect(run).ToBeVisibleAsync();
+        await Expect(colleague.GetByTestId("rec-report")).ToHaveCountAsync(0);
+        await run.GetByTestId("rec-open").ClickAsync();
+        await Expect(colleague.GetByTestId("rec-report")).ToBeVisibleAsync();
+        await Expect(colleague.GetByTestId("rec-matched").Locator(".value")).ToHaveTextAsync(matched.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await BrowserWorld.ScreenshotAsync(colleague, "billing-04-past-reconciliation");
+        await colleague.Context.CloseAsync();
     }
 
     /// <summary>Patient and practitioner hold a short call with live media, the practitioner ends it as billable, and
