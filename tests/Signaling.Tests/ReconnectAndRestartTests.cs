@@ -76,6 +76,21 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Appointment_CancelledMidConsultation_EndsItUnbillable()
+    {
+        var (id, _, _) = await InProgressAsync("6");
+        using var scheduler = app.Http(app.Tokens.Issue("s-1", "scheduler"));
+
+        var response = await scheduler.DeleteAsync($"/api/appointments/{id}");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("ended", await app.ConsultationStateAsync(id));
+        var ended = (await app.OutboxAsync(id)).Single(o => o.Kind == "ConsultationEnded").Payload;
+        Assert.Contains("\"reason\": \"AppointmentCancelled\"", ended, StringComparison.Ordinal);
+        Assert.Contains("\"markedBillable\": false", ended, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Consultation_PastMaximumDuration_EndsByItself()
     {
         var (id, _, _) = await InProgressAsync("4");

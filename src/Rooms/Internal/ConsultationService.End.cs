@@ -36,7 +36,10 @@ internal sealed partial class ConsultationService
             {
                 return false;
             }
-            await FinishAsync(db, appointment, consultation, reason, billable: true, unbillableReason: null, cancellationToken);
+            // A cancelled appointment is never billed; for the supervisor's ends billing decides from the live media.
+            var cancelled = reason == EndReason.AppointmentCancelled;
+            await FinishAsync(db, appointment, consultation, reason, billable: !cancelled,
+                unbillableReason: cancelled ? "appointment cancelled" : null, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
         await AfterEndAsync(appointmentId, reason, cancellationToken);
