@@ -1,4 +1,5 @@
 using Doctolib.Telehealth.Signaling.Hosting;
+using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -10,7 +11,7 @@ public sealed class EmbeddedPostgresTests
     public async Task Embedded_StartedTwiceOnTheSameFolder_KeepsItsDataAndStopsCleanly()
     {
         var folder = Directory.CreateTempSubdirectory("embedded-pg.").FullName;
-        var options = new EmbeddedPostgresOptions { DataDirectory = folder, Port = FreePort(), Database = "telehealth" };
+        var options = new EmbeddedPostgresOptions { DataDirectory = folder, Port = FreePorts.Tcp(), Database = "telehealth" };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
 
         var first = await EmbeddedPostgres.StartAsync(options, NullLogger.Instance, timeout.Token);
@@ -46,12 +47,5 @@ public sealed class EmbeddedPostgresTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

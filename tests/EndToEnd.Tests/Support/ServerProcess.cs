@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.TestInfrastructure;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -50,7 +51,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"The server is not built ({dll}): build tests/EndToEnd.Tests first.");
         }
-        var port = FreeTcpPort();
+        var port = FreePorts.Tcp();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = project,
@@ -69,7 +70,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         env["Auth__SigningKey"] = SigningKey;
         env["Auth__DevTokens"] = "true";
         env["Demo__Seed"] = "false";
-        var mediaPort = FreeUdpPort();
+        var mediaPort = FreePorts.Udp();
         env["Media__UdpPort"] = mediaPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["Media__BindAddress"] = "127.0.0.1";
         env["Media__AdvertisedAddress"] = "127.0.0.1";
@@ -136,19 +137,6 @@ internal sealed class ServerProcess : IAsyncDisposable
             await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
         }
         process.Dispose();
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
     public static string RepositoryRoot()
