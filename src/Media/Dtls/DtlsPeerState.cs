@@ -22,6 +22,20 @@ internal sealed class DtlsPeerState(DtlsFingerprint expectedRemote, int handshak
 
     internal short? AlertReceived { get; set; }
 
+    /// <summary>What an alert from the peer means for the association: close_notify closes it, a fatal alert is kept
+    /// to explain the failure.</summary>
+    internal void OnAlert(short alertLevel, short alertDescription)
+    {
+        if (alertDescription == AlertDescription.close_notify)
+        {
+            MarkClosed();
+        }
+        else if (alertLevel == AlertLevel.fatal)
+        {
+            AlertReceived = alertDescription;
+        }
+    }
+
     private int _closeNotified;
 
     internal bool CloseNotified => Volatile.Read(ref _closeNotified) != 0;

@@ -59,17 +59,8 @@ internal sealed class DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate certifi
         _state.Export(m_context);
     }
 
-    public override void NotifyAlertReceived(short alertLevel, short alertDescription)
-    {
-        if (alertDescription == AlertDescription.close_notify)
-        {
-            _state.MarkClosed();
-        }
-        else if (alertLevel == AlertLevel.fatal)
-        {
-            _state.AlertReceived = alertDescription;
-        }
-    }
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        _state.OnAlert(alertLevel, alertDescription);
 
     public override void NotifyConnectionClosed() => _state.MarkClosed();
 

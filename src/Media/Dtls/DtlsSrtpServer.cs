@@ -78,17 +78,8 @@ internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certifi
         state.Export(m_context);
     }
 
-    public override void NotifyAlertReceived(short alertLevel, short alertDescription)
-    {
-        if (alertDescription == AlertDescription.close_notify)
-        {
-            state.MarkClosed();
-        }
-        else if (alertLevel == AlertLevel.fatal)
-        {
-            state.AlertReceived = alertDescription;
-        }
-    }
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        state.OnAlert(alertLevel, alertDescription);
 
     public override void NotifyConnectionClosed() => state.MarkClosed();
 }
