@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Doctolib.Telehealth.Media.Bench;
 
 /// <summary>Command line of the benchmark: <c>--sessions N --seconds S [--video-bitrate BPS] [--async-receive]</c>;
-/// <c>--peers</c> marks the child process that runs the test peers.</summary>
-internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrate, bool PeersProcess, bool AsyncReceive)
+/// <c>--peers</c> marks the child process that runs the test peers, <c>--probe-port</c> tells it where the
+/// server's <see cref="WakeProbe"/> listens.</summary>
+internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrate, bool PeersProcess, bool AsyncReceive, int ProbePort = 0)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -13,6 +14,7 @@ internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrat
         int bitrate = 1_500_000;
         bool peers = false;
         bool asyncReceive = false;
+        int probePort = 0;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -29,6 +31,9 @@ internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrat
                 case "--async-receive":
                     asyncReceive = true;
                     break;
+                case "--probe-port":
+                    probePort = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 case "--peers":
                     peers = true;
                     break;
@@ -37,9 +42,9 @@ internal sealed record BenchArguments(int Sessions, int Seconds, int VideoBitrat
             }
         }
 
-        return new BenchArguments(sessions, seconds, bitrate, peers, asyncReceive);
+        return new BenchArguments(sessions, seconds, bitrate, peers, asyncReceive, probePort);
     }
 
     public string ToChildArguments() => string.Create(CultureInfo.InvariantCulture,
-        $"--peers --sessions {Sessions} --seconds {Seconds} --video-bitrate {VideoBitrate}");
+        $"--peers --sessions {Sessions} --seconds {Seconds} --video-bitrate {VideoBitrate} --probe-port {ProbePort}");
 }

@@ -1,15 +1,19 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Doctolib.Telehealth.Media.TestPeer;
 
 namespace Doctolib.Telehealth.Media.Bench;
 
 /// <summary>The peers process: 2 x N test peers in N rooms, signaling with the server over stdin/stdout, all
-/// published from one 50 Hz pacing loop; reports loss and one-way latency (peer to server to peer).</summary>
+/// published from one 50 Hz pacing loop; reports loss and one-way latency (peer to server to peer). Each pacing tick
+/// also sends one datagram to the server's <see cref="WakeProbe"/>.</summary>
 internal static class BenchPeers
 {
     private const int WarmupSeconds = 2;
+    private static readonly byte[] ProbeDatagram = new byte[16];
 
     public static async Task<int> RunAsync(BenchArguments arguments)
     {
@@ -50,10 +54,12 @@ internal static class BenchPeers
 
         await Task.Delay(500).ConfigureAwait(false);
         TestPeer.TestPeer[] all = [.. peers.Values];
-        await PaceAsync(all, WarmupSeconds).ConfigureAwait(false);
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        probe.Connect(new IPEndPoint(IPAddress.Loopback, arguments.ProbePort));
+        await PaceAsync(all, WarmupSeconds, probe).ConfigureAwait(false);
         Snapshot before = Snapshot.Take(pairs);
         await channel.SendLineAsync("START", CancellationToken.None).ConfigureAwait(false);
-        await PaceAsync(all, arguments.Seconds).ConfigureAwait(false);
+        await PaceAsync(all, arguments.Seconds, probe).ConfigureAwait(false);
         await channel.SendLineAsync("END", CancellationToken.None).ConfigureAwait(false);
         await Task.Delay(1000).ConfigureAwait(false);
         Snapshot after = Snapshot.Take(pairs);
@@ -118,7 +124,7 @@ internal static class BenchPeers
 
     /// <summary>Sends exactly seconds x 50 ticks from every peer, each peer at its own phase within the 20 ms tick
     /// (as independent browsers would be), catching up ticks the machine delayed.</summary>
-    private static async Task PaceAsync(TestPeer.TestPeer[] peers, int seconds)
+    private static async Task PaceAsync(TestPeer.TestPeer[] peers, int seconds, Socket probe)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2));
         long start = Stopwatch.GetTimestamp();
@@ -129,6 +135,7 @@ internal static class BenchPeers
         while (remaining > 0 && await timer.WaitForNextTickAsync().ConfigureAwait(false))
         {
             long elapsed = Stopwatch.GetTimestamp() - start;
+            probe.Send(ProbeDatagram);
             for (int i = 0; i < peers.Length; i++)
             {
                 long phase = tick * i / peers.Length;

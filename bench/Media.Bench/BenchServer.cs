@@ -29,7 +29,8 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
         Task run = _plane.RunAsync(stop.Token);
         Console.WriteLine($"media plane on udp {_plane.LocalEndPoint}; {arguments.Sessions} 1:1 sessions, {arguments.VideoBitrate / 1000} kbps video + 40 kbps audio each way, {arguments.Seconds} s, receive loop {(arguments.AsyncReceive ? "ReceiveFromAsync" : "dedicated thread")}");
 
-        using Process child = StartPeers(arguments);
+        using var probe = new WakeProbe();
+        using Process child = StartPeers(arguments with { ProbePort = probe.Port });
         _channel = new LineChannel(child.StandardOutput, child.StandardInput);
         var process = Process.GetCurrentProcess();
         TimeSpan cpuStart = TimeSpan.Zero;
@@ -59,6 +60,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                     started = Stopwatch.GetTimestamp();
                     allocatedStart = GC.GetTotalAllocatedBytes(precise: false);
                     latency.Reset();
+                    probe.Latency.Reset();
                     break;
                 case "END":
                     process.Refresh();
@@ -73,6 +75,8 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                         $"server: process CPU {cpuUs / 1000:F0} ms = {cpuUs / Math.Max(1, forwarded):F2} us per forwarded packet ({userUs / Math.Max(1, forwarded):F2} user + {(cpuUs - userUs) / Math.Max(1, forwarded):F2} kernel; {cpuUs / 1e6 / seconds * 100:F0} % of one core)"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: added latency (kernel receive stamp -> forwards handed to sendmmsg), {latency.Count} RTP packets: p50 {latency.Percentile(0.50)} us, p99 {latency.Percentile(0.99)} us, p99.9 {latency.Percentile(0.999)} us"));
+                    results.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"server: platform share (a bare thread blocked in recvmmsg on its own socket, same load; kernel stamp -> wake), {probe.Latency.Count} probes: p50 {probe.Latency.Percentile(0.50)} us, p99 {probe.Latency.Percentile(0.99)} us, p99.9 {probe.Latency.Percentile(0.999)} us"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: working set {process.WorkingSet64 / (1024 * 1024)} MiB, GC heap {GC.GetTotalMemory(false) / (1024 * 1024)} MiB, gen0 GCs {GC.CollectionCount(0)}, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocatedStart) / (double)Math.Max(1, forwarded):F1} bytes per forwarded packet"));
                     break;
