@@ -69,7 +69,7 @@ internal static class BenchPeers
         int[] latencies = Latencies(pairs);
         Array.Sort(latencies);
         await channel.SendLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"RESULT measured window: sent {sent} RTP packets, received {received}, lost {Math.Max(0, sent - received)} ({100.0 * Math.Max(0, sent - received) / Math.Max(1, sent):F3} %); reofferd peers {reoffersAnswered.Count}/{peers.Count}"),
+            $"RESULT measured window: sent {sent} RTP packets, received {received}, lost {Math.Max(0, sent - received)} ({100.0 * Math.Max(0, sent - received) / Math.Max(1, sent):F3} %); re-offered peers {reoffersAnswered.Count}/{peers.Count}"),
             CancellationToken.None).ConfigureAwait(false);
         await channel.SendLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"RESULT latency peer->server->peer over loopback (includes both peers' socket and SRTP work): p50 {Percentile(latencies, 0.50)} us, p99 {Percentile(latencies, 0.99)} us, max {(latencies.Length == 0 ? 0 : latencies[^1])} us over {latencies.Length} packets"),

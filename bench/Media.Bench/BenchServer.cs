@@ -39,6 +39,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
         long receivedStart = 0;
         long started = 0;
         long allocatedStart = 0;
+        (long UserUs, long SystemUs) probeCpuStart = default;
         var results = new List<string>();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(arguments.Seconds + 180));
         while (await _channel.ReadAsync(deadline.Token).ConfigureAwait(false) is { } message)
@@ -61,18 +62,21 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
                     allocatedStart = GC.GetTotalAllocatedBytes(precise: false);
                     latency.Reset();
                     probe.Latency.Reset();
+                    probeCpuStart = probe.Cpu;
                     break;
                 case "END":
                     process.Refresh();
-                    double cpuUs = (process.TotalProcessorTime - cpuStart).TotalMicroseconds;
-                    double userUs = (process.UserProcessorTime - userStart).TotalMicroseconds;
+                    (long probeUserUs, long probeSystemUs) = probe.Cpu;
+                    double probeUs = probeUserUs - probeCpuStart.UserUs + probeSystemUs - probeCpuStart.SystemUs;
+                    double cpuUs = (process.TotalProcessorTime - cpuStart).TotalMicroseconds - probeUs;
+                    double userUs = (process.UserProcessorTime - userStart).TotalMicroseconds - (probeUserUs - probeCpuStart.UserUs);
                     double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                     long forwarded = _plane.Counters.RtpForwarded - forwardedStart;
                     long received = _plane.Counters.RtpReceived - receivedStart;
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: {forwarded} RTP packets forwarded in {seconds:F1} s ({forwarded / seconds:F0} pkt/s), received {received}"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"server: process CPU {cpuUs / 1000:F0} ms = {cpuUs / Math.Max(1, forwarded):F2} us per forwarded packet ({userUs / Math.Max(1, forwarded):F2} user + {(cpuUs - userUs) / Math.Max(1, forwarded):F2} kernel; {cpuUs / 1e6 / seconds * 100:F0} % of one core)"));
+                        $"server: process CPU {cpuUs / 1000:F0} ms (the wake probe's {probeUs / 1000:F0} ms left out) = {cpuUs / Math.Max(1, forwarded):F2} us per forwarded packet ({userUs / Math.Max(1, forwarded):F2} user + {(cpuUs - userUs) / Math.Max(1, forwarded):F2} kernel; {cpuUs / 1e6 / seconds * 100:F0} % of one core)"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,
                         $"server: added latency (kernel receive stamp -> forwards handed to sendmmsg), {latency.Count} RTP packets: p50 {latency.Percentile(0.50)} us, p99 {latency.Percentile(0.99)} us, p99.9 {latency.Percentile(0.999)} us"));
                     results.Add(string.Create(CultureInfo.InvariantCulture,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Doctolib.Telehealth.Media.Transport;
 
 namespace Doctolib.Telehealth.Media.Bench;
@@ -12,7 +13,10 @@ internal sealed class WakeProbe : IDisposable
 {
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly Thread _thread;
+    private const int RusageThread = 1;
     private volatile bool _stopped;
+    private long _userUs;
+    private long _systemUs;
 
     public WakeProbe()
     {
@@ -27,6 +31,10 @@ internal sealed class WakeProbe : IDisposable
     public int Port { get; }
 
     public LatencyHistogram Latency { get; } = new();
+
+    /// <summary>The probe thread's own user and system CPU time (µs) as of its last wake, so the bench can leave it
+    /// out of the server's.</summary>
+    public (long UserUs, long SystemUs) Cpu => (Interlocked.Read(ref _userUs), Interlocked.Read(ref _systemUs));
 
     private void Run()
     {
@@ -49,8 +57,24 @@ internal sealed class WakeProbe : IDisposable
                     Latency.Record(Math.Max(0, (nowNs - stamp) / 1000));
                 }
             }
+
+            RecordOwnCpu();
         }
     }
+
+    private void RecordOwnCpu()
+    {
+        // struct rusage starts with ru_utime and ru_stime, two struct timevals (seconds, microseconds); 18 longs in all.
+        Span<long> usage = stackalloc long[18];
+        if (getrusage(RusageThread, ref MemoryMarshal.GetReference(usage)) == 0)
+        {
+            Interlocked.Exchange(ref _userUs, (usage[0] * 1_000_000) + usage[1]);
+            Interlocked.Exchange(ref _systemUs, (usage[2] * 1_000_000) + usage[3]);
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern int getrusage(int who, ref long usage);
 
     public void Dispose()
     {
