@@ -8,6 +8,7 @@ namespace Doctolib.Telehealth.Media.Plane;
 internal static class OfferReader
 {
     public const string MidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    public const string MissingMid = "Every m-section needs an a=mid (Unified Plan with BUNDLE).";
     private static readonly string[] SupportedExtensions =
     [
         MidUri,
@@ -21,7 +22,7 @@ internal static class OfferReader
 
     public static NegotiatedSection Read(SdpSessionDescription offer, SdpMediaSection media)
     {
-        string mid = media.Mid ?? throw new MediaNegotiationException("Every m-section needs an a=mid (Unified Plan with BUNDLE).");
+        string mid = media.Mid ?? throw new MediaNegotiationException(MissingMid);
         var section = new NegotiatedSection
         {
             Mid = mid,

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 
 namespace Doctolib.Telehealth.Media.Sdp;
 
@@ -18,24 +17,6 @@ internal sealed record SdpCandidate(
     int? RelatedPort = null,
     string? TcpType = null)
 {
-    /// <summary>The value after "a=candidate:".</summary>
-    public string ToSdpValue()
-    {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{Foundation} {Component} {Transport} {Priority} {Address} {Port} typ {Type}");
-        if (RelatedAddress is not null && RelatedPort is not null)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" raddr {RelatedAddress} rport {RelatedPort}");
-        }
-
-        if (TcpType is not null)
-        {
-            text.Append(" tcptype ").Append(TcpType);
-        }
-
-        return text.ToString();
-    }
-
     /// <summary>Parses the value of a=candidate. Unknown extension pairs (generation, network-id...) are skipped.</summary>
     public static bool TryParse(string value, [NotNullWhen(true)] out SdpCandidate? candidate, [NotNullWhen(false)] out string? error)
     {

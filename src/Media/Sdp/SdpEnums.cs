@@ -27,7 +27,7 @@ internal enum SdpMediaKind
     Other,
 }
 
-/// <summary>Names and reversal of the enums above, as they are written in SDP.</summary>
+/// <summary>The enums above as they are written in SDP, both ways.</summary>
 internal static class SdpEnumText
 {
     public static string ToSdp(this SdpDirection direction) => direction switch
@@ -36,14 +36,6 @@ internal static class SdpEnumText
         SdpDirection.SendOnly => "sendonly",
         SdpDirection.RecvOnly => "recvonly",
         _ => "inactive",
-    };
-
-    public static string ToSdp(this SdpSetupRole role) => role switch
-    {
-        SdpSetupRole.ActPass => "actpass",
-        SdpSetupRole.Active => "active",
-        SdpSetupRole.Passive => "passive",
-        _ => "holdconn",
     };
 
     public static string ToSdp(this SdpMediaKind kind) => kind switch
@@ -84,25 +76,5 @@ internal static class SdpEnumText
         "video" => SdpMediaKind.Video,
         "application" => SdpMediaKind.Application,
         _ => SdpMediaKind.Other,
-    };
-
-    /// <summary>The direction that mirrors a peer's: its sendonly is our recvonly.</summary>
-    public static SdpDirection Reverse(this SdpDirection direction) => direction switch
-    {
-        SdpDirection.SendOnly => SdpDirection.RecvOnly,
-        SdpDirection.RecvOnly => SdpDirection.SendOnly,
-        _ => direction,
-    };
-
-    public static bool Sends(this SdpDirection direction) => direction is SdpDirection.SendRecv or SdpDirection.SendOnly;
-
-    public static bool Receives(this SdpDirection direction) => direction is SdpDirection.SendRecv or SdpDirection.RecvOnly;
-
-    public static SdpDirection FromFlags(bool send, bool receive) => (send, receive) switch
-    {
-        (true, true) => SdpDirection.SendRecv,
-        (true, false) => SdpDirection.SendOnly,
-        (false, true) => SdpDirection.RecvOnly,
-        _ => SdpDirection.Inactive,
     };
 }

@@ -106,7 +106,13 @@ internal static partial class SdpParser
                 media.EndOfCandidates = true;
                 break;
             case "rtpmap":
-                media.RtpMaps.Add(ParseRtpMap(Require(argument, name, lineNumber), lineNumber));
+                SdpRtpMap map = ParseRtpMap(Require(argument, name, lineNumber), lineNumber);
+                if (media.FindRtpMap(map.PayloadType) is not null)
+                {
+                    throw new SdpParseException(lineNumber, "a=rtpmap appears twice for one payload type");
+                }
+
+                media.RtpMaps.Add(map);
                 break;
             case "fmtp":
                 ParseFmtp(media, Require(argument, name, lineNumber), lineNumber);

@@ -4,8 +4,9 @@ using Doctolib.Telehealth.Media.TestPeer;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
-/// <summary>A real <see cref="MediaPlane"/> on an ephemeral loopback port, with a signal sink that hands the
-/// server's re-offers to the matching test peer and returns its answer, and an observer that records media up/down.</summary>
+/// <summary>A real <see cref="MediaPlane"/> on an ephemeral loopback port, with a signal sink that records the
+/// server's re-offers and (unless <see cref="AnswerOffers"/> is off) hands each to the matching test peer and returns
+/// its answer, and an observer that records media up/down.</summary>
 internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaObserver
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
@@ -26,6 +27,12 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     public ConcurrentQueue<(MediaParticipant Participant, string Kind, string? Reason)> Events { get; } = new();
 
     public int OffersSent => _offers;
+
+    /// <summary>Every re-offer the plane sent, in order.</summary>
+    public ConcurrentQueue<(MediaParticipant Participant, string Sdp)> Offers { get; } = new();
+
+    /// <summary>Off: re-offers are only recorded, and the test answers them itself.</summary>
+    public bool AnswerOffers { get; set; } = true;
 
     private int _offers;
 
@@ -115,7 +122,8 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     public async Task SendOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _offers);
-        if (_peers.TryGetValue(participant, out TestPeer.TestPeer? peer))
+        Offers.Enqueue((participant, offerSdp));
+        if (AnswerOffers && _peers.TryGetValue(participant, out TestPeer.TestPeer? peer))
         {
             await Plane.AcceptAnswerAsync(participant, peer.AnswerOffer(offerSdp), cancellationToken);
         }

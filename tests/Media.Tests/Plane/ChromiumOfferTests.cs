@@ -1,0 +1,229 @@
+using Doctolib.Telehealth.Media.Dtls;
+using Doctolib.Telehealth.Media.Forwarding;
+using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.Sdp;
+using Doctolib.Telehealth.Media.Tests.Sdp;
+
+namespace Doctolib.Telehealth.Media.Tests.Plane;
+
+/// <summary>The plane's answer to the offer Chromium 156 really made (<see cref="Chromium156Captures"/>), read back
+/// with our parser; and offers the plane must refuse, each with <see cref="MediaNegotiationException"/> and never
+/// quoting the SDP, after which the plane still answers.</summary>
+public sealed class ChromiumOfferTests
+{
+    private const string OfferUfrag = "nNcq";
+    private const string OfferPwd = "ZxDx3hMQX1G2lb3jecVezQQL";
+    private const string OfferCname = "0HveFwfmkqyrmIJc";
+    private const string TransportWideCcUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+
+    private static readonly SdpSessionDescription Offer = SdpParser.Parse(Chromium156Captures.Offer);
+    private static readonly MediaParticipant Patient = new("room-chromium", "patient");
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_KeepsEveryMidInOrderAndBundlesTheAcceptedOnes()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        Assert.True(answer.IceLite);
+        Assert.Equal(Offer.Media.Select(m => m.Mid), answer.Media.Select(m => m.Mid));
+        string[] rtpMids = Offer.Media.Where(m => m.Kind is SdpMediaKind.Audio or SdpMediaKind.Video).Select(m => m.Mid!).ToArray();
+        Assert.Equal(2, rtpMids.Length);
+        Assert.Equal(rtpMids, answer.BundleGroup!.Mids);
+        Assert.Equal(rtpMids, answer.Media.Where(m => !m.IsRejected).Select(m => m.Mid));
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_RejectsTheDataChannelWithItsOwnProtocolAndFormats()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        SdpMediaSection offered = Offer.Media.Single(m => m.Kind == SdpMediaKind.Application);
+        SdpMediaSection data = answer.Media.Single(m => m.Mid == offered.Mid);
+        Assert.True(data.IsRejected);
+        Assert.Equal(offered.Media, data.Media);
+        Assert.Equal(offered.Protocol, data.Protocol);
+        Assert.Equal(offered.Formats, data.Formats);
+        Assert.Equal(SdpDirection.Inactive, data.Direction);
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_GivesTheServersTransportInEveryAcceptedSection()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        ParticipantSession session = harness.Plane.FindSession(Patient)!;
+        string[] certificate = DtlsCertificate.Shared.SdpFingerprint.Split(' ');
+        var fingerprint = new SdpFingerprint(certificate[0], certificate[1]);
+        Assert.Equal("sha-256", fingerprint.Algorithm);
+        Assert.NotEqual(OfferUfrag, session.LocalUfrag);
+        foreach (SdpMediaSection media in answer.Media.Where(m => !m.IsRejected))
+        {
+            Assert.True(media.RtcpMux);
+            Assert.Equal(SdpSetupRole.Passive, answer.EffectiveSetup(media));
+            Assert.Equal(fingerprint, answer.EffectiveFingerprint(media));
+            Assert.Equal(session.LocalUfrag, answer.EffectiveIceUfrag(media));
+            Assert.Equal(session.LocalPwd, answer.EffectiveIcePwd(media));
+        }
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_PutsThePlanesUdpAndTcpCandidatesOnTheBundleTag()
+    {
+        await using var harness = new PlaneHarness(o => o.TcpPort = 0);
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        SdpMediaSection tag = answer.Media.Single(m => m.Mid == answer.BundleGroup!.Mids[0]);
+        int udpPort = harness.Plane.LocalEndPoint.Port;
+        int tcpPort = harness.Plane.TcpListener!.LocalEndPoint.Port;
+        Assert.Equal(udpPort, tag.Port);
+        Assert.Equal("IN IP4 127.0.0.1", tag.Connection);
+        Assert.True(tag.EndOfCandidates);
+        SdpCandidate udp = Assert.Single(tag.Candidates, c => c.Transport == "udp");
+        SdpCandidate tcp = Assert.Single(tag.Candidates, c => c.Transport == "tcp");
+        Assert.Equal(("127.0.0.1", udpPort, "host", 1), (udp.Address, udp.Port, udp.Type, udp.Component));
+        Assert.Equal(("127.0.0.1", tcpPort, "host", "passive"), (tcp.Address, tcp.Port, tcp.Type, tcp.TcpType));
+        Assert.True(udp.Priority > tcp.Priority, "browsers must prefer UDP");
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_AnswersOpusWithTheOfferedPayloadTypeAndFmtp()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        SdpMediaSection offered = Offer.Media.Single(m => m.Kind == SdpMediaKind.Audio);
+        SdpRtpMap opus = offered.RtpMaps.Single(m => m.IsCodec("opus"));
+        SdpMediaSection audio = answer.Media.Single(m => m.Mid == offered.Mid);
+        Assert.Equal([opus.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)], audio.Formats);
+        Assert.Equal(opus, Assert.Single(audio.RtpMaps));
+        Assert.Equal(offered.FindFmtp(opus.PayloadType), audio.FindFmtp(opus.PayloadType));
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_AnswersVp8AndMode1BaselineH264WithTheOfferedPayloadTypes()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        SdpMediaSection offered = Offer.Media.Single(m => m.Kind == SdpMediaKind.Video);
+        SdpMediaSection video = answer.Media.Single(m => m.Mid == offered.Mid);
+        int vp8 = offered.RtpMaps.Single(m => m.IsCodec("VP8")).PayloadType;
+        int h264 = offered.RtpMaps.Single(m => m.IsCodec("H264") && offered.FindFmtp(m.PayloadType) is { } fmtp
+            && fmtp.Contains("packetization-mode=1", StringComparison.Ordinal) && fmtp.Contains("profile-level-id=42e01f", StringComparison.Ordinal)).PayloadType;
+        Assert.Equal([vp8, h264], video.RtpMaps.Select(m => m.PayloadType));
+        Assert.Equal(video.RtpMaps.Select(m => m.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)), video.Formats);
+        foreach (SdpRtpMap map in video.RtpMaps)
+        {
+            Assert.Equal(offered.FindRtpMap(map.PayloadType), map);
+            Assert.Equal(offered.FindFmtp(map.PayloadType), video.FindFmtp(map.PayloadType));
+        }
+
+        Assert.Equal(["goog-remb", "ccm fir", "nack", "nack pli"],
+            video.RtcpFeedbacks.Where(f => f.PayloadType == vp8).Select(f => f.Parameter is null ? f.Type : f.Type + " " + f.Parameter));
+        Assert.DoesNotContain(answer.Media.SelectMany(m => m.RtcpFeedbacks), f => f.Type == "transport-cc");
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_AnswersOnlyOfferedExtensionsWithTheirIdsAndNotTransportCc()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        foreach (SdpMediaSection media in answer.Media.Where(m => !m.IsRejected))
+        {
+            SdpMediaSection offered = Offer.Media.Single(m => m.Mid == media.Mid);
+            Assert.Contains(media.Extmaps, e => e.Uri == OfferReader.MidUri);
+            foreach (SdpExtmap extension in media.Extmaps)
+            {
+                Assert.Contains(offered.Extmaps, e => e.Id == extension.Id && e.Uri == extension.Uri);
+                Assert.NotEqual(TransportWideCcUri, extension.Uri);
+            }
+        }
+
+        Assert.Contains(Offer.Media[0].Extmaps, e => e.Uri == TransportWideCcUri);
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_ReceivesTheParticipantsAudioAndPrimaryVideoSsrc()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        Assert.All(answer.Media.Where(m => !m.IsRejected), m => Assert.Equal(SdpDirection.RecvOnly, m.Direction));
+        SdpMediaSection offeredVideo = Offer.Media.Single(m => m.Kind == SdpMediaKind.Video);
+        SdpSsrcGroup fid = offeredVideo.SsrcGroups.Single(g => g.Semantics == "FID");
+        uint audioSsrc = Offer.Media.Single(m => m.Kind == SdpMediaKind.Audio).Ssrcs()[0];
+        PublishedTrack[] tracks = harness.Plane.FindSession(Patient)!.Tracks;
+        Assert.Equal([(audioSsrc, false), (fid.Ssrcs[0], true)], tracks.Select(t => (t.Ssrc, t.IsVideo)));
+        Assert.Equal(offeredVideo.Msids[0].TrackId, tracks[1].TrackId);
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOfferThatOnlyReceivesAudio_AnswersItInactiveAndPublishesNoAudio()
+    {
+        await using var harness = new PlaneHarness();
+        string offer = ReplaceFirst(Chromium156Captures.Offer, "a=sendrecv", "a=recvonly");
+
+        SdpSessionDescription answer = await AnswerAsync(harness, offer);
+
+        Assert.Equal(SdpDirection.Inactive, answer.Media[0].Direction);
+        Assert.Equal(SdpDirection.RecvOnly, answer.Media[1].Direction);
+        Assert.True(Assert.Single(harness.Plane.FindSession(Patient)!.Tracks).IsVideo);
+    }
+
+    [Theory]
+    [InlineData("a=ice-ufrag:" + OfferUfrag + "\r\n", "", "a=ice-ufrag")]
+    [InlineData("a=ice-pwd:" + OfferPwd + "\r\n", "", "a=ice-pwd")]
+    [InlineData("a=setup:actpass", "a=setup:passive", "DTLS server")]
+    [InlineData("a=fingerprint:sha-256 ", "a=fingerprint:sha-1 ", "sha-256")]
+    [InlineData("a=group:BUNDLE 0 1 2\r\n", "", "BUNDLE")]
+    [InlineData("a=mid:0\r\n", "", "a=mid")]
+    [InlineData(" 9 UDP/", " 0 UDP/", "no usable m-section")]
+    [InlineData("a=rtpmap:111 opus/48000/2", "a=rtpmap:111 opus", "not valid SDP")]
+    [InlineData("m=video 9 UDP/TLS/RTP/SAVPF 96 ", "m=video 99999 UDP/TLS/RTP/SAVPF 96 ", "not valid SDP")]
+    public async Task AcceptOffer_ChromiumOfferMadeUnacceptable_ThrowsTheTypedErrorWithoutQuotingItThenStillAnswers(
+        string original, string replacement, string expected)
+    {
+        await using var harness = new PlaneHarness();
+        Assert.Contains(original, Chromium156Captures.Offer, StringComparison.Ordinal);
+        string offer = Chromium156Captures.Offer.Replace(original, replacement, StringComparison.Ordinal);
+
+        MediaNegotiationException error = await Assert.ThrowsAsync<MediaNegotiationException>(() => AnswerAsync(harness, offer));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        foreach (string secret in new[] { OfferUfrag, OfferPwd, OfferCname })
+        {
+            Assert.DoesNotContain(secret, error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Null(harness.Plane.FindSession(Patient));
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+        Assert.Equal(2, answer.BundleGroup!.Mids.Count);
+        Assert.NotNull(harness.Plane.FindSession(Patient));
+    }
+
+    private static async Task<SdpSessionDescription> AnswerAsync(PlaneHarness harness, string offer)
+    {
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+        string answer = await harness.Plane.AcceptOfferAsync(Patient, offer, timeout.Token).WaitAsync(timeout.Token);
+        return SdpParser.Parse(answer);
+    }
+
+    internal static string ReplaceFirst(string text, string original, string replacement)
+    {
+        int index = text.IndexOf(original, StringComparison.Ordinal);
+        Assert.True(index >= 0);
+        return string.Concat(text.AsSpan(0, index), replacement, text.AsSpan(index + original.Length));
+    }
+}
