@@ -149,14 +149,8 @@ internal sealed partial class MediaPlane
             throw new MediaNegotiationException("The offer has no usable m-section.");
         }
 
-        foreach (SdpMediaSection media in offer.Media)
-        {
-            // Checked here, before any session state changes, rather than only when the sections are read.
-            if (media.Mid is null)
-            {
-                throw new MediaNegotiationException(OfferReader.MissingMid);
-            }
-        }
+        // Checked here, before any session state changes, rather than only when the sections are read.
+        OfferReader.Validate(offer);
 
         string ufrag = offer.EffectiveIceUfrag(first) ?? throw new MediaNegotiationException("The offer lacks a=ice-ufrag.");
         string pwd = offer.EffectiveIcePwd(first) ?? throw new MediaNegotiationException("The offer lacks a=ice-pwd.");

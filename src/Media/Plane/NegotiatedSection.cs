@@ -16,8 +16,11 @@ internal sealed class NegotiatedSection
     public required bool OfferedByParticipant { get; init; }
     public bool Rejected { get; set; }
 
-    /// <summary>The offer's protocol and formats, echoed when the section is rejected (RFC 8829 §5.3.1).</summary>
-    public string RejectedProtocol { get; init; } = "UDP/TLS/RTP/SAVPF";
+    /// <summary>The offer's protocol, echoed in the answer whether the section is accepted or rejected (RFC 8829 §5.3.1);
+    /// UDP/TLS/RTP/SAVPF for sections the server added.</summary>
+    public string Protocol { get; init; } = OfferReader.UdpRtpProtocol;
+
+    /// <summary>The offer's formats, echoed when the section is rejected (RFC 8829 §5.3.1).</summary>
 
     public string RejectedFormats { get; init; } = "0";
     public SdpDirection ServerDirection { get; set; }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Doctolib.Telehealth.Media.Sdp;
 
 namespace Doctolib.Telehealth.Media.Plane;
@@ -9,6 +10,10 @@ internal static class OfferReader
 {
     public const string MidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
     public const string MissingMid = "Every m-section needs an a=mid (Unified Plan with BUNDLE).";
+    public const string UdpRtpProtocol = "UDP/TLS/RTP/SAVPF";
+    public const string TcpRtpProtocol = "TCP/DTLS/RTP/SAVPF";
+    public const string SupportedCodecs =
+        "Opus (opus/48000) for audio; VP8 (VP8/90000) or H.264 (H264/90000 with packetization-mode=1 and profile-level-id=42e01f) for video";
     private static readonly string[] SupportedExtensions =
     [
         MidUri,
@@ -30,10 +35,10 @@ internal static class OfferReader
             MediaName = media.Media,
             OfferedByParticipant = true,
             RtcpRsize = media.RtcpRsize,
-            RejectedProtocol = media.Protocol,
+            Protocol = media.Protocol,
             RejectedFormats = media.Formats.Count > 0 ? string.Join(' ', media.Formats) : "0",
         };
-        if (media.IsRejected || !media.IsRtp || (media.Kind != SdpMediaKind.Audio && media.Kind != SdpMediaKind.Video))
+        if (!IsNegotiable(media))
         {
             section.Rejected = true;
             return section;
@@ -41,7 +46,8 @@ internal static class OfferReader
 
         foreach (SdpRtpMap map in media.RtpMaps)
         {
-            if (IsSupported(media, map))
+            // An a=rtpmap for a payload type the m= line does not list is not offered (RFC 8866 §6.6): ignored.
+            if (IsListed(media, map.PayloadType) && IsSupported(media, map))
             {
                 section.Codecs.Add(new NegotiatedCodec(map.PayloadType, map.EncodingName, map.ClockRate, map.Channels,
                     media.FindFmtp(map.PayloadType), FeedbackFor(media, map.PayloadType)));
@@ -70,6 +76,77 @@ internal static class OfferReader
         return section;
     }
 
+    /// <summary>Refuses, before any session state changes, an offer the server cannot negotiate: a missing or shared
+    /// a=mid, a BUNDLE group naming an unknown mid, an accepted audio or video section that is not DTLS-SRTP with
+    /// feedback or lacks rtcp-mux or maps one header extension id twice, and an offer with no supported codec at all.
+    /// Messages name the m-section by position and never quote the offer.</summary>
+    public static void Validate(SdpSessionDescription offer)
+    {
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        bool anySupportedCodec = false;
+        for (int i = 0; i < offer.Media.Count; i++)
+        {
+            SdpMediaSection media = offer.Media[i];
+            int position = i + 1;
+            string mid = media.Mid ?? throw new MediaNegotiationException(MissingMid);
+            if (!positions.TryAdd(mid, position))
+            {
+                throw new MediaNegotiationException(Invariant(
+                    $"m-sections {positions[mid]} and {position} have the same a=mid; every m-section needs its own mid."));
+            }
+
+            if (!IsNegotiable(media))
+            {
+                // Rejected by the offerer, or answered rejected (data channel, other media): nothing to check.
+                continue;
+            }
+
+            if (media.Protocol != UdpRtpProtocol && media.Protocol != TcpRtpProtocol)
+            {
+                throw new MediaNegotiationException(Invariant(
+                    $"m-section {position} ({media.Media}) must use {UdpRtpProtocol} or {TcpRtpProtocol}: the server only does DTLS-SRTP with RTCP feedback."));
+            }
+
+            if (!media.RtcpMux)
+            {
+                throw new MediaNegotiationException(Invariant(
+                    $"m-section {position} ({media.Media}) lacks a=rtcp-mux: the server only carries RTCP on the RTP port."));
+            }
+
+            var extensionIds = new HashSet<int>();
+            foreach (SdpExtmap extmap in media.Extmaps)
+            {
+                if (!extensionIds.Add(extmap.Id))
+                {
+                    throw new MediaNegotiationException(Invariant(
+                        $"m-section {position} ({media.Media}) has two a=extmap lines with id {extmap.Id}; each id must name one header extension."));
+                }
+            }
+
+            foreach (SdpRtpMap map in media.RtpMaps)
+            {
+                anySupportedCodec |= IsListed(media, map.PayloadType) && IsSupported(media, map);
+            }
+        }
+
+        if (offer.BundleGroup is { } bundle)
+        {
+            for (int i = 0; i < bundle.Mids.Count; i++)
+            {
+                if (!positions.ContainsKey(bundle.Mids[i]))
+                {
+                    throw new MediaNegotiationException(Invariant(
+                        $"a=group:BUNDLE names a mid (entry {i + 1}) that no m-section has; list only the a=mid values of the offer's m-sections."));
+                }
+            }
+        }
+
+        if (!anySupportedCodec)
+        {
+            throw new MediaNegotiationException("No audio or video m-section offers a codec the server supports; offer " + SupportedCodecs + ".");
+        }
+    }
+
     public static bool Publishes(SdpMediaSection media) =>
         !media.IsRejected && (media.Direction == SdpDirection.SendRecv || media.Direction == SdpDirection.SendOnly);
 
@@ -87,6 +164,25 @@ internal static class OfferReader
         IReadOnlyList<uint> ssrcs = media.Ssrcs();
         return ssrcs.Count > 0 ? ssrcs[0] : null;
     }
+
+    /// <summary>An audio or video RTP section the offerer did not reject: the server answers it, or refuses the offer.</summary>
+    private static bool IsNegotiable(SdpMediaSection media) =>
+        !media.IsRejected && media.IsRtp && (media.Kind == SdpMediaKind.Audio || media.Kind == SdpMediaKind.Video);
+
+    private static bool IsListed(SdpMediaSection media, int payloadType)
+    {
+        foreach (string format in media.Formats)
+        {
+            if (int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out int listed) && listed == payloadType)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static bool IsSupported(SdpMediaSection media, SdpRtpMap map)
     {

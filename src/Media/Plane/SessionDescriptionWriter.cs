@@ -43,12 +43,12 @@ internal static class SessionDescriptionWriter
         string kind = section.Kind.ToSdp();
         if (section.Rejected)
         {
-            sdp.Append("m=").Append(section.MediaName ?? kind).Append(" 0 ").Append(section.RejectedProtocol).Append(' ').Append(section.RejectedFormats)
+            sdp.Append("m=").Append(section.MediaName ?? kind).Append(" 0 ").Append(section.Protocol).Append(' ').Append(section.RejectedFormats)
                 .Append("\r\nc=IN IP4 0.0.0.0\r\na=mid:").Append(section.Mid).Append("\r\na=inactive\r\n");
             return;
         }
 
-        sdp.Append("m=").Append(kind).Append(' ').Append(first ? transport.UdpPort : 9).Append(" UDP/TLS/RTP/SAVPF");
+        sdp.Append("m=").Append(kind).Append(' ').Append(first ? transport.UdpPort : 9).Append(' ').Append(section.Protocol);
         foreach (NegotiatedCodec codec in section.Codecs)
         {
             sdp.Append(' ').Append(codec.PayloadType);

@@ -195,9 +195,79 @@ public sealed class ChromiumOfferTests
     public async Task AcceptOffer_ChromiumOfferMadeUnacceptable_ThrowsTheTypedErrorWithoutQuotingItThenStillAnswers(
         string original, string replacement, string expected)
     {
-        await using var harness = new PlaneHarness();
         Assert.Contains(original, Chromium156Captures.Offer, StringComparison.Ordinal);
         string offer = Chromium156Captures.Offer.Replace(original, replacement, StringComparison.Ordinal);
+
+        await AssertRefusedThenStillAnswersAsync(offer, expected);
+    }
+
+    /// <summary>One edit to one m-section (the first occurrence only) that breaks a rule the plane checks before it
+    /// creates a session.</summary>
+    [Theory]
+    [InlineData("a=rtcp-mux\r\n", "", "m-section 1 (audio) lacks a=rtcp-mux")]
+    [InlineData("a=mid:1\r\n", "a=mid:0\r\n", "m-sections 1 and 2 have the same a=mid")]
+    [InlineData("a=group:BUNDLE 0 1 2\r\n", "a=group:BUNDLE 0 1 2 3\r\n", "a=group:BUNDLE names a mid (entry 4) that no m-section has")]
+    [InlineData("m=audio 9 UDP/TLS/RTP/SAVPF ", "m=audio 9 RTP/AVP ", "m-section 1 (audio) must use UDP/TLS/RTP/SAVPF or TCP/DTLS/RTP/SAVPF")]
+    [InlineData("m=video 9 UDP/TLS/RTP/SAVPF ", "m=video 9 RTP/SAVP ", "m-section 2 (video) must use UDP/TLS/RTP/SAVPF or TCP/DTLS/RTP/SAVPF")]
+    [InlineData("m=video 9 UDP/TLS/RTP/SAVPF ", "m=video 9 UDP/TLS/RTP/SAVP ", "DTLS-SRTP with RTCP feedback")]
+    [InlineData("a=extmap:14 urn:ietf:params:rtp-hdrext:toffset", "a=extmap:2 urn:ietf:params:rtp-hdrext:toffset",
+        "m-section 2 (video) has two a=extmap lines with id 2")]
+    public async Task AcceptOffer_ChromiumOfferBreakingOneSectionRule_ThrowsTheTypedErrorNamingItThenStillAnswers(
+        string original, string replacement, string expected)
+    {
+        string offer = ReplaceFirst(Chromium156Captures.Offer, original, replacement);
+
+        await AssertRefusedThenStillAnswersAsync(offer, expected);
+    }
+
+    [Fact]
+    public async Task AcceptOffer_ChromiumOfferWithNoSupportedCodec_ThrowsTheTypedErrorListingWhatIsSupportedThenStillAnswers()
+    {
+        // Opus at another clock rate, VP8 renamed, and H.264 only in profiles other than 42e01f: nothing the plane decodes.
+        string offer = ReplaceFirst(Chromium156Captures.Offer, "a=rtpmap:111 opus/48000/2", "a=rtpmap:111 opus/16000/2");
+        offer = ReplaceFirst(offer, "a=rtpmap:96 VP8/90000", "a=rtpmap:96 VP7/90000");
+        offer = offer.Replace("profile-level-id=42e01f", "profile-level-id=4d001f", StringComparison.Ordinal);
+
+        MediaNegotiationException error = await AssertRefusedThenStillAnswersAsync(offer, "No audio or video m-section offers a codec the server supports");
+
+        Assert.Contains("Opus", error.Message, StringComparison.Ordinal);
+        Assert.Contains("VP8", error.Message, StringComparison.Ordinal);
+        Assert.Contains("H.264", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOfferWithAnRtpmapItsMLineDoesNotList_DoesNotNegotiateThatCodec()
+    {
+        await using var harness = new PlaneHarness();
+        // VP8's a=rtpmap (and its RTX) stay, but 96 is no longer a format of the m=video line.
+        string offer = ReplaceFirst(Chromium156Captures.Offer, "m=video 9 UDP/TLS/RTP/SAVPF 96 97 ", "m=video 9 UDP/TLS/RTP/SAVPF 97 ");
+
+        SdpSessionDescription answer = await AnswerAsync(harness, offer);
+
+        SdpMediaSection video = answer.Media.Single(m => m.Kind == SdpMediaKind.Video);
+        Assert.False(video.IsRejected);
+        Assert.Equal(["108"], video.Formats);
+        Assert.Null(video.FindRtpMap(96));
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOfferOverTcpDtls_AcceptsTheSectionAndEchoesItsProtocol()
+    {
+        await using var harness = new PlaneHarness();
+        string offer = ReplaceFirst(Chromium156Captures.Offer, "m=audio 9 UDP/TLS/RTP/SAVPF ", "m=audio 9 TCP/DTLS/RTP/SAVPF ");
+
+        SdpSessionDescription answer = await AnswerAsync(harness, offer);
+
+        Assert.False(answer.Media[0].IsRejected);
+        Assert.Equal("TCP/DTLS/RTP/SAVPF", answer.Media[0].Protocol);
+        Assert.Equal("UDP/TLS/RTP/SAVPF", answer.Media[1].Protocol);
+    }
+
+    /// <summary>The plane refuses <paramref name="offer"/> with a message containing <paramref name="expected"/> and no
+    /// secret of the offer, keeps no session, then answers the real offer.</summary>
+    private static async Task<MediaNegotiationException> AssertRefusedThenStillAnswersAsync(string offer, string expected)
+    {
+        await using var harness = new PlaneHarness();
 
         MediaNegotiationException error = await Assert.ThrowsAsync<MediaNegotiationException>(() => AnswerAsync(harness, offer));
 
@@ -211,6 +281,7 @@ public sealed class ChromiumOfferTests
         SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
         Assert.Equal(2, answer.BundleGroup!.Mids.Count);
         Assert.NotNull(harness.Plane.FindSession(Patient));
+        return error;
     }
 
     private static async Task<SdpSessionDescription> AnswerAsync(PlaneHarness harness, string offer)
