@@ -11,9 +11,9 @@ namespace Doctolib.Telehealth.Media.Bench;
 /// is what any blocking receiver on this machine pays before the server's code runs at all.</summary>
 internal sealed class WakeProbe : IDisposable
 {
+    private const int RusageThread = 1;
     private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly Thread _thread;
-    private const int RusageThread = 1;
     private volatile bool _stopped;
     private long _userUs;
     private long _systemUs;
@@ -48,7 +48,7 @@ internal sealed class WakeProbe : IDisposable
                 continue;
             }
 
-            long nowNs = (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+            long nowNs = LinuxBatchIo.RealtimeNowNs();
             for (int i = 0; i < count; i++)
             {
                 long stamp = receive.KernelTimestampNs(i);

@@ -21,7 +21,6 @@ internal sealed class NegotiatedSection
     public string Protocol { get; init; } = OfferReader.UdpRtpProtocol;
 
     /// <summary>The offer's formats, echoed when the section is rejected (RFC 8829 §5.3.1).</summary>
-
     public string RejectedFormats { get; init; } = "0";
     public SdpDirection ServerDirection { get; set; }
     public List<NegotiatedCodec> Codecs { get; init; } = [];

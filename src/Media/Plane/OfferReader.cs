@@ -46,8 +46,7 @@ internal static class OfferReader
 
         foreach (SdpRtpMap map in media.RtpMaps)
         {
-            // An a=rtpmap for a payload type the m= line does not list is not offered (RFC 8866 §6.6): ignored.
-            if (IsListed(media, map.PayloadType) && IsSupported(media, map))
+            if (IsOfferedAndSupported(media, map))
             {
                 section.Codecs.Add(new NegotiatedCodec(map.PayloadType, map.EncodingName, map.ClockRate, map.Channels,
                     media.FindFmtp(map.PayloadType), FeedbackFor(media, map.PayloadType)));
@@ -125,7 +124,7 @@ internal static class OfferReader
 
             foreach (SdpRtpMap map in media.RtpMaps)
             {
-                anySupportedCodec |= IsListed(media, map.PayloadType) && IsSupported(media, map);
+                anySupportedCodec |= IsOfferedAndSupported(media, map);
             }
         }
 
@@ -181,6 +180,11 @@ internal static class OfferReader
 
         return false;
     }
+
+    /// <summary>A codec we take, mapped for a payload type the m= line lists: an a=rtpmap for a payload type the
+    /// m= line does not list is not offered (RFC 8866 §6.6) and is ignored.</summary>
+    private static bool IsOfferedAndSupported(SdpMediaSection media, SdpRtpMap map) =>
+        IsListed(media, map.PayloadType) && IsSupported(media, map);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

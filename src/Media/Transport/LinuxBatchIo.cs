@@ -95,6 +95,10 @@ internal sealed class LinuxBatchIo : IDisposable
         return (Marshal.ReadInt64(cmsg, 16) * 1_000_000_000) + Marshal.ReadInt64(cmsg, 24);
     }
 
+    /// <summary>Now, on the clock of <see cref="KernelTimestampNs"/>: kernel stamps are CLOCK_REALTIME, which
+    /// TimeProvider.System reads too.</summary>
+    public static long RealtimeNowNs() => (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+
     /// <summary>Asks the kernel to stamp each received datagram (SO_TIMESTAMPNS).</summary>
     public static void EnableTimestamps(Socket socket)
     {

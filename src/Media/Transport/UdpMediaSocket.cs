@@ -195,8 +195,7 @@ internal sealed class UdpMediaSocket : IDisposable
 
     private static void RecordLatency(LatencyHistogram latency, LinuxBatchIo receive, int count)
     {
-        // Kernel stamps are CLOCK_REALTIME; TimeProvider.System reads the same clock.
-        long nowNs = (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+        long nowNs = LinuxBatchIo.RealtimeNowNs();
         for (int i = 0; i < count; i++)
         {
             long stamp = receive.KernelTimestampNs(i);
