@@ -88,6 +88,34 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
         receiver.Stream(publisher.AudioSsrc)?.Packets == publisher.AudioPacketsSent
         && receiver.Stream(publisher.VideoSsrc)?.Packets == publisher.VideoPacketsSent;
 
+    /// <summary>True when the plane forwards both of <paramref name="publisher"/>'s tracks to <paramref name="receiver"/>:
+    /// the receiver confirmed both slots, and both sessions have finished DTLS and hold a media path.</summary>
+    public bool Forwards(TestPeer.TestPeer publisher, TestPeer.TestPeer receiver)
+    {
+        ParticipantSession? from = SessionOf(publisher);
+        ParticipantSession? to = SessionOf(receiver);
+        return from is { Srtp: not null, Path: not null } && to is { Srtp: not null, Path: not null }
+            && Plane.FindTrack(publisher.AudioSsrc)?.HasSubscriber(to) == true
+            && Plane.FindTrack(publisher.VideoSsrc)?.HasSubscriber(to) == true;
+    }
+
+    /// <summary>True when every peer's audio and video is forwarded to every other given peer.</summary>
+    public bool ForwardsAmong(params TestPeer.TestPeer[] peers)
+    {
+        foreach (TestPeer.TestPeer publisher in peers)
+        {
+            foreach (TestPeer.TestPeer receiver in peers)
+            {
+                if (publisher != receiver && !Forwards(publisher, receiver))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Counters and per-peer streams, for a failing assertion's message.</summary>
     public string Describe(params TestPeer.TestPeer[] peers)
     {
@@ -104,6 +132,19 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
         }
 
         return text.ToString();
+    }
+
+    private ParticipantSession? SessionOf(TestPeer.TestPeer peer)
+    {
+        foreach ((MediaParticipant participant, TestPeer.TestPeer candidate) in _peers)
+        {
+            if (candidate == peer)
+            {
+                return Plane.FindSession(participant);
+            }
+        }
+
+        return null;
     }
 
     public bool HasEvent(MediaParticipant participant, string kind)
