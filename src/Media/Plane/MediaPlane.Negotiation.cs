@@ -68,6 +68,7 @@ internal sealed partial class MediaPlane
 
                 // The browser's own offer supersedes a server offer it never answered (glare): offer again afterwards.
                 session.OfferPending = false;
+                session.OfferedSections = [];
                 session.OfferDirty = false;
             }
 
@@ -108,19 +109,24 @@ internal sealed partial class MediaPlane
                 throw new MediaNegotiationException("The server has no offer waiting for an answer.");
             }
 
-            foreach (SdpMediaSection media in answer.Media)
+            OfferedSection[] offered = session.OfferedSections;
+            AnswerReader.Validate(answer, offered, session);
+            for (int i = 0; i < offered.Length; i++)
             {
-                NegotiatedSection? section = FindSection(session, media.Mid);
+                NegotiatedSection? section = FindSection(session, offered[i].Mid);
                 if (section is null || section.OfferedByParticipant)
                 {
                     continue;
                 }
 
+                // A slot whose track changed while the offer waited is confirmed by the next offer's answer, not this one.
+                SdpMediaSection media = answer.Media[i];
                 bool accepted = !media.IsRejected && (media.Direction == SdpDirection.RecvOnly || media.Direction == SdpDirection.SendRecv);
-                section.Confirmed = accepted && section.Track is not null;
+                section.Confirmed = accepted && section.Track is not null && section.Track == offered[i].Track;
             }
 
             session.OfferPending = false;
+            session.OfferedSections = [];
             ConfirmSlotsLocked(session);
             if (session.OfferDirty)
             {

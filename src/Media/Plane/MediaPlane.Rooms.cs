@@ -197,14 +197,19 @@ internal sealed partial class MediaPlane
     {
         receiver.OfferPending = true;
         string offer = SessionDescriptionWriter.Write(receiver, receiver.Sections, isOffer: true, _transport);
+        var offered = new OfferedSection[receiver.Sections.Count];
         int tracks = 0;
-        foreach (NegotiatedSection section in receiver.Sections)
+        for (int i = 0; i < offered.Length; i++)
         {
+            NegotiatedSection section = receiver.Sections[i];
+            offered[i] = new OfferedSection(section.Mid, section.Kind, section.Track);
             if (section.Track is not null)
             {
                 tracks++;
             }
         }
+
+        receiver.OfferedSections = offered;
 
         MediaPlaneLog.OfferSent(_logger, receiver.Participant.RoomId, receiver.Participant.ParticipantId, tracks);
         Events.Offer(receiver.Participant, offer);

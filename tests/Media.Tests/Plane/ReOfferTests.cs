@@ -100,6 +100,102 @@ public sealed class ReOfferTests
             third.Media.Skip(2).Select(m => (m.Direction, m.Ssrcs().Single())));
     }
 
+    [Theory]
+    [InlineData("drop-last-section", "has 3 m-sections but the server's offer had 4")]
+    [InlineData("rename-last-mid", "m-section 4 of the answer is not the one the server offered there (video")]
+    [InlineData("swap-kind", "m-section 3 of the answer is not the one the server offered there (audio")]
+    [InlineData("setup-passive", "the answer must say a=setup:active")]
+    [InlineData("other-fingerprint", "not the certificate of this media session")]
+    [InlineData("other-ufrag", "an ICE restart is made with an offer, not an answer")]
+    public async Task Answer_ThatDoesNotAnswerTheOffer_IsRefusedAndTheOfferStaysOpenForTheRightAnswer(string change, string expected)
+    {
+        await using var harness = new PlaneHarness { AnswerOffers = false };
+        var patientId = new MediaParticipant("room-ro4", "patient");
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-ro4", "patient");
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro4", "doctor");
+        await harness.AdmitAsync("room-ro4", "patient", "doctor");
+        string offer = await NextOfferAsync(harness, patientId, 0);
+        string answer = patient.AnswerOffer(offer);
+        string broken = Break(answer, change);
+        Assert.NotEqual(answer, broken);
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+
+        MediaNegotiationException error = await Assert.ThrowsAsync<MediaNegotiationException>(() =>
+            harness.Plane.AcceptAnswerAsync(patientId, broken, timeout.Token));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(patient.Identity.IceUfrag, error.Message, StringComparison.Ordinal);
+        ParticipantSession session = harness.Plane.FindSession(patientId)!;
+        Assert.True(session.OfferPending);
+        Assert.DoesNotContain(session.Sections, s => s.Confirmed);
+
+        await harness.Plane.AcceptAnswerAsync(patientId, answer, timeout.Token);
+        Assert.False(session.OfferPending);
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(300), doctor);
+        Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(patient, doctor)), harness.Describe(patient, doctor));
+    }
+
+    [Fact]
+    public async Task Answer_ToAnOfferWhoseSlotChangedTrackMeanwhile_ConfirmsOnlyWhatItAnsweredAndTheNextOfferCarriesTheNewTrack()
+    {
+        await using var harness = new PlaneHarness { AnswerOffers = false };
+        var patientId = new MediaParticipant("room-ro5", "patient");
+        TestPeer.TestPeer patient = await harness.JoinAsync("room-ro5", "patient");
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro5", "doctor");
+        await harness.AdmitAsync("room-ro5", "patient", "doctor");
+        string first = await NextOfferAsync(harness, patientId, 0);
+        Assert.Contains(doctor.VideoSsrc, SdpParser.Parse(first).Media.SelectMany(m => m.Ssrcs()));
+        using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
+
+        // While the first offer waits, the doctor leaves and a nurse takes the same two slots.
+        await harness.Plane.CloseAsync(new MediaParticipant("room-ro5", "doctor"), timeout.Token);
+        TestPeer.TestPeer nurse = await harness.JoinAsync("room-ro5", "nurse");
+        await harness.AdmitAsync("room-ro5", "patient", "nurse");
+        ParticipantSession session = harness.Plane.FindSession(patientId)!;
+        Assert.Equal([nurse.AudioSsrc, nurse.VideoSsrc], session.Sections.Where(s => !s.OfferedByParticipant).Select(s => s.Track!.Ssrc));
+        await harness.Plane.AcceptAnswerAsync(patientId, patient.AnswerOffer(first), timeout.Token);
+
+        Assert.DoesNotContain(session.Sections, s => s.Confirmed);
+        string second = await NextOfferAsync(harness, patientId, 1);
+        Assert.Equal([nurse.AudioSsrc, nurse.VideoSsrc], SdpParser.Parse(second).Media.Skip(2).Select(m => m.Ssrcs().Single()));
+        await harness.Plane.AcceptAnswerAsync(patientId, patient.AnswerOffer(second), timeout.Token);
+        Assert.Equal(2, session.Sections.Count(s => s.Confirmed));
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(300), nurse);
+        Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(patient, nurse)), harness.Describe(patient, nurse));
+    }
+
+    /// <summary>Makes one change to a correct answer, the kind a broken or confused client would send.</summary>
+    private static string Break(string answer, string change)
+    {
+        string[] lines = answer.Split("\r\n");
+        int lastM = Array.FindLastIndex(lines, l => l.StartsWith("m=", StringComparison.Ordinal));
+        switch (change)
+        {
+            case "drop-last-section":
+                return string.Join("\r\n", lines.Take(lastM)) + "\r\n";
+            case "rename-last-mid":
+                int mid = Array.FindLastIndex(lines, l => l.StartsWith("a=mid:", StringComparison.Ordinal));
+                lines[mid] = "a=mid:renamed";
+                break;
+            case "swap-kind":
+                int thirdM = lines.Select((l, i) => (l, i)).Where(x => x.l.StartsWith("m=", StringComparison.Ordinal)).ElementAt(2).i;
+                lines[thirdM] = lines[thirdM].Replace("m=audio", "m=video", StringComparison.Ordinal);
+                break;
+            case "setup-passive":
+                lines = lines.Select(l => l == "a=setup:active" ? "a=setup:passive" : l).ToArray();
+                break;
+            case "other-fingerprint":
+                lines = lines.Select(l => l.StartsWith("a=fingerprint:sha-256 ", StringComparison.Ordinal)
+                    ? l.Substring(0, l.Length - 2) + (l.EndsWith("00", StringComparison.Ordinal) ? "11" : "00") : l).ToArray();
+                break;
+            case "other-ufrag":
+                lines = lines.Select(l => l.StartsWith("a=ice-ufrag:", StringComparison.Ordinal) ? l + "x" : l).ToArray();
+                break;
+        }
+
+        return string.Join("\r\n", lines);
+    }
+
     /// <summary>Waits for the re-offer number <paramref name="index"/> (from 0) sent to <paramref name="participant"/>.</summary>
     private static async Task<string> NextOfferAsync(PlaneHarness harness, MediaParticipant participant, int index)
     {
