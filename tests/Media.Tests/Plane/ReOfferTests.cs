@@ -131,6 +131,7 @@ public sealed class ReOfferTests
 
         await harness.Plane.AcceptAnswerAsync(patientId, answer, timeout.Token);
         Assert.False(session.OfferPending);
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Forwards(doctor, patient)), harness.Describe(patient, doctor));
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(300), doctor);
         Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(patient, doctor)), harness.Describe(patient, doctor));
     }
@@ -160,6 +161,7 @@ public sealed class ReOfferTests
         Assert.Equal([nurse.AudioSsrc, nurse.VideoSsrc], SdpParser.Parse(second).Media.Skip(2).Select(m => m.Ssrcs().Single()));
         await harness.Plane.AcceptAnswerAsync(patientId, patient.AnswerOffer(second), timeout.Token);
         Assert.Equal(2, session.Sections.Count(s => s.Confirmed));
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Forwards(nurse, patient)), harness.Describe(patient, nurse));
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(300), nurse);
         Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(patient, nurse)), harness.Describe(patient, nurse));
     }
