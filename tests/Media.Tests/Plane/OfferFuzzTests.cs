@@ -58,7 +58,7 @@ public sealed class OfferFuzzTests
 
     /// <summary>One to three line edits: drop, duplicate, truncate, replace or append a character, swap two lines;
     /// joined with CRLF or bare LF.</summary>
-    private static string Mutate(string[] lines, Random random)
+    internal static string Mutate(string[] lines, Random random)
     {
         var mutated = new List<string>(lines);
         int mutations = random.Next(1, 4);
