@@ -20,7 +20,6 @@ internal static class AnswerReader
                 $"The answer has {answer.Media.Count} m-sections but the server's offer had {offered.Count}; an answer keeps every offered section, in order.");
         }
 
-        SdpMediaSection? first = null;
         for (int i = 0; i < offered.Count; i++)
         {
             SdpMediaSection media = answer.Media[i];
@@ -30,13 +29,9 @@ internal static class AnswerReader
                 throw new MediaNegotiationException(
                     $"m-section {i + 1} of the answer is not the one the server offered there ({offered[i].Kind.ToSdp()} with its a=mid); an answer keeps every offered section, in order.");
             }
-
-            if (first is null && !media.IsRejected)
-            {
-                first = media;
-            }
         }
 
+        SdpMediaSection? first = answer.FirstAccepted;
         if (first is null)
         {
             // Everything declined: nothing to connect, so no transport attributes to check.
@@ -55,7 +50,7 @@ internal static class AnswerReader
             throw new MediaNegotiationException("The answer lacks a=fingerprint.");
         }
 
-        if (!string.Equals(fingerprint.Algorithm + " " + fingerprint.Value, session.RemoteFingerprint, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(fingerprint.Text, session.RemoteFingerprint, StringComparison.OrdinalIgnoreCase))
         {
             throw new MediaNegotiationException(
                 "The answer's a=fingerprint is not the certificate of this media session; a new peer connection starts with a new offer.");

@@ -67,8 +67,7 @@ internal sealed partial class MediaPlane
                 ConfirmSlotsLocked(session);
 
                 // The browser's own offer supersedes a server offer it never answered (glare): offer again afterwards.
-                session.OfferPending = false;
-                session.OfferedSections = [];
+                session.PendingOffer = null;
                 session.OfferDirty = false;
             }
 
@@ -104,12 +103,11 @@ internal sealed partial class MediaPlane
                 throw new MediaNegotiationException("There is no media session for this participant; send an offer first.");
             }
 
-            if (!session.OfferPending)
+            if (session.PendingOffer is not { } offered)
             {
                 throw new MediaNegotiationException("The server has no offer waiting for an answer.");
             }
 
-            OfferedSection[] offered = session.OfferedSections;
             AnswerReader.Validate(answer, offered, session);
             for (int i = 0; i < offered.Length; i++)
             {
@@ -125,8 +123,7 @@ internal sealed partial class MediaPlane
                 section.Confirmed = accepted && section.Track is not null && section.Track == offered[i].Track;
             }
 
-            session.OfferPending = false;
-            session.OfferedSections = [];
+            session.PendingOffer = null;
             ConfirmSlotsLocked(session);
             if (session.OfferDirty)
             {
@@ -140,16 +137,7 @@ internal sealed partial class MediaPlane
 
     private static (string Ufrag, string Pwd, string Fingerprint) ReadTransport(SdpSessionDescription offer)
     {
-        SdpMediaSection? first = null;
-        foreach (SdpMediaSection media in offer.Media)
-        {
-            if (!media.IsRejected)
-            {
-                first = media;
-                break;
-            }
-        }
-
+        SdpMediaSection? first = offer.FirstAccepted;
         if (first is null)
         {
             throw new MediaNegotiationException("The offer has no usable m-section.");
@@ -177,12 +165,12 @@ internal sealed partial class MediaPlane
             throw new MediaNegotiationException("The offer must bundle its m-sections (a=group:BUNDLE).");
         }
 
-        if (!DtlsFingerprint.TryParse(fingerprint.Algorithm + " " + fingerprint.Value, out _))
+        if (!DtlsFingerprint.TryParse(fingerprint.Text, out _))
         {
             throw new MediaNegotiationException("The offer's a=fingerprint is not a valid sha-256 fingerprint.");
         }
 
-        return (ufrag, pwd, fingerprint.Algorithm + " " + fingerprint.Value);
+        return (ufrag, pwd, fingerprint.Text);
     }
 
     /// <summary>Reads the offer's sections; sections the server added earlier (same mid) keep their track.</summary>

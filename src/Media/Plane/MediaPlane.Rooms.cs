@@ -195,7 +195,6 @@ internal sealed partial class MediaPlane
 
     private void SendOfferLocked(ParticipantSession receiver)
     {
-        receiver.OfferPending = true;
         string offer = SessionDescriptionWriter.Write(receiver, receiver.Sections, isOffer: true, _transport);
         var offered = new OfferedSection[receiver.Sections.Count];
         int tracks = 0;
@@ -209,8 +208,7 @@ internal sealed partial class MediaPlane
             }
         }
 
-        receiver.OfferedSections = offered;
-
+        receiver.PendingOffer = offered;
         MediaPlaneLog.OfferSent(_logger, receiver.Participant.RoomId, receiver.Participant.ParticipantId, tracks);
         Events.Offer(receiver.Participant, offer);
     }

@@ -47,12 +47,13 @@ internal sealed partial class ParticipantSession : IDisposable
     /// <summary>The sections of this participant's session, in m-line order. Control plane only.</summary>
     public List<NegotiatedSection> Sections { get; } = [];
 
-    /// <summary>True while a server offer waits for this participant's answer.</summary>
-    public bool OfferPending { get; set; }
+    /// <summary>The server offer waiting for this participant's answer, or null: the sections it described, in
+    /// m-line order, with the track each carried then. Sections may change while the offer waits; the answer is
+    /// read against what it answers.</summary>
+    public OfferedSection[]? PendingOffer { get; set; }
 
-    /// <summary>The sections the pending server offer described, in m-line order, with the track each carried then.
-    /// Sections may change while the offer waits; the answer is read against what it answers.</summary>
-    public OfferedSection[] OfferedSections { get; set; } = [];
+    /// <summary>True while a server offer waits for this participant's answer.</summary>
+    public bool OfferPending => PendingOffer is not null;
 
     /// <summary>True when membership changed while an offer was pending: offer again after the answer.</summary>
     public bool OfferDirty { get; set; }

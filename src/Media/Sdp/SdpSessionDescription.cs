@@ -32,6 +32,23 @@ internal sealed class SdpSessionDescription
         }
     }
 
+    /// <summary>The first m-section not rejected (port 0): BUNDLE's tag, whose transport attributes count.</summary>
+    public SdpMediaSection? FirstAccepted
+    {
+        get
+        {
+            foreach (SdpMediaSection media in Media)
+            {
+                if (!media.IsRejected)
+                {
+                    return media;
+                }
+            }
+
+            return null;
+        }
+    }
+
     public string? EffectiveIceUfrag(SdpMediaSection media) => media.IceUfrag ?? IceUfrag;
 
     public string? EffectiveIcePwd(SdpMediaSection media) => media.IcePwd ?? IcePwd;

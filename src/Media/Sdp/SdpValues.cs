@@ -7,7 +7,11 @@ internal sealed record SdpOrigin(string Username, string SessionId, ulong Sessio
 internal sealed record SdpGroup(string Semantics, IReadOnlyList<string> Mids);
 
 /// <summary>a=fingerprint (RFC 8122): hash function name (lower case) and colon-separated upper-case hex.</summary>
-internal sealed record SdpFingerprint(string Algorithm, string Value);
+internal sealed record SdpFingerprint(string Algorithm, string Value)
+{
+    /// <summary>"algorithm value", as the attribute writes it and as a session keeps it.</summary>
+    public string Text => Algorithm + " " + Value;
+}
 
 /// <summary>a=rtpmap: payload type, encoding name, clock rate and channel count (audio).</summary>
 internal sealed record SdpRtpMap(int PayloadType, string EncodingName, int ClockRate, int? Channels)
