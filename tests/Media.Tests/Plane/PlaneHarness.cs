@@ -71,6 +71,14 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
         return condition();
     }
 
+    /// <summary>Waits for the re-offer number <paramref name="index"/> (from 0) sent to <paramref name="participant"/>.</summary>
+    public async Task<string> OfferAsync(MediaParticipant participant, int index)
+    {
+        Assert.True(await EventuallyAsync(() => Offers.Count(o => o.Participant == participant) > index),
+            $"re-offer {index} to {participant.ParticipantId} never came");
+        return Offers.Where(o => o.Participant == participant).ElementAt(index).Sdp;
+    }
+
     /// <summary>Publishes from every given peer for the duration, concurrently.</summary>
     public static Task PublishAsync(TimeSpan duration, params TestPeer.TestPeer[] peers)
     {

@@ -19,7 +19,7 @@ public sealed class ReOfferTests
 
         await harness.AdmitAsync("room-ro1", "patient", "doctor");
 
-        SdpSessionDescription offer = SdpParser.Parse(await NextOfferAsync(harness, patientId, 0));
+        SdpSessionDescription offer = SdpParser.Parse(await harness.OfferAsync(patientId, 0));
         ParticipantSession session = harness.Plane.FindSession(patientId)!;
         Assert.Equal(offer.Media.Select(m => m.Mid), offer.BundleGroup!.Mids);
         Assert.Equal(patientOffer.Media.Select(m => m.Mid), offer.Media.Take(patientOffer.Media.Count).Select(m => m.Mid));
@@ -48,7 +48,7 @@ public sealed class ReOfferTests
         TestPeer.TestPeer patient = await harness.JoinAsync("room-ro2", "patient");
         TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro2", "doctor");
         await harness.AdmitAsync("room-ro2", "patient", "doctor");
-        string offer = await NextOfferAsync(harness, patientId, 0);
+        string offer = await harness.OfferAsync(patientId, 0);
         string videoMid = SdpParser.Parse(offer).Media.Last(m => m.Kind == SdpMediaKind.Video).Mid!;
         string answer = DeclineSection(patient.AnswerOffer(offer), videoMid);
         Assert.Equal(SdpDirection.Inactive, SdpParser.Parse(answer).Media.Single(m => m.Mid == videoMid).Direction);
@@ -77,13 +77,13 @@ public sealed class ReOfferTests
         await harness.JoinAsync("room-ro3", "patient");
         await harness.JoinAsync("room-ro3", "doctor");
         await harness.AdmitAsync("room-ro3", "patient", "doctor");
-        SdpSessionDescription first = SdpParser.Parse(await NextOfferAsync(harness, patientId, 0));
+        SdpSessionDescription first = SdpParser.Parse(await harness.OfferAsync(patientId, 0));
         Assert.True(await PlaneHarness.EventuallyAsync(() => !harness.Plane.FindSession(patientId)!.OfferPending));
         using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
 
         await harness.Plane.CloseAsync(new MediaParticipant("room-ro3", "doctor"), timeout.Token);
 
-        SdpSessionDescription second = SdpParser.Parse(await NextOfferAsync(harness, patientId, 1));
+        SdpSessionDescription second = SdpParser.Parse(await harness.OfferAsync(patientId, 1));
         Assert.Equal(first.Media.Select(m => m.Mid), second.Media.Select(m => m.Mid));
         SdpMediaSection[] idle = second.Media.Skip(2).ToArray();
         Assert.Equal(2, idle.Length);
@@ -94,7 +94,7 @@ public sealed class ReOfferTests
         TestPeer.TestPeer nurse = await harness.JoinAsync("room-ro3", "nurse");
         await harness.AdmitAsync("room-ro3", "patient", "nurse");
 
-        SdpSessionDescription third = SdpParser.Parse(await NextOfferAsync(harness, patientId, 2));
+        SdpSessionDescription third = SdpParser.Parse(await harness.OfferAsync(patientId, 2));
         Assert.Equal(first.Media.Select(m => m.Mid), third.Media.Select(m => m.Mid));
         Assert.Equal([(SdpDirection.SendOnly, nurse.AudioSsrc), (SdpDirection.SendOnly, nurse.VideoSsrc)],
             third.Media.Skip(2).Select(m => (m.Direction, m.Ssrcs().Single())));
@@ -114,7 +114,7 @@ public sealed class ReOfferTests
         TestPeer.TestPeer patient = await harness.JoinAsync("room-ro4", "patient");
         TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro4", "doctor");
         await harness.AdmitAsync("room-ro4", "patient", "doctor");
-        string offer = await NextOfferAsync(harness, patientId, 0);
+        string offer = await harness.OfferAsync(patientId, 0);
         string answer = patient.AnswerOffer(offer);
         string broken = Break(answer, change);
         Assert.NotEqual(answer, broken);
@@ -144,7 +144,7 @@ public sealed class ReOfferTests
         TestPeer.TestPeer patient = await harness.JoinAsync("room-ro5", "patient");
         TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro5", "doctor");
         await harness.AdmitAsync("room-ro5", "patient", "doctor");
-        string first = await NextOfferAsync(harness, patientId, 0);
+        string first = await harness.OfferAsync(patientId, 0);
         Assert.Contains(doctor.VideoSsrc, SdpParser.Parse(first).Media.SelectMany(m => m.Ssrcs()));
         using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
 
@@ -157,7 +157,7 @@ public sealed class ReOfferTests
         await harness.Plane.AcceptAnswerAsync(patientId, patient.AnswerOffer(first), timeout.Token);
 
         Assert.DoesNotContain(session.Sections, s => s.Confirmed);
-        string second = await NextOfferAsync(harness, patientId, 1);
+        string second = await harness.OfferAsync(patientId, 1);
         Assert.Equal([nurse.AudioSsrc, nurse.VideoSsrc], SdpParser.Parse(second).Media.Skip(2).Select(m => m.Ssrcs().Single()));
         await harness.Plane.AcceptAnswerAsync(patientId, patient.AnswerOffer(second), timeout.Token);
         Assert.Equal(2, session.Sections.Count(s => s.Confirmed));
@@ -196,14 +196,6 @@ public sealed class ReOfferTests
         }
 
         return string.Join("\r\n", lines);
-    }
-
-    /// <summary>Waits for the re-offer number <paramref name="index"/> (from 0) sent to <paramref name="participant"/>.</summary>
-    private static async Task<string> NextOfferAsync(PlaneHarness harness, MediaParticipant participant, int index)
-    {
-        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Offers.Count(o => o.Participant == participant) > index),
-            $"re-offer {index} to {participant.ParticipantId} never came");
-        return harness.Offers.Where(o => o.Participant == participant).ElementAt(index).Sdp;
     }
 
     /// <summary>Turns the direction of one m-section of an answer to inactive (the answerer declines it).</summary>
