@@ -11,6 +11,12 @@ public sealed class EmulatedPaymentIntent
     public required string ClientSecret { get; init; }
     public required long Created { get; init; }
     public Dictionary<string, string> Metadata { get; } = new(StringComparer.Ordinal);
+    public string CaptureMethod { get; init; } = "automatic";
+
+    /// <summary>The payment method types given on create; empty when automatic payment methods decide.</summary>
+    public IReadOnlyList<string> PaymentMethodTypes { get; init; } = [];
+    public bool AutomaticPaymentMethods { get; init; }
+    public string? AllowRedirects { get; init; }
     public string Status { get; set; } = "requires_payment_method";
     public long AmountCapturable { get; set; }
     public long AmountReceived { get; set; }

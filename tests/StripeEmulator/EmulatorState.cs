@@ -43,21 +43,24 @@ internal sealed partial class EmulatorState
 
     private string NextId(string prefix) => $"{prefix}_{Interlocked.Increment(ref sequence):D8}{Guid.NewGuid():N}"[..(prefix.Length + 25)];
 
+    /// <summary>POST /v1/payment_intents, after <see cref="StripeRequestRules"/> accepted the request.</summary>
     public (int Status, JsonObject Body) CreateIntent(IReadOnlyDictionary<string, string> form)
     {
-        if (!long.TryParse(form.GetValueOrDefault("amount"), out var amount) || amount <= 0 || !form.TryGetValue("currency", out var currency))
-        {
-            return (400, StripeJson.Error(400, "invalid_request_error", "parameter_missing", "amount and currency are required"));
-        }
+        var types = form.Where(p => p.Key.StartsWith("payment_method_types", StringComparison.Ordinal))
+            .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToList();
         var pi = new EmulatedPaymentIntent
         {
             Id = NextId("pi"),
-            Amount = amount,
-            Currency = currency.ToLowerInvariant(),
+            Amount = long.Parse(form["amount"], System.Globalization.CultureInfo.InvariantCulture),
+            Currency = form["currency"].ToLowerInvariant(),
             Customer = form.GetValueOrDefault("customer"),
             PaymentMethod = form.GetValueOrDefault("payment_method"),
             ClientSecret = $"secret_{Guid.NewGuid():N}",
             Created = Clock(),
+            CaptureMethod = form.GetValueOrDefault("capture_method") ?? "automatic",
+            PaymentMethodTypes = types,
+            AutomaticPaymentMethods = types.Count == 0,
+            AllowRedirects = types.Count == 0 ? form.GetValueOrDefault("automatic_payment_methods[allow_redirects]") ?? "always" : null,
         };
         foreach (var (key, value) in form)
         {
@@ -92,6 +95,10 @@ internal sealed partial class EmulatorState
             return (200, StripeJson.Intent(pi));
         }
         Authorise(pi);
+        if (pi.CaptureMethod != "manual")
+        {
+            Settle(pi, pi.Amount);
+        }
         return (200, StripeJson.Intent(pi));
     }
 
@@ -140,13 +147,13 @@ internal sealed partial class EmulatorState
     public (int, JsonObject) Retrieve(string id) =>
         intents.TryGetValue(id, out var pi)
             ? (200, StripeJson.Intent(pi))
-            : (404, StripeJson.Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'"));
+            : (404, StripeJson.Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"));
 
     public (int, JsonObject) Capture(string id, IReadOnlyDictionary<string, string> form)
     {
         if (!intents.TryGetValue(id, out var pi))
         {
-            return (404, StripeJson.Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'"));
+            return (404, StripeJson.Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"));
         }
         if (pi.Status != "requires_capture")
         {
@@ -154,20 +161,31 @@ internal sealed partial class EmulatorState
                 $"This PaymentIntent could not be captured because it has a status of {pi.Status}.", StripeJson.Intent(pi)));
         }
         var amount = long.TryParse(form.GetValueOrDefault("amount_to_capture"), out var partial) ? partial : pi.AmountCapturable;
+        if (amount > pi.AmountCapturable)
+        {
+            return (400, StripeJson.Error(400, "invalid_request_error", "amount_too_large",
+                $"The amount to capture ({amount}) must be less than or equal to the amount capturable ({pi.AmountCapturable}).",
+                StripeJson.Intent(pi), param: "amount_to_capture"));
+        }
+        Settle(pi, amount);
+        return (200, StripeJson.Intent(pi));
+    }
+
+    private void Settle(EmulatedPaymentIntent pi, long amount)
+    {
         pi.Status = "succeeded";
         pi.AmountReceived = amount;
         pi.AmountCapturable = 0;
         pi.CaptureCount++;
         AddBalanceTransaction("charge", pi.LatestCharge!, amount, pi.Currency, Fee(amount));
         Emit("payment_intent.succeeded", StripeJson.Intent(pi));
-        return (200, StripeJson.Intent(pi));
     }
 
     public (int, JsonObject) Cancel(string id)
     {
         if (!intents.TryGetValue(id, out var pi))
         {
-            return (404, StripeJson.Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'"));
+            return (404, StripeJson.Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"));
         }
         if (pi.Status is "succeeded" or "canceled")
         {
@@ -183,14 +201,27 @@ internal sealed partial class EmulatorState
     public (int, JsonObject) Refund(IReadOnlyDictionary<string, string> form)
     {
         var id = form.GetValueOrDefault("payment_intent") ?? "";
-        if (!intents.TryGetValue(id, out var pi) || pi.Status != "succeeded")
+        var pi = intents.GetValueOrDefault(id) ?? intentsByCharge.GetValueOrDefault(form.GetValueOrDefault("charge") ?? "");
+        if (pi is null)
         {
-            return (400, StripeJson.Error(400, "invalid_request_error", "charge_not_captured", "This PaymentIntent has no captured charge."));
+            return (404, StripeJson.Error(404, "invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "payment_intent"));
         }
-        var amount = long.TryParse(form.GetValueOrDefault("amount"), out var a) ? a : pi.AmountReceived - pi.AmountRefunded;
-        if (amount <= 0 || amount > pi.AmountReceived - pi.AmountRefunded)
+        if (pi.Status != "succeeded")
         {
-            return (400, StripeJson.Error(400, "invalid_request_error", "amount_too_large", "Refund amount is greater than unrefunded amount."));
+            return (400, StripeJson.Error(400, "invalid_request_error", "charge_not_captured",
+                "This PaymentIntent does not have a successful charge to refund.", param: "payment_intent"));
+        }
+        var left = pi.AmountReceived - pi.AmountRefunded;
+        var amount = long.TryParse(form.GetValueOrDefault("amount"), out var a) ? a : left;
+        if (amount > left)
+        {
+            return (400, StripeJson.Error(400, "invalid_request_error", "amount_too_large",
+                $"Refund amount ({amount}) is greater than unrefunded amount on charge ({left}).", param: "amount"));
+        }
+        if (left == 0)
+        {
+            return (400, StripeJson.Error(400, "invalid_request_error", "charge_already_refunded",
+                $"Charge {pi.LatestCharge} has already been refunded."));
         }
         pi.AmountRefunded += amount;
         var refund = new EmulatedRefund(NextId("re"), pi.Id, pi.LatestCharge!, amount, pi.Currency, Clock());

@@ -14,7 +14,8 @@ namespace Doctolib.Telehealth.StripeEmulator;
 
 /// <summary>A stateful Stripe API emulator on 127.0.0.1 (ephemeral port) for the endpoints billing calls.
 /// It keeps PaymentIntent state, honours Idempotency-Key like Stripe (same key and parameters: the stored answer;
-/// same key, other parameters: 400 idempotency_error), signs webhook events like Stripe, and lets tests inject
+/// same key, other parameters: 400 idempotency_error), refuses what Stripe's request rules refuse
+/// (<see cref="StripeRequestRules"/>; see README.md), signs webhook events like Stripe, and lets tests inject
 /// faults (a 500, or a response lost after the work was done).</summary>
 public sealed class StripeEmulatorServer : IAsyncDisposable
 {
@@ -158,6 +159,12 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
             {
                 parameters[key] = value.ToString();
             }
+        }
+        // Stripe checks the request before the endpoint runs; a refused request stores no idempotent result.
+        if (StripeRequestRules.Check(operation, parameters) is var (refusedStatus, refusal))
+        {
+            await Write(ctx, refusedStatus, refusal.ToJsonString());
+            return;
         }
         var fault = TakeFault(operation);
         if (fault == EmulatorFault.ServerErrorBeforeProcessing)

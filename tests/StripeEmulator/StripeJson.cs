@@ -21,7 +21,11 @@ internal static class StripeJson
             ["amount_received"] = pi.AmountReceived,
             ["currency"] = pi.Currency,
             ["status"] = pi.Status,
-            ["capture_method"] = "manual",
+            ["capture_method"] = pi.CaptureMethod,
+            ["payment_method_types"] = PaymentMethodTypes(pi),
+            ["automatic_payment_methods"] = pi.AutomaticPaymentMethods
+                ? new JsonObject { ["enabled"] = true, ["allow_redirects"] = pi.AllowRedirects }
+                : null,
             ["confirmation_method"] = "automatic",
             ["client_secret"] = pi.ClientSecret,
             ["customer"] = pi.Customer,
@@ -46,6 +50,16 @@ internal static class StripeJson
             json["next_action"] = new JsonObject { ["type"] = "use_stripe_sdk" };
         }
         return json;
+    }
+
+    private static JsonArray PaymentMethodTypes(EmulatedPaymentIntent pi)
+    {
+        var types = new JsonArray();
+        foreach (var type in pi.PaymentMethodTypes)
+        {
+            types.Add(type);
+        }
+        return types;
     }
 
     public static JsonObject Refund(EmulatedRefund refund) => new()
@@ -98,13 +112,20 @@ internal static class StripeJson
         ["fee_details"] = new JsonArray(),
     };
 
-    public static JsonObject Error(int status, string type, string? code, string message, JsonObject? intent = null, string? declineCode = null)
+    /// <summary>Stripe's error body: <c>{"error": {type, code, param, message, doc_url, decline_code, payment_intent}}</c>.
+    /// The HTTP status goes on the response; Stripe.net reads both.</summary>
+    public static JsonObject Error(int status, string type, string? code, string message, JsonObject? intent = null, string? declineCode = null, string? param = null)
     {
         _ = status;
         var error = new JsonObject { ["type"] = type, ["message"] = message };
         if (code is not null)
         {
             error["code"] = code;
+            error["doc_url"] = $"https://stripe.com/docs/error-codes/{code.Replace('_', '-')}";
+        }
+        if (param is not null)
+        {
+            error["param"] = param;
         }
         if (declineCode is not null)
         {

@@ -25,6 +25,10 @@ internal sealed class StripePaymentProvider : IPaymentProvider
 
     public string Name => "stripe";
 
+    /// <summary>A manual-capture PaymentIntent for the saved card, confirmed at once. Since API version 2023-08-16 an
+    /// intent accepts the Dashboard's payment methods by default, and confirming one that allows redirect-based methods
+    /// without a <c>return_url</c> is refused; <c>automatic_payment_methods[allow_redirects]=never</c> is Stripe's
+    /// documented way out for a server-side confirm (see src/Billing/README.md).</summary>
     public Task<IntentSnapshot> AuthorizeAsync(AuthorizationRequest request, string idempotencyKey, CancellationToken cancellationToken) =>
         Call(async () => Snapshot(await intents.CreateAsync(
             new PaymentIntentCreateOptions
@@ -33,6 +37,7 @@ internal sealed class StripePaymentProvider : IPaymentProvider
                 Currency = request.Currency.ToLowerInvariant(),
                 Customer = request.Customer,
                 PaymentMethod = request.PaymentMethod,
+                AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true, AllowRedirects = "never" },
                 CaptureMethod = "manual",
                 Confirm = true,
                 Metadata = new Dictionary<string, string> { ["appointment_id"] = request.AppointmentId.ToString("D") },
