@@ -33,7 +33,7 @@ internal sealed partial class AttemptExecutor
         if (pi.Status == "requires_capture" && charge.Status == ChargeStatus.CapturePending)
         {
             // The consultation already ended: its capture was waiting for this confirmation, run it now.
-            notices.Add(new PaymentNotice(new(charge.AppointmentId), "authorized", null, null));
+            notices.Add(charge.Notice("authorized"));
             await tx.Connection!.ExecuteAsync(
                 "UPDATE billing.payment_attempts SET next_run_at = @now WHERE charge_id = @ChargeId AND kind = 'capture' AND status = 'pending'",
                 new { now = time.GetUtcNow(), attempt.ChargeId }, tx);

@@ -186,7 +186,7 @@ internal sealed partial class AttemptExecutor(
                 charge.Status = ChargeStatus.Declined;
                 charge.LastError = e.Code;
                 await ChargeStore.LedgerAsync(tx, charge, "failed", charge.Amount, charge.Currency, attempt.IdempotencyKey, null, now);
-                notices.Add(new PaymentNotice(new(charge.AppointmentId), "declined", "The card was declined.", null));
+                notices.Add(charge.Notice("declined", "The card was declined."));
             }
             BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "declined");
             return;

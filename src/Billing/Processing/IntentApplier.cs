@@ -18,7 +18,6 @@ internal static class IntentApplier
         charge.PaymentIntentId ??= pi.Id;
         charge.StripeChargeId ??= pi.LatestChargeId;
         charge.ClientSecret ??= pi.ClientSecret;
-        var appointment = new AppointmentId(charge.AppointmentId);
         switch (pi.Status)
         {
             case "requires_capture":
@@ -26,7 +25,7 @@ internal static class IntentApplier
                 if (IsEarly(charge.Status) && charge.Status != ChargeStatus.Authorized)
                 {
                     charge.Status = ChargeStatus.Authorized;
-                    notices.Add(new PaymentNotice(appointment, "authorized", null, null));
+                    notices.Add(charge.Notice("authorized"));
                 }
                 break;
             case "requires_action":
@@ -36,7 +35,7 @@ internal static class IntentApplier
                 }
                 if (charge.Status is ChargeStatus.RequiresAction or ChargeStatus.CapturePending)
                 {
-                    notices.Add(new PaymentNotice(appointment, "requires_action", "Your bank asks you to confirm this payment.", pi.ClientSecret));
+                    notices.Add(charge.Notice("requires_action", "Your bank asks you to confirm this payment.", pi.ClientSecret));
                 }
                 break;
             case "requires_payment_method":
@@ -45,7 +44,7 @@ internal static class IntentApplier
                     charge.Status = ChargeStatus.Declined;
                     charge.LastError = pi.LastErrorCode;
                     await ChargeStore.LedgerAsync(tx, charge, "failed", pi.Amount, pi.Currency, pi.Id, null, now);
-                    notices.Add(new PaymentNotice(appointment, "declined", "The card was declined.", null));
+                    notices.Add(charge.Notice("declined", "The card was declined."));
                 }
                 break;
             case "succeeded":
@@ -55,7 +54,7 @@ internal static class IntentApplier
                     charge.Status = ChargeStatus.Captured;
                     charge.StripeChargeId = pi.LatestChargeId ?? charge.StripeChargeId;
                     await ChargeStore.LedgerAsync(tx, charge, "captured", pi.AmountReceived, pi.Currency, pi.Id, charge.StripeChargeId, now);
-                    notices.Add(new PaymentNotice(appointment, "captured", null, null));
+                    notices.Add(charge.Notice("captured"));
                 }
                 break;
             case "canceled":
@@ -63,7 +62,7 @@ internal static class IntentApplier
                 {
                     charge.Status = ChargeStatus.Released;
                     await ChargeStore.LedgerAsync(tx, charge, "released", pi.Amount, pi.Currency, pi.Id, null, now);
-                    notices.Add(new PaymentNotice(appointment, "released", null, null));
+                    notices.Add(charge.Notice("released"));
                 }
                 break;
         }

@@ -1,3 +1,5 @@
+using Doctolib.Telehealth.Rooms;
+
 namespace Doctolib.Telehealth.Billing.Storage;
 
 /// <summary>One row of <c>billing.charges</c> (Dapper maps snake_case columns onto these names).</summary>
@@ -32,6 +34,10 @@ internal sealed class ChargeRow
     public DateTime? EndedEventAt { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
+
+    /// <summary>A notice about this charge's payment for its patient (and, without the secret, its practitioner).</summary>
+    public PaymentNotice Notice(string status, string? message = null, string? clientSecret = null) =>
+        new(new Rooms.AppointmentId(AppointmentId), new PersonId(PatientId), new PersonId(PractitionerId), status, message, clientSecret);
 }
 
 /// <summary>One row of <c>billing.payment_attempts</c>.</summary>
