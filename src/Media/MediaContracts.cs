@@ -32,15 +32,26 @@ public interface IMediaSignalSink
     Task SendOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken);
 }
 
-/// <summary>Implemented by the room layer: learns when a participant's media is really flowing, for the timeline.</summary>
+/// <summary>Implemented by the room layer: learns when a participant's media is really relayed, for the timeline
+/// that billing trusts. "Relayed" means the server forwarded the participant's RTP to at least one other admitted
+/// participant; media that arrives and goes nowhere (the waiting room, a room of one) never counts.</summary>
 public interface IMediaObserver
 {
-    /// <summary>Media from the participant started arriving (ICE connected, DTLS done, first SRTP packet).</summary>
+    /// <summary>The server started relaying the participant's media (the first packet forwarded after connect or
+    /// after a gap).</summary>
     Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>Media from the participant stopped: consent lapsed, DTLS closed, or the session was closed.</summary>
+    /// <summary>The server stopped relaying the participant's media; <paramref name="at"/> is the last packet it
+    /// relayed, not the moment it noticed (a gap, consent lapsed, DTLS closed, session closed, server stopping).</summary>
     Task MediaDownAsync(MediaParticipant participant, DateTimeOffset at, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Every <see cref="MediaOptions.RelayMarkInterval"/> while media is relayed: when each participant's media
+    /// was last relayed. Persisted, it bounds what a crash can lose: the restart ends open intervals there.</summary>
+    Task MediaRelayedAsync(IReadOnlyList<RelayMark> marks, CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>When the server last relayed one participant's media.</summary>
+public readonly record struct RelayMark(MediaParticipant Participant, DateTimeOffset LastRelayedAt);
 
 /// <summary>An offer or answer the media plane refuses, with a message that says what is wrong (never the SDP itself).</summary>
 public sealed class MediaNegotiationException(string message) : Exception(message);

@@ -45,6 +45,8 @@ public static class MediaServiceCollectionExtensions
         options.ConsentTimeout = ReadTime(section, nameof(MediaOptions.ConsentTimeout)) ?? options.ConsentTimeout;
         options.AsyncReceiveLoop = ReadBool(section, nameof(MediaOptions.AsyncReceiveLoop)) ?? options.AsyncReceiveLoop;
         options.ConsentCheckInterval = ReadTime(section, nameof(MediaOptions.ConsentCheckInterval)) ?? options.ConsentCheckInterval;
+        options.RelayIdleTimeout = ReadTime(section, nameof(MediaOptions.RelayIdleTimeout)) ?? options.RelayIdleTimeout;
+        options.RelayMarkInterval = ReadTime(section, nameof(MediaOptions.RelayMarkInterval)) ?? options.RelayMarkInterval;
     }
 
     private static int? ReadInt(IConfiguration section, string key)

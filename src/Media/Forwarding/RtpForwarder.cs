@@ -27,13 +27,20 @@ internal sealed class RtpForwarder
 
     private static byte[] Scratch => t_scratch ??= GC.AllocateArray<byte>(ScratchBytes, pinned: true);
 
-    public void Forward(PublishedTrack track, ReadOnlySpan<byte> plain)
+    /// <summary>Sends a publisher's packet to every subscriber of its track; returns how many it went out to.</summary>
+    public int Forward(PublishedTrack track, ReadOnlySpan<byte> plain)
     {
         DownTrack[] subscribers = track.Subscribers;
+        int sent = 0;
         for (int i = 0; i < subscribers.Length; i++)
         {
-            SendTo(subscribers[i], plain);
+            if (SendTo(subscribers[i], plain))
+            {
+                sent++;
+            }
         }
+
+        return sent;
     }
 
     /// <summary>Answers a receiver's NACK: resends each listed packet still in the track's buffer.</summary>
@@ -121,14 +128,15 @@ internal sealed class RtpForwarder
         return true;
     }
 
-    private void SendTo(DownTrack downTrack, ReadOnlySpan<byte> plain)
+    /// <summary>Rewrites, protects and sends one packet to one subscriber; false when it could not go out.</summary>
+    private bool SendTo(DownTrack downTrack, ReadOnlySpan<byte> plain)
     {
         ParticipantSession receiver = downTrack.Receiver;
         SrtpSession? srtp = receiver.Srtp;
         MediaPath? path = receiver.Path;
         if (srtp is null || path is null || plain.Length > UdpMediaSocket.MaxDatagram)
         {
-            return;
+            return false;
         }
 
         byte[] scratch = Scratch;
@@ -137,16 +145,17 @@ internal sealed class RtpForwarder
         if (!downTrack.Map.IsIdentity && !RtpRewriter.TryRewrite(packet, downTrack.Map))
         {
             _plane.Counters.RtpDroppedOne();
-            return;
+            return false;
         }
 
         if (!srtp.TryProtectRtp(packet, scratch, out int written))
         {
             _plane.Counters.RtpDroppedOne();
-            return;
+            return false;
         }
 
         path.Send(scratch.AsSpan(0, written));
         _plane.Counters.RtpForwardedOne();
+        return true;
     }
 }

@@ -27,6 +27,22 @@ internal sealed class MediaEventPump
     public void Offer(MediaParticipant participant, string sdp) =>
         _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Offer, participant, default, sdp));
 
+    public void Relayed(IReadOnlyList<RelayMark> marks) =>
+        _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Relayed, default, default, null, marks));
+
+    /// <summary>After <see cref="RunAsync"/> was cancelled: delivers what is still queued (the last media-down
+    /// events of a stopping server), each bounded by the callback timeout.</summary>
+    public async Task DrainAsync()
+    {
+        while (_events.Reader.TryRead(out MediaEvent item))
+        {
+            if (item.Kind != MediaEventKind.Offer)
+            {
+                await DeliverAsync(item, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -58,6 +74,9 @@ internal sealed class MediaEventPump
                 case MediaEventKind.Down:
                     await _callbacks.Observer.MediaDownAsync(item.Participant, item.At, item.Text!, timeout.Token).ConfigureAwait(false);
                     break;
+                case MediaEventKind.Relayed:
+                    await _callbacks.Observer.MediaRelayedAsync(item.Marks!, timeout.Token).ConfigureAwait(false);
+                    break;
                 default:
                     await _callbacks.SignalSink.SendOfferAsync(item.Participant, item.Text!, timeout.Token).ConfigureAwait(false);
                     break;
@@ -75,7 +94,9 @@ internal sealed class MediaEventPump
         Up,
         Down,
         Offer,
+        Relayed,
     }
 
-    private readonly record struct MediaEvent(MediaEventKind Kind, MediaParticipant Participant, DateTimeOffset At, string? Text);
+    private readonly record struct MediaEvent(
+        MediaEventKind Kind, MediaParticipant Participant, DateTimeOffset At, string? Text, IReadOnlyList<RelayMark>? Marks = null);
 }

@@ -23,6 +23,14 @@ public sealed class MediaOptions
     /// <summary>How often consent is checked. Default 1 s.</summary>
     public TimeSpan ConsentCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a participant's media may go unrelayed before the timeline says its media is down (at the
+    /// last packet relayed). Default 2 s: Opus sends at least every 400 ms even in silence.</summary>
+    public TimeSpan RelayIdleTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the plane reports, for the timeline's persisted mark, when each participant's media was
+    /// last relayed; a crash loses at most this much live media. Default 2 s.</summary>
+    public TimeSpan RelayMarkInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Use <c>Socket.ReceiveFromAsync</c> on the thread pool instead of a dedicated thread with blocking
     /// receives. The dedicated thread is the default: it costs less CPU per packet (see bench/Media.Bench).</summary>
     public bool AsyncReceiveLoop { get; set; }

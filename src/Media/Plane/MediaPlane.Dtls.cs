@@ -62,9 +62,9 @@ internal sealed partial class MediaPlane
         }
 
         await endpoint.Closed.ConfigureAwait(false);
-        if (!session.IsClosed && session.MarkMediaDown())
+        if (!session.IsClosed)
         {
-            Events.MediaDown(session.Participant, Time.GetUtcNow(), "DTLS closed");
+            ReportMediaDown(session, "DTLS closed");
         }
     }
 

@@ -45,6 +45,8 @@ internal sealed partial class MediaPlane
                 {
                     SendPublisherFeedback(session, rtcp, seconds, now);
                 }
+
+                CheckRelay(sessions, now);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -56,10 +58,7 @@ internal sealed partial class MediaPlane
     {
         MediaPlaneLog.ConsentLapsed(_logger, session.Participant.RoomId, session.Participant.ParticipantId);
         UnbindAddress(session);
-        if (session.MarkMediaDown())
-        {
-            Events.MediaDown(session.Participant, Time.GetUtcNow(), "consent lapsed");
-        }
+        ReportMediaDown(session, "consent lapsed");
     }
 
     private void SendPublisherFeedback(ParticipantSession session, byte[] buffer, double seconds, long now)

@@ -265,10 +265,7 @@ internal sealed partial class MediaPlane
     /// <summary>Outside the lock: reports media down if it was up, and releases DTLS/SRTP.</summary>
     private void EndSession(ParticipantSession session, string reason)
     {
-        if (session.MarkMediaDown())
-        {
-            Events.MediaDown(session.Participant, Time.GetUtcNow(), reason);
-        }
+        ReportMediaDown(session, reason);
 
         MediaPlaneLog.SessionClosed(_logger, session.Participant.RoomId, session.Participant.ParticipantId, reason);
         session.Dispose();

@@ -88,8 +88,9 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
 
     internal PublishedTrack? FindTrack(uint ssrc) => _tracksBySsrc.TryGetValue(ssrc, out PublishedTrack? t) ? t : null;
 
-    /// <summary>Runs the receive loop, the event pump and the periodic work until cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the receive loop, the event pump and the periodic work until cancelled, then ends every
+    /// participant's relayed media at its last packet.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         Task pump = Events.RunAsync(cancellationToken);
         Task loop = _options.AsyncReceiveLoop
@@ -97,7 +98,14 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
             : Socket.StartReceiveThread(Dispatcher, cancellationToken);
         Task periodic = RunPeriodicAsync(cancellationToken);
         Task tcp = TcpListener?.RunAsync(Dispatcher, cancellationToken) ?? Task.CompletedTask;
-        return Task.WhenAll(pump, loop, periodic, tcp);
+        try
+        {
+            await Task.WhenAll(pump, loop, periodic, tcp).ConfigureAwait(false);
+        }
+        finally
+        {
+            await StopRelayingAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Binds the source address to a session once ICE has authenticated it (called on the loop).</summary>

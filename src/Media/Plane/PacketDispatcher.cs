@@ -170,11 +170,6 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         }
 
         _counters.RtpReceivedOne();
-        if (!session.IsMediaUp && session.MarkMediaUp())
-        {
-            plane.Events.MediaUp(session.Participant, plane.Time.GetUtcNow());
-        }
-
         PublishedTrack? track = session.FindTrack(header.Ssrc);
         if (track is null)
         {
@@ -185,7 +180,15 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
 
         track.Statistics.OnPacket(header.SequenceNumber, length);
         track.Retransmissions?.Store(header.SequenceNumber, plain);
-        plane.Forwarder.Forward(track, plain);
+        if (plane.Forwarder.Forward(track, plain) > 0)
+        {
+            // Live media is media relayed to someone: what billing counts.
+            session.MarkRelayed(plane.Time.GetTimestamp());
+            if (!session.IsMediaUp)
+            {
+                plane.ReportMediaUp(session);
+            }
+        }
     }
 
     private void OnRtcp(Span<byte> datagram, ParticipantSession session)

@@ -25,6 +25,7 @@ public static class RoomErrors
     public const string NotInRoom = "not-in-room";
     public const string NotWaiting = "participant-not-waiting";
     public const string PatientNotAdmitted = "patient-not-admitted";
+    public const string NotAdmitted = "not-admitted";
     public const string ReasonRequired = "unbillable-reason-required";
     public const string AppointmentStarted = "appointment-already-started";
 }

@@ -103,6 +103,20 @@ internal sealed partial class ConsultationService(
         await media.SetAdmittedAsync(appointmentId.ToString(), admitted, cancellationToken);
     }
 
+    /// <summary>A participant whose reconnect grace expired: the media plane stops relaying them at once and ends
+    /// their media session (its live media ends at the last packet relayed).</summary>
+    internal async Task StopMediaAsync(AppointmentId appointmentId, PersonId participantId, CancellationToken cancellationToken)
+    {
+        List<ParticipantRow> participants;
+        await using (var db = await Db.BeginAsync(dataSource, cancellationToken))
+        {
+            participants = await store.ParticipantsAsync(db, appointmentId, cancellationToken);
+            await db.CommitAsync(cancellationToken);
+        }
+        await SyncMediaAsync(appointmentId, participants, cancellationToken);
+        await media.CloseAsync(new MediaParticipant(appointmentId.ToString(), participantId.Value), cancellationToken);
+    }
+
     private async Task NotifyWaitingRoomAsync(AppointmentId appointmentId, List<ParticipantRow> participants, CancellationToken cancellationToken)
     {
         var waiting = participants.Where(p => p.State == "waiting").Select(p => p.ToView()).ToList();

@@ -22,6 +22,23 @@ internal sealed class ConsultationSupervisor(
     {
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
+            // Media the previous process was relaying stopped when it did: end each open interval at its last mark
+            // (at most a mark interval old), never at this restart.
+            var closed = await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
+                SELECT o.appointment_id, GREATEST(o.at, COALESCE(m.last_relayed_at, o.at)), '{LiveMedia.Down}', o.participant_id, 'server-restart'
+                FROM (SELECT DISTINCT ON (t.appointment_id, t.participant_id) t.appointment_id, t.participant_id, t.kind, t.at
+                      FROM rooms.timeline t JOIN rooms.consultations c ON c.appointment_id = t.appointment_id
+                      WHERE c.state <> 'ended' AND t.kind IN ('{LiveMedia.Up}', '{LiveMedia.Down}')
+                      ORDER BY t.appointment_id, t.participant_id, t.seq DESC) o
+                LEFT JOIN rooms.media_marks m ON m.appointment_id = o.appointment_id AND m.participant_id = o.participant_id
+                WHERE o.kind = '{LiveMedia.Up}'
+                """, cancellationToken: cancellationToken));
+            if (closed > 0)
+            {
+                RoomsLog.MediaClosedAfterRestart(logger, closed);
+            }
             var orphaned = await connection.ExecuteAsync(new CommandDefinition(
                 """
                 WITH gone AS (
@@ -98,6 +115,7 @@ internal sealed class ConsultationSupervisor(
         foreach (var (appointmentId, participantId) in expired)
         {
             RoomsLog.Left(logger, appointmentId, participantId, "grace-expired");
+            await consultations.StopMediaAsync(new AppointmentId(appointmentId), new PersonId(participantId), cancellationToken);
             await notifier.ParticipantLeftAsync(new AppointmentId(appointmentId), new PersonId(participantId), "grace-expired", cancellationToken);
         }
         foreach (var appointmentId in deserted)

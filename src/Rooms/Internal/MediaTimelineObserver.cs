@@ -4,8 +4,9 @@ using Npgsql;
 
 namespace Doctolib.Telehealth.Rooms.Internal;
 
-/// <summary>Writes what the media plane saw into the consultation timeline (media_up / media_down): the record
-/// billing trusts for "who had live media, from when to when". Entries after the end are not kept.</summary>
+/// <summary>Writes what the media plane relayed into the consultation timeline (media_up / media_down): the record
+/// billing trusts for "who had live media, from when to when". Entries after the end are not kept. The plane's
+/// periodic marks go to <c>rooms.media_marks</c>, so a restart can end open intervals at the last relayed packet.</summary>
 internal sealed class MediaTimelineObserver(NpgsqlDataSource dataSource) : IMediaObserver
 {
     public Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -13,6 +14,36 @@ internal sealed class MediaTimelineObserver(NpgsqlDataSource dataSource) : IMedi
 
     public Task MediaDownAsync(MediaParticipant participant, DateTimeOffset at, string reason, CancellationToken cancellationToken) =>
         AppendAsync(participant, at, LiveMedia.Down, reason, cancellationToken);
+
+    public async Task MediaRelayedAsync(IReadOnlyList<RelayMark> marks, CancellationToken cancellationToken)
+    {
+        var rooms = new List<Guid>(marks.Count);
+        var participants = new List<string>(marks.Count);
+        var times = new List<DateTime>(marks.Count);
+        foreach (var mark in marks)
+        {
+            if (Guid.TryParse(mark.Participant.RoomId, out var appointmentId))
+            {
+                rooms.Add(appointmentId);
+                participants.Add(mark.Participant.ParticipantId);
+                times.Add(mark.LastRelayedAt.UtcDateTime);
+            }
+        }
+        if (rooms.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO rooms.media_marks (appointment_id, participant_id, last_relayed_at)
+            SELECT * FROM unnest(@rooms, @participants, @times)
+            ON CONFLICT (appointment_id, participant_id)
+            DO UPDATE SET last_relayed_at = GREATEST(rooms.media_marks.last_relayed_at, excluded.last_relayed_at)
+            """,
+            new { rooms = rooms.ToArray(), participants = participants.ToArray(), times = times.ToArray() },
+            cancellationToken: cancellationToken));
+    }
 
     private async Task AppendAsync(MediaParticipant participant, DateTimeOffset at, string kind, string? detail, CancellationToken cancellationToken)
     {

@@ -23,6 +23,9 @@ internal static partial class RoomsLog
     [LoggerMessage(1005, LogLevel.Information, "{Count} participants of the previous run get the reconnect grace period")]
     public static partial void ReconnectAfterRestart(ILogger logger, int count);
 
+    [LoggerMessage(1007, LogLevel.Information, "{Count} live-media intervals of the previous run ended at their last relayed packet")]
+    public static partial void MediaClosedAfterRestart(ILogger logger, int count);
+
     [LoggerMessage(1006, LogLevel.Warning, "The consultation supervisor's sweep failed; it will retry")]
     public static partial void SweepFailed(ILogger logger, Exception error);
 }

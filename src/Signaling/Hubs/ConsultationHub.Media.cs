@@ -11,10 +11,11 @@ internal sealed partial class ConsultationHub
     private const int MaxSdpLength = 64 * 1024;
     private const int MaxChatLength = 2000;
 
-    /// <summary>The browser's offer; returns the server's answer. The media plane relays only once the room admits.</summary>
+    /// <summary>The browser's offer; returns the server's answer. Only an admitted participant may publish: media from
+    /// the waiting room is never relayed, and never counts as live media.</summary>
     public async Task<string> SendOffer(Guid appointmentId, string sdp)
     {
-        var participant = await PresentParticipantAsync(appointmentId);
+        var participant = await PresentParticipantAsync(appointmentId, admittedOnly: true);
         RequireSdp(sdp);
         return await media.AcceptOfferAsync(participant, sdp, Context.ConnectionAborted);
     }
@@ -22,7 +23,7 @@ internal sealed partial class ConsultationHub
     /// <summary>The browser's answer to an offer the server sent with <see cref="IConsultationClient.Offer"/>.</summary>
     public async Task SendAnswer(Guid appointmentId, string sdp)
     {
-        var participant = await PresentParticipantAsync(appointmentId);
+        var participant = await PresentParticipantAsync(appointmentId, admittedOnly: true);
         RequireSdp(sdp);
         await media.AcceptAnswerAsync(participant, sdp, Context.ConnectionAborted);
     }
@@ -55,7 +56,7 @@ internal sealed partial class ConsultationHub
         await Clients.Users(admitted).ChatMessage(appointmentId, view.Me.Value, text.Trim(), time.GetUtcNow());
     }
 
-    private async Task<MediaParticipant> PresentParticipantAsync(Guid appointmentId)
+    private async Task<MediaParticipant> PresentParticipantAsync(Guid appointmentId, bool admittedOnly = false)
     {
         var id = new AppointmentId(appointmentId);
         var caller = Context.User!.ToCaller();
@@ -63,6 +64,11 @@ internal sealed partial class ConsultationHub
         if (view.MyState is not (ParticipantState.Admitted or ParticipantState.Waiting))
         {
             throw new RoomException(RoomErrors.NotInRoom, "Join the room first.");
+        }
+        if (admittedOnly && view.MyState != ParticipantState.Admitted)
+        {
+            throw new RoomException(RoomErrors.NotAdmitted,
+                "You are in the waiting room: send your media once the practitioner has admitted you (the Admitted event).");
         }
         return new MediaParticipant(id.ToString(), caller.Id.Value);
     }

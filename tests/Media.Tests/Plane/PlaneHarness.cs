@@ -16,7 +16,13 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
 
     public PlaneHarness(Action<MediaOptions>? configure = null, TimeProvider? time = null)
     {
-        var options = new MediaOptions { UdpPort = 0, ConsentTimeout = TimeSpan.FromSeconds(30), ConsentCheckInterval = TimeSpan.FromMilliseconds(200) };
+        // A long relay-idle timeout by default: tests that pause between bursts mean "down" as "the session ended";
+        // the relay tests set their own.
+        var options = new MediaOptions
+        {
+            UdpPort = 0, ConsentTimeout = TimeSpan.FromSeconds(30), ConsentCheckInterval = TimeSpan.FromMilliseconds(200),
+            RelayIdleTimeout = TimeSpan.FromSeconds(30),
+        };
         configure?.Invoke(options);
         Plane = new MediaPlane(options, new FixedMediaCallbacks(this, this), time ?? TimeProvider.System, null);
         _run = Plane.RunAsync(_stop.Token);
@@ -25,6 +31,12 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     public MediaPlane Plane { get; }
 
     public ConcurrentQueue<(MediaParticipant Participant, string Kind, string? Reason)> Events { get; } = new();
+
+    /// <summary>The same events with the time the plane gave them.</summary>
+    public ConcurrentQueue<(MediaParticipant Participant, string Kind, string? Reason, DateTimeOffset At)> TimedEvents { get; } = new();
+
+    /// <summary>Every relay mark the plane reported.</summary>
+    public ConcurrentQueue<RelayMark> Marks { get; } = new();
 
     public int OffersSent => _offers;
 
@@ -181,13 +193,32 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     public Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken)
     {
         Events.Enqueue((participant, "up", null));
+        TimedEvents.Enqueue((participant, "up", null, at));
         return Task.CompletedTask;
     }
 
     public Task MediaDownAsync(MediaParticipant participant, DateTimeOffset at, string reason, CancellationToken cancellationToken)
     {
         Events.Enqueue((participant, "down", reason));
+        TimedEvents.Enqueue((participant, "down", reason, at));
         return Task.CompletedTask;
+    }
+
+    public Task MediaRelayedAsync(IReadOnlyList<RelayMark> marks, CancellationToken cancellationToken)
+    {
+        foreach (RelayMark mark in marks)
+        {
+            Marks.Enqueue(mark);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops the plane as a host shutdown does (the peers stay), and waits for it to return.</summary>
+    public async Task StopPlaneAsync()
+    {
+        await _stop.CancelAsync();
+        await _run.WaitAsync(Timeout);
     }
 
     public async ValueTask DisposeAsync()

@@ -7,6 +7,9 @@ public sealed class SessionLifecycleTests
     {
         await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(2));
         TestPeer.TestPeer patient = await harness.JoinAsync("room-c", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-c", "doctor", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        await harness.AdmitAsync("room-c", "patient", "doctor");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Forwards(patient, doctor)), harness.Describe(patient, doctor));
         var participant = new MediaParticipant("room-c", "patient");
         await patient.PublishAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "up")));
@@ -23,6 +26,9 @@ public sealed class SessionLifecycleTests
     {
         await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(2));
         TestPeer.TestPeer patient = await harness.JoinAsync("room-k", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        TestPeer.TestPeer doctor = await harness.JoinAsync("room-k", "doctor", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        await harness.AdmitAsync("room-k", "patient", "doctor");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Forwards(patient, doctor)), harness.Describe(patient, doctor));
         await patient.PublishAsync(TimeSpan.FromSeconds(3), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
 
         var participant = new MediaParticipant("room-k", "patient");
