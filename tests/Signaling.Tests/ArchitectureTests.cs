@@ -42,6 +42,21 @@ public sealed partial class ArchitectureTests
     }
 
     [Theory]
+    [InlineData("TestPeer")]
+    [InlineData("IceControllingClient")]
+    [InlineData("SrtpBenchmark")]
+    [InlineData("DtlsSrtpClient")]
+    [InlineData("DtlsClientHandshake")]
+    public void MediaModule_ShipsNoTestCode(string testOnlyName)
+    {
+        var shipped = Assembly.Load("Doctolib.Telehealth.Media").GetTypes()
+            .Where(t => (t.FullName ?? t.Name).Contains(testOnlyName, StringComparison.Ordinal))
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.Empty(shipped);
+    }
+
+    [Theory]
     [InlineData("Rooms", "billing")]
     [InlineData("Billing", "rooms")]
     [InlineData("Signaling", "rooms")]

@@ -10,7 +10,7 @@ internal sealed partial class MediaPlane
     /// endpoint itself checks the browser's certificate against the offer's fingerprint.</summary>
     private void StartDtls(ParticipantSession session)
     {
-        var endpoint = new DtlsEndpoint(DtlsRole.Server, _certificate, DtlsFingerprint.Parse(session.RemoteFingerprint),
+        var endpoint = new DtlsEndpoint(new DtlsServerHandshake(), _certificate, DtlsFingerprint.Parse(session.RemoteFingerprint),
             session.SendRecord, _loggerFactory.CreateLogger<DtlsEndpoint>(), timeProvider: TimeProvider.System);
         session.Dtls = endpoint;
         _ = WatchDtlsAsync(session, endpoint);

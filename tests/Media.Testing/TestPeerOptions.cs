@@ -1,4 +1,4 @@
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>How a test peer behaves.</summary>
 internal sealed class TestPeerOptions

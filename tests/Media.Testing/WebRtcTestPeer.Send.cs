@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using Doctolib.Telehealth.Media.Srtp;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
-internal sealed partial class TestPeer
+internal sealed partial class WebRtcTestPeer
 {
     public const int TicksPerSecond = 50;
     private const int RtpHeaderWithMid = 20;

@@ -5,9 +5,9 @@ using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
-internal sealed partial class TestPeer
+internal sealed partial class WebRtcTestPeer
 {
     private async Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken)
     {
