@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Transport;
 
@@ -74,8 +74,8 @@ internal sealed class RtpForwarder
 
         track.LastKeyframeRequestAt = now;
         ParticipantSession publisher = track.Publisher;
-        Span<byte> pli = stackalloc byte[16];
-        int length = RtcpPackets.WritePli(pli, publisher.ServerSsrc, track.Ssrc);
+        Span<byte> pli = stackalloc byte[RtcpPictureLossIndication.Length];
+        int length = RtcpPictureLossIndication.Write(pli, publisher.ServerSsrc, track.Ssrc);
         if (SendRtcp(publisher, pli.Slice(0, length)))
         {
             _plane.Counters.KeyframeRequestForwarded();
@@ -83,17 +83,11 @@ internal sealed class RtpForwarder
     }
 
     /// <summary>Passes a publisher's sender report (sender info only) to its receivers, for their lip sync.</summary>
-    public void ForwardSenderReport(PublishedTrack track, ReadOnlySpan<byte> senderReport)
+    public void ForwardSenderReport(PublishedTrack track, RtcpSenderReport report)
     {
-        if (senderReport.Length < 28)
-        {
-            return;
-        }
-
-        Span<byte> trimmed = stackalloc byte[28];
-        senderReport.Slice(0, 28).CopyTo(trimmed);
-        trimmed[0] = 0x80;
-        BinaryPrimitives.WriteUInt16BigEndian(trimmed.Slice(2), 6);
+        Span<byte> trimmed = stackalloc byte[RtcpSenderReport.SenderInfoLength];
+        RtcpSenderReport.Write(trimmed, report.SenderSsrc, report.NtpTimestamp, report.RtpTimestamp, report.PacketCount,
+            report.OctetCount, []);
         DownTrack[] subscribers = track.Subscribers;
         for (int i = 0; i < subscribers.Length; i++)
         {
