@@ -17,6 +17,11 @@ internal sealed class TestPeerOptions
 
     public int VideoPayloadType { get; set; } = TestPeerSdp.Vp8PayloadType;
 
+    /// <summary>SSRCs the peer announces and sends; random when null (a test can make one peer claim another's).</summary>
+    public uint? AudioSsrc { get; set; }
+
+    public uint? VideoSsrc { get; set; }
+
     /// <summary>Connect over the server's passive ICE-TCP candidate (RFC 6544) instead of UDP.</summary>
     public bool UseTcp { get; set; }
 

@@ -58,8 +58,8 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
         _options = options;
         _certificate = DtlsCertificate.Create(TimeProvider.System);
         _iceCredentials = IceCredentials.Generate();
-        uint audio = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
-        uint video = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        uint audio = options.AudioSsrc ?? (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        uint video = options.VideoSsrc ?? (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         Identity = new TestPeerIdentity(RandomNumberGenerator.GetInt32(1, int.MaxValue), "stream-" + name, "cname-" + name,
             _iceCredentials.Ufrag, _iceCredentials.Password, _certificate.SdpFingerprint, audio, video,
             options.AudioPayloadType, options.VideoPayloadType);

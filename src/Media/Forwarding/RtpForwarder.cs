@@ -1,4 +1,3 @@
-using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Transport;
@@ -16,13 +15,15 @@ internal sealed class RtpForwarder
     [ThreadStatic]
     private static byte[]? t_scratch;
 
-    private readonly MediaPlane _plane;
+    private readonly MediaCounters _counters;
+    private readonly TimeProvider _time;
     private readonly long _keyframeSpacingTicks;
 
-    public RtpForwarder(MediaPlane plane)
+    public RtpForwarder(MediaCounters counters, TimeProvider time)
     {
-        _plane = plane;
-        _keyframeSpacingTicks = KeyframeRequestSpacingMs * plane.Time.TimestampFrequency / 1000;
+        _counters = counters;
+        _time = time;
+        _keyframeSpacingTicks = KeyframeRequestSpacingMs * time.TimestampFrequency / 1000;
     }
 
     private static byte[] Scratch => t_scratch ??= GC.AllocateArray<byte>(ScratchBytes, pinned: true);
@@ -58,7 +59,7 @@ internal sealed class RtpForwarder
             if (length > 0)
             {
                 SendTo(downTrack, packet.Slice(0, length));
-                _plane.Counters.Retransmitted();
+                _counters.Retransmitted();
             }
         }
     }
@@ -66,19 +67,19 @@ internal sealed class RtpForwarder
     /// <summary>Asks the publisher of a track for a keyframe (PLI), at most every 300 ms unless forced.</summary>
     public void RequestKeyframe(PublishedTrack track, bool force)
     {
-        long now = _plane.Time.GetTimestamp();
+        long now = _time.GetTimestamp();
         if (!force && now - track.LastKeyframeRequestAt < _keyframeSpacingTicks)
         {
             return;
         }
 
         track.LastKeyframeRequestAt = now;
-        ParticipantSession publisher = track.Publisher;
+        IForwardingPeer publisher = track.Publisher;
         Span<byte> pli = stackalloc byte[RtcpPictureLossIndication.Length];
         int length = RtcpPictureLossIndication.Write(pli, publisher.ServerSsrc, track.Ssrc);
         if (SendRtcp(publisher, pli.Slice(0, length)))
         {
-            _plane.Counters.KeyframeRequestForwarded();
+            _counters.KeyframeRequestForwarded();
         }
     }
 
@@ -96,7 +97,7 @@ internal sealed class RtpForwarder
     }
 
     /// <summary>Protects a plain RTCP packet with the session's keys and sends it; false when not connected.</summary>
-    public bool SendRtcp(ParticipantSession session, ReadOnlySpan<byte> plain)
+    public bool SendRtcp(IForwardingPeer session, ReadOnlySpan<byte> plain)
     {
         SrtpSession? srtp = session.Srtp;
         MediaPath? path = session.Path;
@@ -117,7 +118,7 @@ internal sealed class RtpForwarder
 
     private void SendTo(DownTrack downTrack, ReadOnlySpan<byte> plain)
     {
-        ParticipantSession receiver = downTrack.Receiver;
+        IForwardingPeer receiver = downTrack.Receiver;
         SrtpSession? srtp = receiver.Srtp;
         MediaPath? path = receiver.Path;
         if (srtp is null || path is null || plain.Length > UdpMediaSocket.MaxDatagram)
@@ -130,17 +131,17 @@ internal sealed class RtpForwarder
         plain.CopyTo(packet);
         if (!downTrack.Map.IsIdentity && !RtpRewriter.TryRewrite(packet, downTrack.Map))
         {
-            _plane.Counters.RtpDroppedOne();
+            _counters.RtpDroppedOne();
             return;
         }
 
         if (!srtp.TryProtectRtp(packet, scratch, out int written))
         {
-            _plane.Counters.RtpDroppedOne();
+            _counters.RtpDroppedOne();
             return;
         }
 
         path.Send(scratch.AsSpan(0, written));
-        _plane.Counters.RtpForwardedOne();
+        _counters.RtpForwardedOne();
     }
 }

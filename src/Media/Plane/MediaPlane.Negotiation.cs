@@ -24,6 +24,7 @@ internal sealed partial class MediaPlane
         string answer;
         lock (_gate)
         {
+            EnsureSsrcsFreeLocked(participant, offer);
             if (_sessions.TryGetValue(participant, out ParticipantSession? existing)
                 && !string.Equals(existing.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
             {
@@ -226,18 +227,31 @@ internal sealed partial class MediaPlane
             }
 
             tracks.Add(track);
-            _tracksBySsrc[ssrc] = track;
-        }
-
-        foreach (PublishedTrack old in session.Tracks)
-        {
-            if (!tracks.Contains(old))
-            {
-                _tracksBySsrc.TryRemove(new KeyValuePair<uint, PublishedTrack>(old.Ssrc, old));
-            }
         }
 
         session.SetTracks(tracks.ToArray());
+    }
+
+    /// <summary>SSRCs are keyed per session, so another room's SSRCs are none of this offer's business; inside one
+    /// room, an SSRC another participant already publishes is refused, before any state changes, because its
+    /// receivers could not tell the two streams apart.</summary>
+    private void EnsureSsrcsFreeLocked(MediaParticipant participant, SdpSessionDescription offer)
+    {
+        foreach (SdpMediaSection media in offer.Media)
+        {
+            if (media.IsRejected || !OfferReader.Publishes(media) || OfferReader.PrimarySsrc(media) is not uint ssrc)
+            {
+                continue;
+            }
+
+            foreach (ParticipantSession other in _sessions.Values)
+            {
+                if (other.Participant.RoomId == participant.RoomId && other.Participant != participant && other.FindTrack(ssrc) is not null)
+                {
+                    throw new MediaNegotiationException("The offer announces an SSRC another participant of the room already publishes.");
+                }
+            }
+        }
     }
 
     internal static NegotiatedSection? FindSection(ParticipantSession session, string? mid)

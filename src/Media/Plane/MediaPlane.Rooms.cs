@@ -167,7 +167,7 @@ internal sealed partial class MediaPlane
             }
         }
 
-        NegotiatedSection publisherSection = FindSection(track.Publisher, track.Mid)!;
+        NegotiatedSection publisherSection = FindSection(PublisherOf(track), track.Mid)!;
         NegotiatedSection source = template ?? publisherSection;
         receiver.Sections.Add(new NegotiatedSection
         {
@@ -234,7 +234,7 @@ internal sealed partial class MediaPlane
                 continue;
             }
 
-            NegotiatedSection publisherSection = FindSection(track.Publisher, track.Mid)!;
+            NegotiatedSection publisherSection = FindSection(PublisherOf(track), track.Mid)!;
             track.Subscribe(new DownTrack(track, receiver, RewriteMaps.Build(publisherSection, section)));
             if (track.IsVideo)
             {
@@ -243,16 +243,15 @@ internal sealed partial class MediaPlane
         }
     }
 
+    /// <summary>Every track the plane creates is published by one of its sessions.</summary>
+    private static ParticipantSession PublisherOf(PublishedTrack track) => (ParticipantSession)track.Publisher;
+
     private void RemoveSessionLocked(ParticipantSession session)
     {
         _sessions.Remove(session.Participant);
         _ice.RemoveSession(session.Ice);
         _byIce.TryRemove(session.Ice, out _);
         UnbindAddress(session);
-        foreach (PublishedTrack track in session.Tracks)
-        {
-            _tracksBySsrc.TryRemove(new KeyValuePair<uint, PublishedTrack>(track.Ssrc, track));
-        }
 
         foreach (NegotiatedSection section in session.Sections)
         {

@@ -18,7 +18,6 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
     private readonly Dictionary<string, HashSet<string>> _admitted = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<IceSession, ParticipantSession> _byIce = new();
     private readonly ConcurrentDictionary<SocketAddress, ParticipantSession> _byAddress = new();
-    private readonly ConcurrentDictionary<uint, PublishedTrack> _tracksBySsrc = new();
     private readonly MediaOptions _options;
     private readonly ILogger _logger;
     private readonly DtlsCertificate _certificate;
@@ -39,7 +38,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ice = new IceLiteServer(time, new IceLiteOptions { ConsentTimeout = options.ConsentTimeout });
         Events = new MediaEventPump(callbacks, _logger);
-        Forwarder = new RtpForwarder(this);
+        Forwarder = new RtpForwarder(Counters, time);
         Dispatcher = new PacketDispatcher(this);
         if (options.TcpPort is int tcpPort)
         {
@@ -85,8 +84,6 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
     }
 
     internal ParticipantSession? FindByAddress(SocketAddress address) => _byAddress.TryGetValue(address, out ParticipantSession? s) ? s : null;
-
-    internal PublishedTrack? FindTrack(uint ssrc) => _tracksBySsrc.TryGetValue(ssrc, out PublishedTrack? t) ? t : null;
 
     /// <summary>Runs the receive loop, the event pump and the periodic work until cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken)

@@ -7,7 +7,8 @@ internal sealed partial class PacketDispatcher
 {
     /// <summary>Walks a decrypted compound RTCP packet: sender reports are recorded and passed to receivers,
     /// receiver reports and REMB feed the publisher's bandwidth estimate, NACKs are answered from the buffer,
-    /// PLI/FIR go to the publisher. Feedback about a track is honoured only from that track's receivers.</summary>
+    /// PLI/FIR go to the publisher. Feedback about a track is looked up among the
+    /// tracks the sender receives (its own <see cref="ParticipantSession.Incoming"/>), so it reaches no other track.</summary>
     private void OnCompoundRtcp(ParticipantSession session, ReadOnlySpan<byte> compound)
     {
         var packets = new RtcpCompoundEnumerator(compound);
@@ -72,19 +73,13 @@ internal sealed partial class PacketDispatcher
         }
     }
 
-    private void OnReportBlock(ParticipantSession receiver, RtcpReportBlock block)
-    {
-        PublishedTrack? track = plane.FindTrack(block.Ssrc);
-        if (track is not null && track.HasSubscriber(receiver))
-        {
-            track.ReportLoss(block.FractionLost);
-        }
-    }
+    private static void OnReportBlock(ParticipantSession receiver, RtcpReportBlock block) =>
+        receiver.Incoming.Find(block.Ssrc)?.Source.ReportLoss(block.FractionLost);
 
     private void OnNack(ParticipantSession receiver, RtcpGenericNack nack)
     {
         _counters.NackReceived();
-        DownTrack? downTrack = FindDownTrack(receiver, nack.MediaSsrc);
+        DownTrack? downTrack = receiver.Incoming.Find(nack.MediaSsrc);
         if (downTrack is null)
         {
             return;
@@ -99,29 +94,10 @@ internal sealed partial class PacketDispatcher
 
     private void RequestKeyframe(ParticipantSession receiver, uint mediaSsrc)
     {
-        DownTrack? downTrack = FindDownTrack(receiver, mediaSsrc);
+        DownTrack? downTrack = receiver.Incoming.Find(mediaSsrc);
         if (downTrack is not null)
         {
             plane.Forwarder.RequestKeyframe(downTrack.Source, force: false);
         }
-    }
-
-    private DownTrack? FindDownTrack(ParticipantSession receiver, uint mediaSsrc)
-    {
-        PublishedTrack? track = plane.FindTrack(mediaSsrc);
-        if (track is null)
-        {
-            return null;
-        }
-
-        foreach (DownTrack downTrack in track.Subscribers)
-        {
-            if (downTrack.Receiver == receiver)
-            {
-                return downTrack;
-            }
-        }
-
-        return null;
     }
 }

@@ -11,7 +11,7 @@ namespace Doctolib.Telehealth.Media.Plane;
 /// <summary>One participant's media session: ICE-lite credentials and the selected remote address, the DTLS
 /// server and SRTP association, what it publishes and the m-sections negotiated with it. Mutated by the control
 /// plane under the plane's lock; the receive loop reads the volatile fields without locking.</summary>
-internal sealed partial class ParticipantSession : IDisposable
+internal sealed partial class ParticipantSession : IForwardingPeer, IDisposable
 {
     private MediaPath? _path;
     private SrtpSession? _srtp;
@@ -69,6 +69,8 @@ internal sealed partial class ParticipantSession : IDisposable
     public SrtpSession? Srtp => Volatile.Read(ref _srtp);
 
     public PublishedTrack[] Tracks => Volatile.Read(ref _tracks);
+
+    public DownTrackSet Incoming { get; } = new();
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 

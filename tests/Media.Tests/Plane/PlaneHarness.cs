@@ -103,8 +103,8 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
         ParticipantSession? from = SessionOf(publisher);
         ParticipantSession? to = SessionOf(receiver);
         return from is { Srtp: not null, Path: not null } && to is { Srtp: not null, Path: not null }
-            && Plane.FindTrack(publisher.AudioSsrc)?.HasSubscriber(to) == true
-            && Plane.FindTrack(publisher.VideoSsrc)?.HasSubscriber(to) == true;
+            && from.FindTrack(publisher.AudioSsrc)?.HasSubscriber(to) == true
+            && from.FindTrack(publisher.VideoSsrc)?.HasSubscriber(to) == true;
     }
 
     /// <summary>True when every peer's audio and video is forwarded to every other given peer.</summary>
