@@ -25,7 +25,7 @@ internal sealed partial class MediaPlane
         lock (_gate)
         {
             EnsureSsrcsFreeLocked(participant, offer);
-            if (_sessions.TryGetValue(participant, out ParticipantSession? existing)
+            if (Sessions.TryGet(participant, out ParticipantSession? existing)
                 && !string.Equals(existing.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
             {
                 // A new certificate means a new peer connection (a reload): the old session is gone.
@@ -36,15 +36,14 @@ internal sealed partial class MediaPlane
 
             if (existing is null)
             {
-                if (_sessions.Count >= _options.MaxSessions)
+                if (Sessions.Count >= _options.MaxSessions)
                 {
                     throw new MediaNegotiationException("The media server is full; try again later.");
                 }
 
                 IceSession ice = _ice.AddSession(participant.RoomId + "/" + participant.ParticipantId, IceCredentials.Generate());
                 session = new ParticipantSession(participant, ice, ufrag, pwd, fingerprint);
-                _sessions[participant] = session;
-                _byIce[ice] = session;
+                Sessions.Add(session);
                 session.Sections.AddRange(ReadSections(offer, null));
                 PublishTracksLocked(session, offer);
                 StartDtls(session);
@@ -99,7 +98,7 @@ internal sealed partial class MediaPlane
 
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(participant, out ParticipantSession? session))
+            if (!Sessions.TryGet(participant, out ParticipantSession? session))
             {
                 throw new MediaNegotiationException("There is no media session for this participant; send an offer first.");
             }
@@ -244,7 +243,7 @@ internal sealed partial class MediaPlane
                 continue;
             }
 
-            foreach (ParticipantSession other in _sessions.Values)
+            foreach (ParticipantSession other in Sessions.All)
             {
                 if (other.Participant.RoomId == participant.RoomId && other.Participant != participant && other.FindTrack(ssrc) is not null)
                 {

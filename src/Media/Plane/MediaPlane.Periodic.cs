@@ -27,7 +27,7 @@ internal sealed partial class MediaPlane
                 Ice.CollectConsentLost(lost);
                 foreach (IceSession ice in lost)
                 {
-                    if (FindByIce(ice) is { } session)
+                    if (Sessions.FindByIce(ice) is { } session)
                     {
                         OnConsentLost(session);
                     }
@@ -39,7 +39,7 @@ internal sealed partial class MediaPlane
                 sessions.Clear();
                 lock (_gate)
                 {
-                    sessions.AddRange(_sessions.Values);
+                    sessions.AddRange(Sessions.All);
                 }
 
                 foreach (ParticipantSession session in sessions)
@@ -56,7 +56,7 @@ internal sealed partial class MediaPlane
     private void OnConsentLost(ParticipantSession session)
     {
         MediaPlaneLog.ConsentLapsed(_logger, session.Participant.RoomId, session.Participant.ParticipantId);
-        UnbindAddress(session);
+        Sessions.Unbind(session);
         if (session.MarkMediaDown())
         {
             Events.MediaDown(session.Participant, Time.GetUtcNow(), "consent lapsed");

@@ -25,7 +25,7 @@ internal sealed partial class MediaPlane
         ParticipantSession? session;
         lock (_gate)
         {
-            if (_sessions.TryGetValue(participant, out session))
+            if (Sessions.TryGet(participant, out session))
             {
                 RemoveSessionLocked(session);
                 UpdateRoomLocked(participant.RoomId);
@@ -46,7 +46,7 @@ internal sealed partial class MediaPlane
         var closed = new List<ParticipantSession>();
         lock (_gate)
         {
-            foreach (ParticipantSession session in _sessions.Values)
+            foreach (ParticipantSession session in Sessions.All)
             {
                 if (session.Participant.RoomId == roomId)
                 {
@@ -78,7 +78,7 @@ internal sealed partial class MediaPlane
     private void UpdateRoomLocked(string roomId)
     {
         var members = new List<ParticipantSession>();
-        foreach (ParticipantSession session in _sessions.Values)
+        foreach (ParticipantSession session in Sessions.All)
         {
             if (session.Participant.RoomId == roomId && !session.IsClosed)
             {
@@ -248,10 +248,8 @@ internal sealed partial class MediaPlane
 
     private void RemoveSessionLocked(ParticipantSession session)
     {
-        _sessions.Remove(session.Participant);
+        Sessions.Remove(session);
         _ice.RemoveSession(session.Ice);
-        _byIce.TryRemove(session.Ice, out _);
-        UnbindAddress(session);
 
         foreach (NegotiatedSection section in session.Sections)
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Doctolib.Telehealth.Media.Dtls;
 using Doctolib.Telehealth.Media.Forwarding;
@@ -14,10 +13,7 @@ namespace Doctolib.Telehealth.Media.Plane;
 internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<MediaParticipant, ParticipantSession> _sessions = new();
     private readonly Dictionary<string, HashSet<string>> _admitted = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<IceSession, ParticipantSession> _byIce = new();
-    private readonly ConcurrentDictionary<SocketAddress, ParticipantSession> _byAddress = new();
     private readonly MediaOptions _options;
     private readonly ILogger _logger;
     private readonly DtlsCertificate _certificate;
@@ -34,6 +30,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         Counters = new MediaCounters();
         Socket = new UdpMediaSocket(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.UdpPort), Counters);
         Sender = new UdpMediaSender(Socket);
+        Sessions = new SessionRegistry(Socket);
         _certificate = DtlsCertificate.Shared;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ice = new IceLiteServer(time, new IceLiteOptions { ConsentTimeout = options.ConsentTimeout });
@@ -70,7 +67,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
 
     internal ILogger Logger => _logger;
 
-    internal ParticipantSession? FindByIce(IceSession ice) => _byIce.TryGetValue(ice, out ParticipantSession? s) ? s : null;
+    internal SessionRegistry Sessions { get; }
 
     internal IceLiteServer Ice => _ice;
 
@@ -79,11 +76,9 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
     {
         lock (_gate)
         {
-            return _sessions.TryGetValue(participant, out ParticipantSession? session) ? session : null;
+            return Sessions.TryGet(participant, out ParticipantSession? session) ? session : null;
         }
     }
-
-    internal ParticipantSession? FindByAddress(SocketAddress address) => _byAddress.TryGetValue(address, out ParticipantSession? s) ? s : null;
 
     /// <summary>Runs the receive loop, the event pump and the periodic work until cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken)
@@ -97,51 +92,12 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         return Task.WhenAll(pump, loop, periodic, tcp);
     }
 
-    /// <summary>Binds the source address to a session once ICE has authenticated it (called on the loop).</summary>
-    internal void BindAddress(ParticipantSession session, SocketAddress source)
-    {
-        if (session.RemoteAddress is { } current && current.Equals(source))
-        {
-            return;
-        }
-
-        var copy = new SocketAddress(source.Family, source.Size);
-        source.Buffer.CopyTo(copy.Buffer);
-        UnbindAddress(session);
-        _byAddress[copy] = session;
-        session.SetPath(new UdpPath(Socket, copy));
-    }
-
-    /// <summary>Makes an ICE-TCP connection the session's path once ICE authenticated a request on it.</summary>
-    internal void BindTcp(ParticipantSession session, TcpMediaConnection connection)
-    {
-        if (ReferenceEquals(session.Path, connection))
-        {
-            return;
-        }
-
-        UnbindAddress(session);
-        connection.Session = session;
-        session.SetPath(connection);
-    }
-
-    internal void UnbindAddress(ParticipantSession session)
-    {
-        SocketAddress? current = session.RemoteAddress;
-        if (current is not null)
-        {
-            _byAddress.TryRemove(new KeyValuePair<SocketAddress, ParticipantSession>(current, session));
-        }
-
-        session.ClearPath();
-    }
-
     public MediaMetricsSnapshot Snapshot()
     {
         int sessions;
         lock (_gate)
         {
-            sessions = _sessions.Count;
+            sessions = Sessions.Count;
         }
 
         MediaCounters c = Counters;
@@ -156,12 +112,12 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         TcpListener?.Dispose();
         lock (_gate)
         {
-            foreach (ParticipantSession session in _sessions.Values)
+            foreach (ParticipantSession session in Sessions.All)
             {
                 session.Dispose();
             }
 
-            _sessions.Clear();
+            Sessions.Clear();
         }
     }
 }
