@@ -64,7 +64,7 @@ internal sealed partial class MediaPlane
                 session.Sections.Clear();
                 session.Sections.AddRange(sections);
                 PublishTracksLocked(session, offer);
-                ConfirmSlotsLocked(session);
+                Negotiator.ConfirmSlots(session);
 
                 // The browser's own offer supersedes a server offer it never answered (glare): offer again afterwards.
                 session.PendingOffer = null;
@@ -72,10 +72,10 @@ internal sealed partial class MediaPlane
             }
 
             answer = SessionDescriptionWriter.Write(session, session.Sections, isOffer: false, _transport);
-            UpdateRoomLocked(participant.RoomId);
-            if (existing is not null && session.Srtp is not null && HasUnconfirmedSlots(session))
+            Negotiator.UpdateRoom(participant.RoomId);
+            if (existing is not null && session.Srtp is not null && ReOfferNegotiator.HasUnconfirmedSlots(session))
             {
-                RequestOfferLocked(session);
+                Negotiator.RequestOffer(session);
             }
         }
 
@@ -111,7 +111,7 @@ internal sealed partial class MediaPlane
             AnswerReader.Validate(answer, offered, session);
             for (int i = 0; i < offered.Length; i++)
             {
-                NegotiatedSection? section = FindSection(session, offered[i].Mid);
+                NegotiatedSection? section = session.FindSection(offered[i].Mid);
                 if (section is null || section.OfferedByParticipant)
                 {
                     continue;
@@ -124,11 +124,11 @@ internal sealed partial class MediaPlane
             }
 
             session.PendingOffer = null;
-            ConfirmSlotsLocked(session);
+            Negotiator.ConfirmSlots(session);
             if (session.OfferDirty)
             {
                 session.OfferDirty = false;
-                SendOfferLocked(session);
+                Negotiator.SendOffer(session);
             }
         }
 
@@ -179,7 +179,7 @@ internal sealed partial class MediaPlane
         var sections = new List<NegotiatedSection>(offer.Media.Count);
         foreach (SdpMediaSection media in offer.Media)
         {
-            NegotiatedSection? previous = existing is null ? null : FindSection(existing, media.Mid);
+            NegotiatedSection? previous = existing is null ? null : existing.FindSection(media.Mid);
             if (previous is not null && !previous.OfferedByParticipant)
             {
                 sections.Add(previous);
@@ -208,7 +208,7 @@ internal sealed partial class MediaPlane
         var tracks = new List<PublishedTrack>();
         foreach (SdpMediaSection media in offer.Media)
         {
-            NegotiatedSection? section = FindSection(session, media.Mid);
+            NegotiatedSection? section = session.FindSection(media.Mid);
             if (section is null || section.Rejected || !section.OfferedByParticipant || !OfferReader.Publishes(media)
                 || OfferReader.PrimarySsrc(media) is not uint ssrc)
             {
@@ -252,24 +252,4 @@ internal sealed partial class MediaPlane
             }
         }
     }
-
-    internal static NegotiatedSection? FindSection(ParticipantSession session, string? mid)
-    {
-        if (mid is null)
-        {
-            return null;
-        }
-
-        foreach (NegotiatedSection section in session.Sections)
-        {
-            if (section.Mid == mid)
-            {
-                return section;
-            }
-        }
-
-        return null;
-    }
-
-    private string NextSlotMid() => "s" + Interlocked.Increment(ref _slotCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

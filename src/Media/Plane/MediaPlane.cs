@@ -13,14 +13,12 @@ namespace Doctolib.Telehealth.Media.Plane;
 internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, HashSet<string>> _admitted = new(StringComparer.Ordinal);
     private readonly MediaOptions _options;
     private readonly ILogger _logger;
     private readonly DtlsCertificate _certificate;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IceLiteServer _ice;
     private readonly ServerTransportInfo _transport;
-    private int _slotCounter;
 
     public MediaPlane(MediaOptions options, IMediaCallbacks callbacks, TimeProvider time, ILoggerFactory? loggerFactory)
     {
@@ -43,6 +41,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         }
 
         _transport = new ServerTransportInfo(options.AdvertisedAddress, Socket.LocalEndPoint.Port, TcpListener?.LocalEndPoint.Port, _certificate.SdpFingerprint);
+        Negotiator = new ReOfferNegotiator(Sessions, _transport, Events, Forwarder, _logger);
         MediaPlaneLog.Listening(_logger, Socket.LocalEndPoint.Port, options.AdvertisedAddress);
     }
 
@@ -68,6 +67,8 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
     internal ILogger Logger => _logger;
 
     internal SessionRegistry Sessions { get; }
+
+    internal ReOfferNegotiator Negotiator { get; }
 
     internal IceLiteServer Ice => _ice;
 

@@ -118,6 +118,25 @@ internal sealed partial class ParticipantSession : IForwardingPeer, IDisposable
         return null;
     }
 
+    /// <summary>The section with this mid, or null. Control plane only.</summary>
+    public NegotiatedSection? FindSection(string? mid)
+    {
+        if (mid is null)
+        {
+            return null;
+        }
+
+        foreach (NegotiatedSection section in Sections)
+        {
+            if (section.Mid == mid)
+            {
+                return section;
+            }
+        }
+
+        return null;
+    }
+
     private long _receiverEstimate;
 
     /// <summary>The latest REMB this participant sent as a receiver (0 until it sends one).</summary>
