@@ -20,7 +20,9 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
     private readonly IceLiteServer _ice;
     private readonly ServerTransportInfo _transport;
 
-    public MediaPlane(MediaOptions options, IMediaCallbacks callbacks, TimeProvider time, ILoggerFactory? loggerFactory)
+    /// <param name="signalSink">Where server re-offers go (the signaling layer).</param>
+    /// <param name="observer">Who hears of media up and down (the rooms layer's timeline).</param>
+    public MediaPlane(MediaOptions options, IMediaSignalSink signalSink, IMediaObserver observer, TimeProvider time, ILoggerFactory? loggerFactory)
     {
         _options = options;
         Time = time;
@@ -32,7 +34,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         _certificate = DtlsCertificate.Shared;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ice = new IceLiteServer(time, new IceLiteOptions { ConsentTimeout = options.ConsentTimeout });
-        Events = new MediaEventPump(callbacks, _logger);
+        Events = new MediaEventPump(signalSink, observer, _logger);
         Forwarder = new RtpForwarder(Counters, time);
         Dispatcher = new PacketDispatcher(this);
         if (options.TcpPort is int tcpPort)

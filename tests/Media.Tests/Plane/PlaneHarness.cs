@@ -18,7 +18,7 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     {
         var options = new MediaOptions { UdpPort = 0, ConsentTimeout = TimeSpan.FromSeconds(30), ConsentCheckInterval = TimeSpan.FromMilliseconds(200) };
         configure?.Invoke(options);
-        Plane = new MediaPlane(options, new FixedMediaCallbacks(this, this), time ?? TimeProvider.System, null);
+        Plane = new MediaPlane(options, this, this, time ?? TimeProvider.System, null);
         _run = Plane.RunAsync(_stop.Token);
     }
 
