@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Doctolib.Telehealth.Media.TestPeer;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Bench;
 
@@ -21,17 +21,17 @@ internal static class BenchPeers
         using var input = new StreamReader(Console.OpenStandardInput());
         using var output = new StreamWriter(Console.OpenStandardOutput());
         var channel = new LineChannel(input, output);
-        var peers = new ConcurrentDictionary<(string Room, string Id), TestPeer.TestPeer>();
+        var peers = new ConcurrentDictionary<(string Room, string Id), WebRtcTestPeer>();
         var answers = new ConcurrentDictionary<(string Room, string Id), TaskCompletionSource<string>>();
         var reoffersAnswered = new ConcurrentDictionary<(string Room, string Id), int>();
         using var stop = new CancellationTokenSource();
         Task reader = ReadAsync(channel, peers, answers, reoffersAnswered, stop.Token);
 
-        var pairs = new List<(TestPeer.TestPeer A, TestPeer.TestPeer B)>();
+        var pairs = new List<(WebRtcTestPeer A, WebRtcTestPeer B)>();
         var options = new TestPeerOptions { VideoBitrate = arguments.VideoBitrate, ConsentInterval = TimeSpan.FromSeconds(2), ConnectTimeout = TimeSpan.FromSeconds(60) };
         for (int i = 0; i < arguments.Sessions; i += 10)
         {
-            var joins = new List<Task<TestPeer.TestPeer>>();
+            var joins = new List<Task<WebRtcTestPeer>>();
             for (int j = i; j < Math.Min(arguments.Sessions, i + 10); j++)
             {
                 string room = "room-" + j.ToString(CultureInfo.InvariantCulture);
@@ -39,7 +39,7 @@ internal static class BenchPeers
                 joins.Add(JoinAsync(channel, peers, answers, room, "b", options));
             }
 
-            TestPeer.TestPeer[] joined = await Task.WhenAll(joins).WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
+            WebRtcTestPeer[] joined = await Task.WhenAll(joins).WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
             for (int k = 0; k < joined.Length; k += 2)
             {
                 pairs.Add((joined[k], joined[k + 1]));
@@ -53,7 +53,7 @@ internal static class BenchPeers
         }
 
         await Task.Delay(500).ConfigureAwait(false);
-        TestPeer.TestPeer[] all = [.. peers.Values];
+        WebRtcTestPeer[] all = [.. peers.Values];
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         probe.Connect(new IPEndPoint(IPAddress.Loopback, arguments.ProbePort));
         await PaceAsync(all, WarmupSeconds, probe).ConfigureAwait(false);
@@ -76,7 +76,7 @@ internal static class BenchPeers
             CancellationToken.None).ConfigureAwait(false);
         await channel.SendLineAsync("DONE", CancellationToken.None).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
-        foreach (TestPeer.TestPeer peer in all)
+        foreach (WebRtcTestPeer peer in all)
         {
             await peer.DisposeAsync().ConfigureAwait(false);
         }
@@ -84,10 +84,10 @@ internal static class BenchPeers
         return received > 0 ? 0 : 1;
     }
 
-    private static async Task<TestPeer.TestPeer> JoinAsync(LineChannel channel, ConcurrentDictionary<(string, string), TestPeer.TestPeer> peers,
+    private static async Task<WebRtcTestPeer> JoinAsync(LineChannel channel, ConcurrentDictionary<(string, string), WebRtcTestPeer> peers,
         ConcurrentDictionary<(string, string), TaskCompletionSource<string>> answers, string room, string id, TestPeerOptions options)
     {
-        TestPeer.TestPeer peer = TestPeer.TestPeer.Create(room + "-" + id, options);
+        WebRtcTestPeer peer = WebRtcTestPeer.Create(room + "-" + id, options);
         peers[(room, id)] = peer;
         var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         answers[(room, id)] = answer;
@@ -97,7 +97,7 @@ internal static class BenchPeers
         return peer;
     }
 
-    private static async Task ReadAsync(LineChannel channel, ConcurrentDictionary<(string, string), TestPeer.TestPeer> peers,
+    private static async Task ReadAsync(LineChannel channel, ConcurrentDictionary<(string, string), WebRtcTestPeer> peers,
         ConcurrentDictionary<(string, string), TaskCompletionSource<string>> answers, ConcurrentDictionary<(string, string), int> reoffers,
         CancellationToken cancellationToken)
     {
@@ -110,7 +110,7 @@ internal static class BenchPeers
                 {
                     answer.TrySetResult(message.Sdp!);
                 }
-                else if (message.Verb == "OFFER" && peers.TryGetValue(key, out TestPeer.TestPeer? peer))
+                else if (message.Verb == "OFFER" && peers.TryGetValue(key, out WebRtcTestPeer? peer))
                 {
                     await channel.SendAsync("ANSWER", message.Room, message.Participant, peer.AnswerOffer(message.Sdp!), cancellationToken).ConfigureAwait(false);
                     reoffers.AddOrUpdate(key, 1, static (_, n) => n + 1);
@@ -124,12 +124,12 @@ internal static class BenchPeers
 
     /// <summary>Sends exactly seconds x 50 ticks from every peer, each peer at its own phase within the 20 ms tick
     /// (as independent browsers would be), catching up ticks the machine delayed.</summary>
-    private static async Task PaceAsync(TestPeer.TestPeer[] peers, int seconds, Socket probe)
+    private static async Task PaceAsync(WebRtcTestPeer[] peers, int seconds, Socket probe)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(2));
         long start = Stopwatch.GetTimestamp();
-        long tick = Stopwatch.Frequency / TestPeer.TestPeer.TicksPerSecond;
-        long total = (long)seconds * TestPeer.TestPeer.TicksPerSecond;
+        long tick = Stopwatch.Frequency / WebRtcTestPeer.TicksPerSecond;
+        long total = (long)seconds * WebRtcTestPeer.TicksPerSecond;
         long[] sent = new long[peers.Length];
         long remaining = total * peers.Length;
         while (remaining > 0 && await timer.WaitForNextTickAsync().ConfigureAwait(false))
@@ -149,10 +149,10 @@ internal static class BenchPeers
         }
     }
 
-    private static int[] Latencies(List<(TestPeer.TestPeer A, TestPeer.TestPeer B)> pairs)
+    private static int[] Latencies(List<(WebRtcTestPeer A, WebRtcTestPeer B)> pairs)
     {
         var all = new List<int>();
-        foreach ((TestPeer.TestPeer a, TestPeer.TestPeer b) in pairs)
+        foreach ((WebRtcTestPeer a, WebRtcTestPeer b) in pairs)
         {
             foreach (ReceivedStream stream in a.Streams)
             {
@@ -173,11 +173,11 @@ internal static class BenchPeers
     /// <summary>Packets sent by every peer and received by its counterpart, at one moment.</summary>
     private readonly record struct Snapshot(long Sent, long Received)
     {
-        public static Snapshot Take(List<(TestPeer.TestPeer A, TestPeer.TestPeer B)> pairs)
+        public static Snapshot Take(List<(WebRtcTestPeer A, WebRtcTestPeer B)> pairs)
         {
             long sent = 0;
             long received = 0;
-            foreach ((TestPeer.TestPeer a, TestPeer.TestPeer b) in pairs)
+            foreach ((WebRtcTestPeer a, WebRtcTestPeer b) in pairs)
             {
                 sent += a.AudioPacketsSent + a.VideoPacketsSent + b.AudioPacketsSent + b.VideoPacketsSent;
                 received += Count(b, a) + Count(a, b);
@@ -186,7 +186,7 @@ internal static class BenchPeers
             return new Snapshot(sent, received);
         }
 
-        private static long Count(TestPeer.TestPeer receiver, TestPeer.TestPeer publisher) =>
+        private static long Count(WebRtcTestPeer receiver, WebRtcTestPeer publisher) =>
             (receiver.Stream(publisher.AudioSsrc)?.Packets ?? 0) + (receiver.Stream(publisher.VideoSsrc)?.Packets ?? 0);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
     {
         using var stop = new CancellationTokenSource();
         var options = new MediaOptions { UdpPort = 0, MaxSessions = (arguments.Sessions * 2) + 10, ConsentTimeout = TimeSpan.FromSeconds(30), AsyncReceiveLoop = arguments.AsyncReceive };
-        _plane = new MediaPlane(options, new FixedMediaCallbacks(this, this), TimeProvider.System, null);
+        _plane = new MediaPlane(options, this, this, TimeProvider.System, null);
         var latency = new Transport.LatencyHistogram();
         _plane.Socket.ForwardingLatency = latency;
         Task run = _plane.RunAsync(stop.Token);

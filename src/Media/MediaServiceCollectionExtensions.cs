@@ -26,7 +26,8 @@ public static class MediaServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MediaPlane>(static sp => new MediaPlane(
             sp.GetRequiredService<IOptions<MediaOptions>>().Value,
-            new LazyMediaCallbacks(sp),
+            sp.GetRequiredService<IMediaSignalSink>(),
+            sp.GetRequiredService<IMediaObserver>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.TryAddSingleton<IMediaPlane>(static sp => sp.GetRequiredService<MediaPlane>());

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Peer = Doctolib.Telehealth.Media.TestPeer.TestPeer;
+using Peer = Doctolib.Telehealth.Media.Testing.WebRtcTestPeer;
 
 namespace Doctolib.Telehealth.Rooms.Tests;
 
@@ -60,7 +60,7 @@ public sealed class RelayedTimelineTests : IAsyncLifetime
             UdpPort = 0, ConsentCheckInterval = TimeSpan.FromMilliseconds(200),
             RelayIdleTimeout = relayIdleTimeout, RelayMarkInterval = TimeSpan.FromMilliseconds(500),
         };
-        plane = new MediaPlane(options, new FixedMediaCallbacks(new PeerSignals(this), services.GetRequiredService<IMediaObserver>()), TimeProvider.System, null);
+        plane = new MediaPlane(options, new PeerSignals(this), services.GetRequiredService<IMediaObserver>(), TimeProvider.System, null);
         run = plane.RunAsync(stop.Token);
     }
 
@@ -108,7 +108,7 @@ public sealed class RelayedTimelineTests : IAsyncLifetime
         var practitioner = await JoinAsync(room, "pr");
         using var timeout = new CancellationTokenSource(Timeout);
         await plane!.SetAdmittedAsync(room, ["pa", "pr"], timeout.Token);
-        Assert.True(await EventuallyAsync(() => Subscribed(room, patient, "pr") && Subscribed(room, practitioner, "pa")), "the call never started forwarding");
+        Assert.True(await EventuallyAsync(() => Subscribed(room, patient, "pa", "pr") && Subscribed(room, practitioner, "pr", "pa")), "the call never started forwarding");
         return (patient, practitioner);
     }
 
@@ -123,12 +123,13 @@ public sealed class RelayedTimelineTests : IAsyncLifetime
         return peer;
     }
 
-    private bool Subscribed(string room, Peer publisher, string receiverId)
+    private bool Subscribed(string room, Peer publisher, string publisherId, string receiverId)
     {
-        var receiver = plane!.FindSession(new MediaParticipant(room, receiverId));
-        return receiver is { Srtp: not null, Path: not null }
-            && plane.FindTrack(publisher.AudioSsrc)?.HasSubscriber(receiver) == true
-            && plane.FindTrack(publisher.VideoSsrc)?.HasSubscriber(receiver) == true;
+        var from = plane!.FindSession(new MediaParticipant(room, publisherId));
+        var receiver = plane.FindSession(new MediaParticipant(room, receiverId));
+        return from is not null && receiver is { Srtp: not null, Path: not null }
+            && from.FindTrack(publisher.AudioSsrc)?.HasSubscriber(receiver) == true
+            && from.FindTrack(publisher.VideoSsrc)?.HasSubscriber(receiver) == true;
     }
 
     private static async Task<bool> EventuallyAsync(Func<bool> condition)

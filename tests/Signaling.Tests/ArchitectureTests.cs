@@ -42,6 +42,70 @@ public sealed partial class ArchitectureTests
     }
 
     [Theory]
+    [InlineData("TestPeer")]
+    [InlineData("IceControllingClient")]
+    [InlineData("SrtpBenchmark")]
+    [InlineData("DtlsSrtpClient")]
+    [InlineData("DtlsClientHandshake")]
+    public void MediaModule_ShipsNoTestCode(string testOnlyName)
+    {
+        var shipped = Assembly.Load("Doctolib.Telehealth.Media").GetTypes()
+            .Where(t => (t.FullName ?? t.Name).Contains(testOnlyName, StringComparison.Ordinal))
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.Empty(shipped);
+    }
+
+    [Fact]
+    public void MediaForwarding_SourceNeverNamesThePlane()
+    {
+        var folder = Path.Combine(RepositoryRoot(), "src", "Media", "Forwarding");
+        var pattern = new Regex(@"\bDoctolib\.Telehealth\.Media\.Plane\b|\bPlane\.[A-Z]");
+        var offenders = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => pattern.IsMatch(File.ReadAllText(f)))
+            .ToList();
+        Assert.NotEmpty(Directory.EnumerateFiles(folder, "*.cs"));
+        Assert.Empty(offenders);
+    }
+
+    [Fact]
+    public void MediaForwarding_TypesNeverReferenceThePlane()
+    {
+        const string forwarding = "Doctolib.Telehealth.Media.Forwarding";
+        const string plane = "Doctolib.Telehealth.Media.Plane";
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var types = Assembly.Load("Doctolib.Telehealth.Media").GetTypes().Where(t => t.Namespace == forwarding).ToList();
+        var offenders = new List<string>();
+        foreach (var type in types)
+        {
+            var used = new List<Type>();
+            if (type.BaseType is { } baseType)
+            {
+                used.Add(baseType);
+            }
+
+            used.AddRange(type.GetInterfaces());
+            used.AddRange(type.GetFields(all).Select(f => f.FieldType));
+            used.AddRange(type.GetProperties(all).Select(p => p.PropertyType));
+            foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+            {
+                used.AddRange(method.GetParameters().Select(p => p.ParameterType));
+                if (method is MethodInfo info)
+                {
+                    used.Add(info.ReturnType);
+                }
+            }
+
+            offenders.AddRange(used.Select(ElementOf).Where(u => u.Namespace == plane).Select(u => $"{type.Name} -> {u.Name}"));
+        }
+
+        Assert.NotEmpty(types);
+        Assert.Empty(offenders);
+    }
+
+    private static Type ElementOf(Type type) => type.HasElementType ? ElementOf(type.GetElementType()!) : type;
+
+    [Theory]
     [InlineData("Rooms", "billing")]
     [InlineData("Billing", "rooms")]
     [InlineData("Signaling", "rooms")]

@@ -19,7 +19,7 @@ internal sealed class DtlsEndpoint : IDisposable
     /// <summary>Default limit for a whole handshake.</summary>
     public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly DtlsRole _role;
+    private readonly DtlsHandshakeProtocol _protocol;
     private readonly DtlsCertificate _certificate;
     private readonly QueuedDatagramTransport _transport;
     private readonly DtlsPeerState _state;
@@ -29,8 +29,6 @@ internal sealed class DtlsEndpoint : IDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
 
-    /// <summary>BouncyCastle's DtlsTransport is not safe for concurrent use: the drain, Close and tests' sends take turns.</summary>
-    private readonly Lock _recordLock = new();
     private Task<DtlsResult>? _handshake;
     private DtlsTransport? _dtls;
     private int _draining;
@@ -38,14 +36,15 @@ internal sealed class DtlsEndpoint : IDisposable
     private long _rejected;
     private bool _disposed;
 
-    public DtlsEndpoint(DtlsRole role, DtlsCertificate localCertificate, DtlsFingerprint remoteFingerprint,
+    public DtlsEndpoint(DtlsHandshakeProtocol protocol, DtlsCertificate localCertificate, DtlsFingerprint remoteFingerprint,
         DtlsDatagramSender send, ILogger<DtlsEndpoint>? logger = null, TimeSpan? handshakeTimeout = null,
         TimeProvider? timeProvider = null)
     {
+        ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(localCertificate);
         ArgumentNullException.ThrowIfNull(remoteFingerprint);
         ArgumentNullException.ThrowIfNull(send);
-        _role = role;
+        _protocol = protocol;
         _certificate = localCertificate;
         _transport = new QueuedDatagramTransport(send);
         _handshakeTimeout = handshakeTimeout ?? DefaultHandshakeTimeout;
@@ -59,10 +58,7 @@ internal sealed class DtlsEndpoint : IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
-    public DtlsRole Role => _role;
-
-    /// <summary>Tests only: the DTLS-SRTP profile ids a client endpoint offers, to check the server's choice.</summary>
-    internal int[]? ClientProfilesToOffer { get; init; }
+    public DtlsRole Role => _protocol.Role;
 
     /// <summary>Completes (never faults) when the endpoint is done: the handshake failed, close_notify came from
     /// the peer, a later record was fatal, or <see cref="Close"/> was called.</summary>
@@ -116,16 +112,6 @@ internal sealed class DtlsEndpoint : IDisposable
         }
     }
 
-    /// <summary>Tests only: sends one DTLS application data record, as a data channel would.</summary>
-    internal void SendApplicationData(ReadOnlySpan<byte> data)
-    {
-        DtlsTransport dtls = Volatile.Read(ref _dtls) ?? throw new InvalidOperationException("The handshake has not completed.");
-        lock (_recordLock)
-        {
-            dtls.Send(data);
-        }
-    }
-
     /// <summary>Sends close_notify when connected and stops the endpoint. Idempotent.</summary>
     public void Close()
     {
@@ -143,7 +129,7 @@ internal sealed class DtlsEndpoint : IDisposable
 
         if (dtls is not null)
         {
-            lock (_recordLock)
+            lock (_protocol.RecordLock)
             {
                 try
                 {
@@ -164,7 +150,7 @@ internal sealed class DtlsEndpoint : IDisposable
 
     private DtlsResult RunHandshake(CancellationToken cancellationToken)
     {
-        DtlsLog.HandshakeStarting(_logger, _role);
+        DtlsLog.HandshakeStarting(_logger, Role);
         long started = Stopwatch.GetTimestamp();
         using var timeout = new CancellationTokenSource(_handshakeTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -172,18 +158,14 @@ internal sealed class DtlsEndpoint : IDisposable
         var crypto = new BcTlsCrypto(new SecureRandom());
         try
         {
-            DtlsTransport dtls = _role == DtlsRole.Server
-                ? new DtlsServerProtocol { VerifyRequests = false }.Accept(new DtlsSrtpServer(crypto, _certificate, _state), _transport)
-                : new DtlsClientProtocol().Connect(
-                    new DtlsSrtpClient(crypto, _certificate, _state) { ProfilesToOffer = ClientProfilesToOffer ?? DtlsPeerState.OfferedProfiles },
-                    _transport);
+            DtlsTransport dtls = _protocol.Run(crypto, _certificate, _state, _transport);
             linked.Token.ThrowIfCancellationRequested();
             if (_state.KeyingMaterial is not byte[] material || _state.SelectedProfile is not SrtpProfile profile)
             {
                 throw new DtlsHandshakeException(DtlsFailure.NoSrtpProfile, "The handshake finished without SRTP keys.");
             }
 
-            SrtpKeys keys = SrtpKeys.FromDtlsExport(profile, material, localIsDtlsClient: _role == DtlsRole.Client);
+            SrtpKeys keys = SrtpKeys.FromDtlsExport(profile, material, localIsDtlsClient: _protocol.Role == DtlsRole.Client);
             Array.Clear(material);
             lock (_gate)
             {
@@ -195,7 +177,7 @@ internal sealed class DtlsEndpoint : IDisposable
                 Volatile.Write(ref _dtls, dtls);
             }
 
-            DtlsLog.HandshakeDone(_logger, _role, profile, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            DtlsLog.HandshakeDone(_logger, Role, profile, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (_transport.HasPending)
             {
                 ScheduleDrain();
@@ -206,14 +188,14 @@ internal sealed class DtlsEndpoint : IDisposable
         catch (Exception e) when (e is not DtlsHandshakeException)
         {
             DtlsFailure failure = Classify(e, timeout.IsCancellationRequested, cancellationToken.IsCancellationRequested);
-            DtlsLog.HandshakeFailed(_logger, _role, failure, e);
+            DtlsLog.HandshakeFailed(_logger, Role, failure, e);
             _transport.Close();
             _closed.TrySetResult();
             throw new DtlsHandshakeException(failure, Describe(failure), e);
         }
         catch (DtlsHandshakeException e)
         {
-            DtlsLog.HandshakeFailed(_logger, _role, e.Failure, e);
+            DtlsLog.HandshakeFailed(_logger, Role, e.Failure, e);
             _transport.Close();
             _closed.TrySetResult();
             throw;
@@ -271,7 +253,7 @@ internal sealed class DtlsEndpoint : IDisposable
                 try
                 {
                     int received;
-                    lock (_recordLock)
+                    lock (_protocol.RecordLock)
                     {
                         received = dtls.Receive(buffer, 0, buffer.Length, 1);
                     }
@@ -281,7 +263,7 @@ internal sealed class DtlsEndpoint : IDisposable
                         long count = Interlocked.Increment(ref _applicationRecords);
                         if ((count & (count - 1)) == 0)
                         {
-                            DtlsLog.ApplicationDataDiscarded(_logger, _role, count);
+                            DtlsLog.ApplicationDataDiscarded(_logger, Role, count);
                         }
                     }
                 }
@@ -293,7 +275,7 @@ internal sealed class DtlsEndpoint : IDisposable
 
                 if (_state.CloseNotified)
                 {
-                    DtlsLog.ClosedByPeer(_logger, _role);
+                    DtlsLog.ClosedByPeer(_logger, Role);
                     _transport.Close();
                     _closed.TrySetResult();
                     break;

@@ -1,5 +1,3 @@
-using Doctolib.Telehealth.Media.Plane;
-
 namespace Doctolib.Telehealth.Media.Forwarding;
 
 /// <summary>One SSRC a participant publishes (announced in its offer): its receivers, receive statistics and,
@@ -10,7 +8,7 @@ internal sealed class PublishedTrack
     private readonly Lock _gate = new();
     private DownTrack[] _subscribers = [];
 
-    public PublishedTrack(ParticipantSession publisher, uint ssrc, bool isVideo, string mid, string streamId, string trackId,
+    public PublishedTrack(IForwardingPeer publisher, uint ssrc, bool isVideo, string mid, string streamId, string trackId,
         int payloadTypeHint, RetransmissionBuffer? retransmissions)
     {
         Publisher = publisher;
@@ -23,7 +21,7 @@ internal sealed class PublishedTrack
         Retransmissions = retransmissions;
     }
 
-    public ParticipantSession Publisher { get; }
+    public IForwardingPeer Publisher { get; }
     public uint Ssrc { get; }
     public bool IsVideo { get; }
     public string Mid { get; }
@@ -78,13 +76,15 @@ internal sealed class PublishedTrack
 
             next[n++] = downTrack;
             Volatile.Write(ref _subscribers, n == next.Length ? next : next[..n]);
+            downTrack.Receiver.Incoming.Add(downTrack);
         }
     }
 
-    public void Unsubscribe(ParticipantSession receiver)
+    public void Unsubscribe(IForwardingPeer receiver)
     {
         lock (_gate)
         {
+            receiver.Incoming.Remove(this);
             DownTrack[] current = _subscribers;
             var next = new List<DownTrack>(current.Length);
             foreach (DownTrack existing in current)
@@ -99,7 +99,7 @@ internal sealed class PublishedTrack
         }
     }
 
-    public bool HasSubscriber(ParticipantSession receiver)
+    public bool HasSubscriber(IForwardingPeer receiver)
     {
         foreach (DownTrack existing in Subscribers)
         {

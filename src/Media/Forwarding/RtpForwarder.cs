@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Transport;
 
@@ -16,13 +15,15 @@ internal sealed class RtpForwarder
     [ThreadStatic]
     private static byte[]? t_scratch;
 
-    private readonly MediaPlane _plane;
+    private readonly MediaCounters _counters;
+    private readonly TimeProvider _time;
     private readonly long _keyframeSpacingTicks;
 
-    public RtpForwarder(MediaPlane plane)
+    public RtpForwarder(MediaCounters counters, TimeProvider time)
     {
-        _plane = plane;
-        _keyframeSpacingTicks = KeyframeRequestSpacingMs * plane.Time.TimestampFrequency / 1000;
+        _counters = counters;
+        _time = time;
+        _keyframeSpacingTicks = KeyframeRequestSpacingMs * time.TimestampFrequency / 1000;
     }
 
     private static byte[] Scratch => t_scratch ??= GC.AllocateArray<byte>(ScratchBytes, pinned: true);
@@ -65,7 +66,7 @@ internal sealed class RtpForwarder
             if (length > 0)
             {
                 SendTo(downTrack, packet.Slice(0, length));
-                _plane.Counters.Retransmitted();
+                _counters.Retransmitted();
             }
         }
     }
@@ -73,34 +74,28 @@ internal sealed class RtpForwarder
     /// <summary>Asks the publisher of a track for a keyframe (PLI), at most every 300 ms unless forced.</summary>
     public void RequestKeyframe(PublishedTrack track, bool force)
     {
-        long now = _plane.Time.GetTimestamp();
+        long now = _time.GetTimestamp();
         if (!force && now - track.LastKeyframeRequestAt < _keyframeSpacingTicks)
         {
             return;
         }
 
         track.LastKeyframeRequestAt = now;
-        ParticipantSession publisher = track.Publisher;
-        Span<byte> pli = stackalloc byte[16];
-        int length = RtcpPackets.WritePli(pli, publisher.ServerSsrc, track.Ssrc);
+        IForwardingPeer publisher = track.Publisher;
+        Span<byte> pli = stackalloc byte[RtcpPictureLossIndication.Length];
+        int length = RtcpPictureLossIndication.Write(pli, publisher.ServerSsrc, track.Ssrc);
         if (SendRtcp(publisher, pli.Slice(0, length)))
         {
-            _plane.Counters.KeyframeRequestForwarded();
+            _counters.KeyframeRequestForwarded();
         }
     }
 
     /// <summary>Passes a publisher's sender report (sender info only) to its receivers, for their lip sync.</summary>
-    public void ForwardSenderReport(PublishedTrack track, ReadOnlySpan<byte> senderReport)
+    public void ForwardSenderReport(PublishedTrack track, RtcpSenderReport report)
     {
-        if (senderReport.Length < 28)
-        {
-            return;
-        }
-
-        Span<byte> trimmed = stackalloc byte[28];
-        senderReport.Slice(0, 28).CopyTo(trimmed);
-        trimmed[0] = 0x80;
-        BinaryPrimitives.WriteUInt16BigEndian(trimmed.Slice(2), 6);
+        Span<byte> trimmed = stackalloc byte[RtcpSenderReport.SenderInfoLength];
+        RtcpSenderReport.Write(trimmed, report.SenderSsrc, report.NtpTimestamp, report.RtpTimestamp, report.PacketCount,
+            report.OctetCount, []);
         DownTrack[] subscribers = track.Subscribers;
         for (int i = 0; i < subscribers.Length; i++)
         {
@@ -109,7 +104,7 @@ internal sealed class RtpForwarder
     }
 
     /// <summary>Protects a plain RTCP packet with the session's keys and sends it; false when not connected.</summary>
-    public bool SendRtcp(ParticipantSession session, ReadOnlySpan<byte> plain)
+    public bool SendRtcp(IForwardingPeer session, ReadOnlySpan<byte> plain)
     {
         SrtpSession? srtp = session.Srtp;
         MediaPath? path = session.Path;
@@ -131,7 +126,7 @@ internal sealed class RtpForwarder
     /// <summary>Rewrites, protects and sends one packet to one subscriber; false when it could not go out.</summary>
     private bool SendTo(DownTrack downTrack, ReadOnlySpan<byte> plain)
     {
-        ParticipantSession receiver = downTrack.Receiver;
+        IForwardingPeer receiver = downTrack.Receiver;
         SrtpSession? srtp = receiver.Srtp;
         MediaPath? path = receiver.Path;
         if (srtp is null || path is null || plain.Length > UdpMediaSocket.MaxDatagram)
@@ -144,18 +139,18 @@ internal sealed class RtpForwarder
         plain.CopyTo(packet);
         if (!downTrack.Map.IsIdentity && !RtpRewriter.TryRewrite(packet, downTrack.Map))
         {
-            _plane.Counters.RtpDroppedOne();
+            _counters.RtpDroppedOne();
             return false;
         }
 
         if (!srtp.TryProtectRtp(packet, scratch, out int written))
         {
-            _plane.Counters.RtpDroppedOne();
+            _counters.RtpDroppedOne();
             return false;
         }
 
         path.Send(scratch.AsSpan(0, written));
-        _plane.Counters.RtpForwardedOne();
+        _counters.RtpForwardedOne();
         return true;
     }
 }

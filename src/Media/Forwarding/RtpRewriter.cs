@@ -1,18 +1,15 @@
-using System.Buffers.Binary;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Forwarding;
 
 /// <summary>Rewrites a plaintext RTP packet in place for one receiver (payload type and RFC 8285 extension ids).</summary>
 internal static class RtpRewriter
 {
-    private const ushort OneByteProfile = 0xBEDE;
-    private const ushort TwoByteProfileMask = 0xFFF0;
-    private const ushort TwoByteProfile = 0x1000;
-
-    /// <summary>Returns false when the receiver has no payload type for this packet (it must not be sent).</summary>
+    /// <summary>Returns false when the packet is not well-formed RTP or the receiver has no payload type for it
+    /// (it must not be sent).</summary>
     public static bool TryRewrite(Span<byte> packet, RtpRewriteMap map)
     {
-        if (packet.Length < 12)
+        if (packet.Length < RtpHeader.FixedLength)
         {
             return false;
         }
@@ -29,104 +26,31 @@ internal static class RtpRewriter
             return true;
         }
 
-        int offset = 12 + (4 * (packet[0] & 0x0F));
-        if (packet.Length < offset + 4)
+        if (!RtpHeader.TryParse(packet, out RtpHeader header))
         {
             return false;
         }
 
-        ushort profile = BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(offset));
-        int length = 4 * BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(offset + 2));
-        int start = offset + 4;
-        if (packet.Length < start + length)
+        var elements = new RtpExtensionEnumerator(packet, header);
+        while (elements.MoveNext())
         {
-            return false;
-        }
-
-        Span<byte> elements = packet.Slice(start, length);
-        if (profile == OneByteProfile)
-        {
-            RewriteOneByte(elements, map);
-        }
-        else if ((profile & TwoByteProfileMask) == TwoByteProfile)
-        {
-            RewriteTwoByte(elements, map);
+            byte mapped = map.ExtensionIdFor(elements.Id);
+            int at = elements.ElementOffset;
+            if (mapped == 0 || (elements.IsOneByte && mapped > 14))
+            {
+                // RFC 8285 §4.2/§4.3: zero bytes are padding, so a removed element leaves no trace.
+                packet[at..(elements.ValueOffset + elements.ValueLength)].Clear();
+            }
+            else if (elements.IsOneByte)
+            {
+                packet[at] = (byte)((mapped << 4) | (packet[at] & 0x0F));
+            }
+            else
+            {
+                packet[at] = mapped;
+            }
         }
 
         return true;
-    }
-
-    private static void RewriteOneByte(Span<byte> elements, RtpRewriteMap map)
-    {
-        int i = 0;
-        while (i < elements.Length)
-        {
-            int id = elements[i] >> 4;
-            if (id == 0)
-            {
-                i++;
-                continue;
-            }
-
-            if (id == 15)
-            {
-                return;
-            }
-
-            int size = (elements[i] & 0x0F) + 1;
-            if (i + 1 + size > elements.Length)
-            {
-                return;
-            }
-
-            byte mapped = map.ExtensionIdFor(id);
-            if (mapped == 0 || mapped > 14)
-            {
-                elements.Slice(i, 1 + size).Clear();
-            }
-            else
-            {
-                elements[i] = (byte)((mapped << 4) | (elements[i] & 0x0F));
-            }
-
-            i += 1 + size;
-        }
-    }
-
-    private static void RewriteTwoByte(Span<byte> elements, RtpRewriteMap map)
-    {
-        int i = 0;
-        while (i < elements.Length)
-        {
-            int id = elements[i];
-            if (id == 0)
-            {
-                i++;
-                continue;
-            }
-
-            if (i + 1 >= elements.Length)
-            {
-                return;
-            }
-
-            int size = elements[i + 1];
-            if (i + 2 + size > elements.Length)
-            {
-                return;
-            }
-
-            byte mapped = map.ExtensionIdFor(id);
-            if (mapped == 0)
-            {
-                elements.Slice(i, 2 + size).Clear();
-            }
-            else
-            {
-                elements[i] = mapped;
-            }
-
-            i += 2 + size;
-        }
     }
 }

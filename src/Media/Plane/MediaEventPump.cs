@@ -9,12 +9,14 @@ internal sealed class MediaEventPump
 {
     private static readonly TimeSpan CallbackTimeout = TimeSpan.FromSeconds(10);
     private readonly Channel<MediaEvent> _events = Channel.CreateUnbounded<MediaEvent>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly IMediaCallbacks _callbacks;
+    private readonly IMediaSignalSink _signalSink;
+    private readonly IMediaObserver _observer;
     private readonly ILogger _logger;
 
-    public MediaEventPump(IMediaCallbacks callbacks, ILogger logger)
+    public MediaEventPump(IMediaSignalSink signalSink, IMediaObserver observer, ILogger logger)
     {
-        _callbacks = callbacks;
+        _signalSink = signalSink;
+        _observer = observer;
         _logger = logger;
     }
 
@@ -69,16 +71,16 @@ internal sealed class MediaEventPump
             switch (item.Kind)
             {
                 case MediaEventKind.Up:
-                    await _callbacks.Observer.MediaUpAsync(item.Participant, item.At, timeout.Token).ConfigureAwait(false);
+                    await _observer.MediaUpAsync(item.Participant, item.At, timeout.Token).ConfigureAwait(false);
                     break;
                 case MediaEventKind.Down:
-                    await _callbacks.Observer.MediaDownAsync(item.Participant, item.At, item.Text!, timeout.Token).ConfigureAwait(false);
+                    await _observer.MediaDownAsync(item.Participant, item.At, item.Text!, timeout.Token).ConfigureAwait(false);
                     break;
                 case MediaEventKind.Relayed:
-                    await _callbacks.Observer.MediaRelayedAsync(item.Marks!, timeout.Token).ConfigureAwait(false);
+                    await _observer.MediaRelayedAsync(item.Marks!, timeout.Token).ConfigureAwait(false);
                     break;
                 default:
-                    await _callbacks.SignalSink.SendOfferAsync(item.Participant, item.Text!, timeout.Token).ConfigureAwait(false);
+                    await _signalSink.SendOfferAsync(item.Participant, item.Text!, timeout.Token).ConfigureAwait(false);
                     break;
             }
         }

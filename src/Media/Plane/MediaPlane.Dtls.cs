@@ -10,7 +10,7 @@ internal sealed partial class MediaPlane
     /// endpoint itself checks the browser's certificate against the offer's fingerprint.</summary>
     private void StartDtls(ParticipantSession session)
     {
-        var endpoint = new DtlsEndpoint(DtlsRole.Server, _certificate, DtlsFingerprint.Parse(session.RemoteFingerprint),
+        var endpoint = new DtlsEndpoint(new DtlsServerHandshake(), _certificate, DtlsFingerprint.Parse(session.RemoteFingerprint),
             session.SendRecord, _loggerFactory.CreateLogger<DtlsEndpoint>(), timeProvider: TimeProvider.System);
         session.Dtls = endpoint;
         _ = WatchDtlsAsync(session, endpoint);
@@ -44,7 +44,7 @@ internal sealed partial class MediaPlane
             }
 
             session.SetSrtp(srtp);
-            UpdateRoomLocked(session.Participant.RoomId);
+            Negotiator.UpdateRoom(session.Participant.RoomId);
 
             // Receivers may have subscribed before this publisher finished DTLS; their keyframe request could not go out.
             foreach (Forwarding.PublishedTrack track in session.Tracks)
@@ -55,9 +55,9 @@ internal sealed partial class MediaPlane
                 }
             }
 
-            if (HasUnconfirmedSlots(session))
+            if (ReOfferNegotiator.HasUnconfirmedSlots(session))
             {
-                RequestOfferLocked(session);
+                Negotiator.RequestOffer(session);
             }
         }
 
@@ -66,18 +66,5 @@ internal sealed partial class MediaPlane
         {
             ReportMediaDown(session, "DTLS closed");
         }
-    }
-
-    private static bool HasUnconfirmedSlots(ParticipantSession session)
-    {
-        foreach (NegotiatedSection section in session.Sections)
-        {
-            if (!section.OfferedByParticipant && section.Track is not null && !section.Confirmed)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -24,7 +24,8 @@ internal sealed partial class MediaPlane
         string answer;
         lock (_gate)
         {
-            if (_sessions.TryGetValue(participant, out ParticipantSession? existing)
+            EnsureSsrcsFreeLocked(participant, offer);
+            if (Sessions.TryGet(participant, out ParticipantSession? existing)
                 && !string.Equals(existing.RemoteFingerprint, fingerprint, StringComparison.OrdinalIgnoreCase))
             {
                 // A new certificate means a new peer connection (a reload): the old session is gone.
@@ -35,15 +36,14 @@ internal sealed partial class MediaPlane
 
             if (existing is null)
             {
-                if (_sessions.Count >= _options.MaxSessions)
+                if (Sessions.Count >= _options.MaxSessions)
                 {
                     throw new MediaNegotiationException("The media server is full; try again later.");
                 }
 
                 IceSession ice = _ice.AddSession(participant.RoomId + "/" + participant.ParticipantId, IceCredentials.Generate());
                 session = new ParticipantSession(participant, ice, ufrag, pwd, fingerprint);
-                _sessions[participant] = session;
-                _byIce[ice] = session;
+                Sessions.Add(session);
                 session.Sections.AddRange(ReadSections(offer, null));
                 PublishTracksLocked(session, offer);
                 StartDtls(session);
@@ -64,7 +64,7 @@ internal sealed partial class MediaPlane
                 session.Sections.Clear();
                 session.Sections.AddRange(sections);
                 PublishTracksLocked(session, offer);
-                ConfirmSlotsLocked(session);
+                Negotiator.ConfirmSlots(session);
 
                 // The browser's own offer supersedes a server offer it never answered (glare): offer again afterwards.
                 session.PendingOffer = null;
@@ -72,10 +72,10 @@ internal sealed partial class MediaPlane
             }
 
             answer = SessionDescriptionWriter.Write(session, session.Sections, isOffer: false, _transport);
-            UpdateRoomLocked(participant.RoomId);
-            if (existing is not null && session.Srtp is not null && HasUnconfirmedSlots(session))
+            Negotiator.UpdateRoom(participant.RoomId);
+            if (existing is not null && session.Srtp is not null && ReOfferNegotiator.HasUnconfirmedSlots(session))
             {
-                RequestOfferLocked(session);
+                Negotiator.RequestOffer(session);
             }
         }
 
@@ -98,7 +98,7 @@ internal sealed partial class MediaPlane
 
         lock (_gate)
         {
-            if (!_sessions.TryGetValue(participant, out ParticipantSession? session))
+            if (!Sessions.TryGet(participant, out ParticipantSession? session))
             {
                 throw new MediaNegotiationException("There is no media session for this participant; send an offer first.");
             }
@@ -111,7 +111,7 @@ internal sealed partial class MediaPlane
             AnswerReader.Validate(answer, offered, session);
             for (int i = 0; i < offered.Length; i++)
             {
-                NegotiatedSection? section = FindSection(session, offered[i].Mid);
+                NegotiatedSection? section = session.FindSection(offered[i].Mid);
                 if (section is null || section.OfferedByParticipant)
                 {
                     continue;
@@ -124,11 +124,11 @@ internal sealed partial class MediaPlane
             }
 
             session.PendingOffer = null;
-            ConfirmSlotsLocked(session);
+            Negotiator.ConfirmSlots(session);
             if (session.OfferDirty)
             {
                 session.OfferDirty = false;
-                SendOfferLocked(session);
+                Negotiator.SendOffer(session);
             }
         }
 
@@ -179,7 +179,7 @@ internal sealed partial class MediaPlane
         var sections = new List<NegotiatedSection>(offer.Media.Count);
         foreach (SdpMediaSection media in offer.Media)
         {
-            NegotiatedSection? previous = existing is null ? null : FindSection(existing, media.Mid);
+            NegotiatedSection? previous = existing is null ? null : existing.FindSection(media.Mid);
             if (previous is not null && !previous.OfferedByParticipant)
             {
                 sections.Add(previous);
@@ -208,7 +208,7 @@ internal sealed partial class MediaPlane
         var tracks = new List<PublishedTrack>();
         foreach (SdpMediaSection media in offer.Media)
         {
-            NegotiatedSection? section = FindSection(session, media.Mid);
+            NegotiatedSection? section = session.FindSection(media.Mid);
             if (section is null || section.Rejected || !section.OfferedByParticipant || !OfferReader.Publishes(media)
                 || OfferReader.PrimarySsrc(media) is not uint ssrc)
             {
@@ -226,37 +226,30 @@ internal sealed partial class MediaPlane
             }
 
             tracks.Add(track);
-            _tracksBySsrc[ssrc] = track;
-        }
-
-        foreach (PublishedTrack old in session.Tracks)
-        {
-            if (!tracks.Contains(old))
-            {
-                _tracksBySsrc.TryRemove(new KeyValuePair<uint, PublishedTrack>(old.Ssrc, old));
-            }
         }
 
         session.SetTracks(tracks.ToArray());
     }
 
-    internal static NegotiatedSection? FindSection(ParticipantSession session, string? mid)
+    /// <summary>SSRCs are keyed per session, so another room's SSRCs are none of this offer's business; inside one
+    /// room, an SSRC another participant already publishes is refused, before any state changes, because its
+    /// receivers could not tell the two streams apart.</summary>
+    private void EnsureSsrcsFreeLocked(MediaParticipant participant, SdpSessionDescription offer)
     {
-        if (mid is null)
+        foreach (SdpMediaSection media in offer.Media)
         {
-            return null;
-        }
-
-        foreach (NegotiatedSection section in session.Sections)
-        {
-            if (section.Mid == mid)
+            if (media.IsRejected || !OfferReader.Publishes(media) || OfferReader.PrimarySsrc(media) is not uint ssrc)
             {
-                return section;
+                continue;
+            }
+
+            foreach (ParticipantSession other in Sessions.All)
+            {
+                if (other.Participant.RoomId == participant.RoomId && other.Participant != participant && other.FindTrack(ssrc) is not null)
+                {
+                    throw new MediaNegotiationException("The offer announces an SSRC another participant of the room already publishes.");
+                }
             }
         }
-
-        return null;
     }
-
-    private string NextSlotMid() => "s" + Interlocked.Increment(ref _slotCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,6 @@
 using Doctolib.Telehealth.Media.Forwarding;
 using Doctolib.Telehealth.Media.Ice;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Plane;
 
@@ -26,7 +27,7 @@ internal sealed partial class MediaPlane
                 Ice.CollectConsentLost(lost);
                 foreach (IceSession ice in lost)
                 {
-                    if (FindByIce(ice) is { } session)
+                    if (Sessions.FindByIce(ice) is { } session)
                     {
                         OnConsentLost(session);
                     }
@@ -38,7 +39,7 @@ internal sealed partial class MediaPlane
                 sessions.Clear();
                 lock (_gate)
                 {
-                    sessions.AddRange(_sessions.Values);
+                    sessions.AddRange(Sessions.All);
                 }
 
                 foreach (ParticipantSession session in sessions)
@@ -57,7 +58,7 @@ internal sealed partial class MediaPlane
     private void OnConsentLost(ParticipantSession session)
     {
         MediaPlaneLog.ConsentLapsed(_logger, session.Participant.RoomId, session.Participant.ParticipantId);
-        UnbindAddress(session);
+        Sessions.Unbind(session);
         ReportMediaDown(session, "consent lapsed");
     }
 
@@ -71,7 +72,7 @@ internal sealed partial class MediaPlane
 
         Span<byte> rtcp = buffer;
         int blocks = Math.Min(tracks.Length, MaxReportBlocks);
-        int length = RtcpPackets.WriteReceiverReportHeader(rtcp, session.ServerSsrc, blocks);
+        int length = RtcpReceiverReport.WriteHeader(rtcp, session.ServerSsrc, blocks);
         long bytes = 0;
         int worstLoss = 0;
         Span<uint> videoSsrcs = stackalloc uint[MaxReportBlocks];
@@ -89,8 +90,8 @@ internal sealed partial class MediaPlane
             (byte fraction, int cumulative, uint extended) = track.Statistics.TakeReport();
             uint delay = track.LastSenderReportAt == 0 ? 0
                 : (uint)Math.Min(uint.MaxValue, (now - track.LastSenderReportAt) * 65536 / Time.TimestampFrequency);
-            length += RtcpPackets.WriteReportBlock(rtcp.Slice(length), track.Ssrc, fraction, cumulative, extended,
-                track.LastSenderReportNtp, track.LastSenderReportNtp == 0 ? 0 : delay);
+            length += new RtcpReportBlock(track.Ssrc, fraction, cumulative, extended, Jitter: 0,
+                track.LastSenderReportNtp, track.LastSenderReportNtp == 0 ? 0 : delay).Write(rtcp.Slice(length));
             if (track.IsVideo)
             {
                 videoSsrcs[videoCount++] = track.Ssrc;
@@ -101,7 +102,7 @@ internal sealed partial class MediaPlane
         {
             long measured = (long)(bytes * 8 / seconds);
             long estimate = EstimateBitrate(measured, worstLoss, ReceiversEstimate(session));
-            length += RtcpPackets.WriteRemb(rtcp.Slice(length), session.ServerSsrc, (ulong)estimate, videoSsrcs.Slice(0, videoCount));
+            length += RtcpRemb.Write(rtcp.Slice(length), session.ServerSsrc, (ulong)estimate, videoSsrcs.Slice(0, videoCount));
         }
 
         Forwarder.SendRtcp(session, rtcp.Slice(0, length));

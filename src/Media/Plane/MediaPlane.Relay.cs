@@ -92,7 +92,7 @@ internal sealed partial class MediaPlane
         List<ParticipantSession> sessions;
         lock (_gate)
         {
-            sessions = [.. _sessions.Values];
+            sessions = [.. Sessions.All];
         }
 
         foreach (ParticipantSession session in sessions)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Doctolib.Telehealth.Media.Dtls;
 using Doctolib.Telehealth.Media.Forwarding;
@@ -14,20 +13,16 @@ namespace Doctolib.Telehealth.Media.Plane;
 internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<MediaParticipant, ParticipantSession> _sessions = new();
-    private readonly Dictionary<string, HashSet<string>> _admitted = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<IceSession, ParticipantSession> _byIce = new();
-    private readonly ConcurrentDictionary<SocketAddress, ParticipantSession> _byAddress = new();
-    private readonly ConcurrentDictionary<uint, PublishedTrack> _tracksBySsrc = new();
     private readonly MediaOptions _options;
     private readonly ILogger _logger;
     private readonly DtlsCertificate _certificate;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IceLiteServer _ice;
     private readonly ServerTransportInfo _transport;
-    private int _slotCounter;
 
-    public MediaPlane(MediaOptions options, IMediaCallbacks callbacks, TimeProvider time, ILoggerFactory? loggerFactory)
+    /// <param name="signalSink">Where server re-offers go (the signaling layer).</param>
+    /// <param name="observer">Who hears of media up and down (the rooms layer's timeline).</param>
+    public MediaPlane(MediaOptions options, IMediaSignalSink signalSink, IMediaObserver observer, TimeProvider time, ILoggerFactory? loggerFactory)
     {
         _options = options;
         Time = time;
@@ -35,11 +30,12 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         Counters = new MediaCounters();
         Socket = new UdpMediaSocket(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.UdpPort), Counters);
         Sender = new UdpMediaSender(Socket);
+        Sessions = new SessionRegistry(Socket);
         _certificate = DtlsCertificate.Shared;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ice = new IceLiteServer(time, new IceLiteOptions { ConsentTimeout = options.ConsentTimeout });
-        Events = new MediaEventPump(callbacks, _logger);
-        Forwarder = new RtpForwarder(this);
+        Events = new MediaEventPump(signalSink, observer, _logger);
+        Forwarder = new RtpForwarder(Counters, time);
         Dispatcher = new PacketDispatcher(this);
         if (options.TcpPort is int tcpPort)
         {
@@ -47,6 +43,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         }
 
         _transport = new ServerTransportInfo(options.AdvertisedAddress, Socket.LocalEndPoint.Port, TcpListener?.LocalEndPoint.Port, _certificate.SdpFingerprint);
+        Negotiator = new ReOfferNegotiator(Sessions, _transport, Events, Forwarder, _logger);
         MediaPlaneLog.Listening(_logger, Socket.LocalEndPoint.Port, options.AdvertisedAddress);
     }
 
@@ -71,7 +68,9 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
 
     internal ILogger Logger => _logger;
 
-    internal ParticipantSession? FindByIce(IceSession ice) => _byIce.TryGetValue(ice, out ParticipantSession? s) ? s : null;
+    internal SessionRegistry Sessions { get; }
+
+    internal ReOfferNegotiator Negotiator { get; }
 
     internal IceLiteServer Ice => _ice;
 
@@ -80,13 +79,9 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
     {
         lock (_gate)
         {
-            return _sessions.TryGetValue(participant, out ParticipantSession? session) ? session : null;
+            return Sessions.TryGet(participant, out ParticipantSession? session) ? session : null;
         }
     }
-
-    internal ParticipantSession? FindByAddress(SocketAddress address) => _byAddress.TryGetValue(address, out ParticipantSession? s) ? s : null;
-
-    internal PublishedTrack? FindTrack(uint ssrc) => _tracksBySsrc.TryGetValue(ssrc, out PublishedTrack? t) ? t : null;
 
     /// <summary>Runs the receive loop, the event pump and the periodic work until cancelled, then ends every
     /// participant's relayed media at its last packet.</summary>
@@ -108,51 +103,12 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         }
     }
 
-    /// <summary>Binds the source address to a session once ICE has authenticated it (called on the loop).</summary>
-    internal void BindAddress(ParticipantSession session, SocketAddress source)
-    {
-        if (session.RemoteAddress is { } current && current.Equals(source))
-        {
-            return;
-        }
-
-        var copy = new SocketAddress(source.Family, source.Size);
-        source.Buffer.CopyTo(copy.Buffer);
-        UnbindAddress(session);
-        _byAddress[copy] = session;
-        session.SetPath(new UdpPath(Socket, copy));
-    }
-
-    /// <summary>Makes an ICE-TCP connection the session's path once ICE authenticated a request on it.</summary>
-    internal void BindTcp(ParticipantSession session, TcpMediaConnection connection)
-    {
-        if (ReferenceEquals(session.Path, connection))
-        {
-            return;
-        }
-
-        UnbindAddress(session);
-        connection.Session = session;
-        session.SetPath(connection);
-    }
-
-    internal void UnbindAddress(ParticipantSession session)
-    {
-        SocketAddress? current = session.RemoteAddress;
-        if (current is not null)
-        {
-            _byAddress.TryRemove(new KeyValuePair<SocketAddress, ParticipantSession>(current, session));
-        }
-
-        session.ClearPath();
-    }
-
     public MediaMetricsSnapshot Snapshot()
     {
         int sessions;
         lock (_gate)
         {
-            sessions = _sessions.Count;
+            sessions = Sessions.Count;
         }
 
         MediaCounters c = Counters;
@@ -167,12 +123,12 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         TcpListener?.Dispose();
         lock (_gate)
         {
-            foreach (ParticipantSession session in _sessions.Values)
+            foreach (ParticipantSession session in Sessions.All)
             {
                 session.Dispose();
             }
 
-            _sessions.Clear();
+            Sessions.Clear();
         }
     }
 }

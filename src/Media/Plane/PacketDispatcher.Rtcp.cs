@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using Doctolib.Telehealth.Media.Forwarding;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Plane;
 
@@ -7,139 +7,97 @@ internal sealed partial class PacketDispatcher
 {
     /// <summary>Walks a decrypted compound RTCP packet: sender reports are recorded and passed to receivers,
     /// receiver reports and REMB feed the publisher's bandwidth estimate, NACKs are answered from the buffer,
-    /// PLI/FIR go to the publisher. Feedback about a track is honoured only from that track's receivers.</summary>
+    /// PLI/FIR go to the publisher. Feedback about a track is looked up among the
+    /// tracks the sender receives (its own <see cref="ParticipantSession.Incoming"/>), so it reaches no other track.</summary>
     private void OnCompoundRtcp(ParticipantSession session, ReadOnlySpan<byte> compound)
     {
-        int offset = 0;
-        while (compound.Length - offset >= 8)
+        var packets = new RtcpCompoundEnumerator(compound);
+        while (packets.MoveNext())
         {
-            ReadOnlySpan<byte> header = compound.Slice(offset);
-            if ((header[0] >> 6) != 2)
+            ReadOnlySpan<byte> packet = packets.Packet;
+            RtcpHeader header = packets.Header;
+            switch (header.PacketType)
             {
-                _counters.Malformed();
-                return;
-            }
+                case RtcpPacketType.SenderReport when RtcpSenderReport.TryParse(packet, out RtcpSenderReport sr):
+                    OnSenderReport(session, sr);
+                    break;
+                case RtcpPacketType.ReceiverReport when RtcpReceiverReport.TryParse(packet, out RtcpReceiverReport rr):
+                    for (int i = 0; i < rr.ReportCount; i++)
+                    {
+                        OnReportBlock(session, rr.GetReportBlock(i));
+                    }
 
-            int length = (BinaryPrimitives.ReadUInt16BigEndian(header.Slice(2)) + 1) * 4;
-            if (length > header.Length)
-            {
-                _counters.Malformed();
-                return;
-            }
+                    break;
+                case RtcpPacketType.TransportFeedback when header.Count == RtcpPacketType.FormatNack
+                    && RtcpGenericNack.TryParse(packet, out RtcpGenericNack nack):
+                    OnNack(session, nack);
+                    break;
+                case RtcpPacketType.PayloadFeedback when header.Count == RtcpPacketType.FormatPli
+                    && RtcpPictureLossIndication.TryParse(packet, out RtcpPictureLossIndication pli):
+                    RequestKeyframe(session, pli.MediaSsrc);
+                    break;
+                case RtcpPacketType.PayloadFeedback when header.Count == RtcpPacketType.FormatFir
+                    && RtcpFullIntraRequest.TryParse(packet, out RtcpFullIntraRequest fir):
+                    for (int i = 0; i < fir.EntryCount; i++)
+                    {
+                        RequestKeyframe(session, fir.GetEntry(i).Ssrc);
+                    }
 
-            ReadOnlySpan<byte> packet = header.Slice(0, length);
-            int count = packet[0] & 0x1F;
-            switch (packet[1])
-            {
-                case RtcpPackets.SenderReport:
-                    OnSenderReport(session, packet, count);
                     break;
-                case RtcpPackets.ReceiverReport:
-                    OnReportBlocks(session, packet.Slice(8), count);
-                    break;
-                case RtcpPackets.TransportFeedback when count == 1 && packet.Length >= 16:
-                    OnNack(session, packet);
-                    break;
-                case RtcpPackets.PayloadFeedback when packet.Length >= 12:
-                    OnPayloadFeedback(session, packet, count);
+                case RtcpPacketType.PayloadFeedback when header.Count == RtcpPacketType.FormatApplication
+                    && RtcpRemb.TryParse(packet, out RtcpRemb remb):
+                    session.ReportReceiverEstimate(remb.BitrateBps);
                     break;
             }
+        }
 
-            offset += length;
+        if (packets.IsMalformed)
+        {
+            _counters.Malformed();
         }
     }
 
-    private void OnSenderReport(ParticipantSession session, ReadOnlySpan<byte> packet, int count)
+    private void OnSenderReport(ParticipantSession session, RtcpSenderReport report)
     {
-        if (packet.Length < 28)
-        {
-            return;
-        }
-
-        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(4));
-        PublishedTrack? track = session.FindTrack(ssrc);
+        PublishedTrack? track = session.FindTrack(report.SenderSsrc);
         if (track is not null)
         {
-            track.LastSenderReportNtp = BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(10));
+            track.LastSenderReportNtp = report.CompactNtp;
             track.LastSenderReportAt = plane.Time.GetTimestamp();
-            plane.Forwarder.ForwardSenderReport(track, packet);
+            plane.Forwarder.ForwardSenderReport(track, report);
         }
 
-        OnReportBlocks(session, packet.Slice(28), count);
-    }
-
-    private void OnReportBlocks(ParticipantSession receiver, ReadOnlySpan<byte> blocks, int count)
-    {
-        for (int i = 0; i < count && blocks.Length >= (i + 1) * RtcpPackets.ReportBlockLength; i++)
+        for (int i = 0; i < report.ReportCount; i++)
         {
-            ReadOnlySpan<byte> block = blocks.Slice(i * RtcpPackets.ReportBlockLength);
-            PublishedTrack? track = plane.FindTrack(BinaryPrimitives.ReadUInt32BigEndian(block));
-            if (track is not null && track.HasSubscriber(receiver))
-            {
-                track.ReportLoss(block[4]);
-            }
+            OnReportBlock(session, report.GetReportBlock(i));
         }
     }
 
-    private void OnNack(ParticipantSession receiver, ReadOnlySpan<byte> packet)
+    private static void OnReportBlock(ParticipantSession receiver, RtcpReportBlock block) =>
+        receiver.Incoming.Find(block.Ssrc)?.Source.ReportLoss(block.FractionLost);
+
+    private void OnNack(ParticipantSession receiver, RtcpGenericNack nack)
     {
         _counters.NackReceived();
-        DownTrack? downTrack = FindDownTrack(receiver, BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(8)));
+        DownTrack? downTrack = receiver.Incoming.Find(nack.MediaSsrc);
         if (downTrack is null)
         {
             return;
         }
 
-        for (int fci = 12; fci + 4 <= packet.Length; fci += 4)
+        for (int i = 0; i < nack.ItemCount; i++)
         {
-            ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(fci));
-            ushort bitmask = BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(fci + 2));
-            plane.Forwarder.Retransmit(downTrack, sequence, bitmask);
-        }
-    }
-
-    private void OnPayloadFeedback(ParticipantSession receiver, ReadOnlySpan<byte> packet, int format)
-    {
-        uint mediaSsrc = BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(8));
-        switch (format)
-        {
-            case 1:
-                RequestKeyframe(receiver, mediaSsrc);
-                break;
-            case 4 when packet.Length >= 20:
-                RequestKeyframe(receiver, BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(12)));
-                break;
-            case 15 when RtcpPackets.TryReadRemb(packet, out ulong bitrate):
-                receiver.ReportReceiverEstimate(bitrate);
-                break;
+            RtcpNackItem item = nack.GetItem(i);
+            plane.Forwarder.Retransmit(downTrack, item.PacketId, item.LostBitmask);
         }
     }
 
     private void RequestKeyframe(ParticipantSession receiver, uint mediaSsrc)
     {
-        DownTrack? downTrack = FindDownTrack(receiver, mediaSsrc);
+        DownTrack? downTrack = receiver.Incoming.Find(mediaSsrc);
         if (downTrack is not null)
         {
             plane.Forwarder.RequestKeyframe(downTrack.Source, force: false);
         }
-    }
-
-    private DownTrack? FindDownTrack(ParticipantSession receiver, uint mediaSsrc)
-    {
-        PublishedTrack? track = plane.FindTrack(mediaSsrc);
-        if (track is null)
-        {
-            return null;
-        }
-
-        foreach (DownTrack downTrack in track.Subscribers)
-        {
-            if (downTrack.Receiver == receiver)
-            {
-                return downTrack;
-            }
-        }
-
-        return null;
     }
 }

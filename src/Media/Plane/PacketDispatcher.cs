@@ -28,7 +28,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
                 return;
         }
 
-        ParticipantSession? session = plane.FindByAddress(source);
+        ParticipantSession? session = plane.Sessions.FindByAddress(source);
         if (session is null)
         {
             _counters.UnknownSource();
@@ -51,7 +51,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
                 return;
         }
 
-        if (connection.Session is not ParticipantSession session || !ReferenceEquals(session.Path, connection))
+        if (plane.Sessions.FindByConnection(connection) is not { } session)
         {
             _counters.UnknownSource();
             return;
@@ -60,13 +60,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         Dispatch(kind, frame, session);
     }
 
-    public void OnClosed(TcpMediaConnection connection)
-    {
-        if (connection.Session is ParticipantSession session && ReferenceEquals(session.Path, connection))
-        {
-            session.ClearPath();
-        }
-    }
+    public void OnClosed(TcpMediaConnection connection) => plane.Sessions.OnConnectionClosed(connection);
 
     private void Dispatch(PacketKind kind, Span<byte> datagram, ParticipantSession session)
     {
@@ -93,10 +87,10 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
             plane.Sender.Send(response, source);
         }
 
-        if (result.Outcome == IceBindingOutcome.Success && result.Session is { } ice && plane.FindByIce(ice) is { } session
+        if (result.Outcome == IceBindingOutcome.Success && result.Session is { } ice && plane.Sessions.FindByIce(ice) is { } session
             && (session.Path is null || result.SelectedPairChanged || result.ConsentRestored))
         {
-            plane.BindAddress(session, source);
+            plane.Sessions.BindAddress(session, source);
         }
     }
 
@@ -108,10 +102,10 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
             connection.Send(response);
         }
 
-        if (result.Outcome == IceBindingOutcome.Success && result.Session is { } ice && plane.FindByIce(ice) is { } session
+        if (result.Outcome == IceBindingOutcome.Success && result.Session is { } ice && plane.Sessions.FindByIce(ice) is { } session
             && (session.Path is null || result.SelectedPairChanged || result.ConsentRestored))
         {
-            plane.BindTcp(session, connection);
+            plane.Sessions.BindConnection(session, connection);
         }
     }
 

@@ -11,7 +11,7 @@ namespace Doctolib.Telehealth.Media.Plane;
 /// <summary>One participant's media session: ICE-lite credentials and the selected remote address, the DTLS
 /// server and SRTP association, what it publishes and the m-sections negotiated with it. Mutated by the control
 /// plane under the plane's lock; the receive loop reads the volatile fields without locking.</summary>
-internal sealed partial class ParticipantSession : IDisposable
+internal sealed partial class ParticipantSession : IForwardingPeer, IDisposable
 {
     private MediaPath? _path;
     private SrtpSession? _srtp;
@@ -70,6 +70,8 @@ internal sealed partial class ParticipantSession : IDisposable
 
     public PublishedTrack[] Tracks => Volatile.Read(ref _tracks);
 
+    public DownTrackSet Incoming { get; } = new();
+
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     public long LastConsentAt => Volatile.Read(ref _lastConsentAt);
@@ -110,6 +112,25 @@ internal sealed partial class ParticipantSession : IDisposable
             if (track.Ssrc == ssrc)
             {
                 return track;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The section with this mid, or null. Control plane only.</summary>
+    public NegotiatedSection? FindSection(string? mid)
+    {
+        if (mid is null)
+        {
+            return null;
+        }
+
+        foreach (NegotiatedSection section in Sections)
+        {
+            if (section.Mid == mid)
+            {
+                return section;
             }
         }
 

@@ -8,6 +8,14 @@ internal readonly record struct RtcpHeader(bool Padding, int Count, byte PacketT
 {
     public const int Size = 4;
 
+    /// <summary>The header and the sender's SSRC that every RTCP packet starts with (what SRTCP needs).</summary>
+    public const int SizeWithSenderSsrc = 8;
+
+    /// <summary>SRTCP's check (RFC 3711 §3.4): version 2 and room for the sender's SSRC.</summary>
+    public static bool HasSenderSsrc(ReadOnlySpan<byte> packet) => packet.Length >= SizeWithSenderSsrc && (packet[0] >> 6) == 2;
+
+    public static uint ReadSenderSsrc(ReadOnlySpan<byte> packet) => BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
+
     /// <summary>Writes a header for a packet of <paramref name="length"/> bytes (a multiple of 4).</summary>
     public static void Write(Span<byte> destination, int count, byte packetType, int length)
     {

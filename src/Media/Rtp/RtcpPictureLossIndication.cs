@@ -20,11 +20,11 @@ internal readonly record struct RtcpPictureLossIndication(uint SenderSsrc, uint 
         return true;
     }
 
-    public int Write(Span<byte> destination)
+    public static int Write(Span<byte> destination, uint senderSsrc, uint mediaSsrc)
     {
         RtcpHeader.Write(destination, RtcpPacketType.FormatPli, RtcpPacketType.PayloadFeedback, Length);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], SenderSsrc);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], MediaSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], senderSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], mediaSsrc);
         return Length;
     }
 }

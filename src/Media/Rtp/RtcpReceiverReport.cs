@@ -1,44 +1,60 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 
 namespace Doctolib.Telehealth.Media.Rtp;
 
-/// <summary>RTCP RR (RFC 3550 §6.4.2).</summary>
-internal sealed record RtcpReceiverReport(uint SenderSsrc, IReadOnlyList<RtcpReportBlock> ReportBlocks)
+/// <summary>RTCP RR (RFC 3550 §6.4.2), read in place.</summary>
+internal readonly ref struct RtcpReceiverReport
 {
-    public int Length => 8 + (ReportBlocks.Count * RtcpReportBlock.Size);
+    /// <summary>Header and sender SSRC: where the report blocks start.</summary>
+    public const int HeaderLength = 8;
 
-    public static bool TryParse(ReadOnlySpan<byte> packet, [NotNullWhen(true)] out RtcpReceiverReport? report)
+    private readonly ReadOnlySpan<byte> _packet;
+
+    private RtcpReceiverReport(ReadOnlySpan<byte> packet, int reportCount)
     {
-        report = null;
-        if (!RtcpHeader.TryRead(packet, out RtcpHeader header) || header.PacketType != RtcpPacketType.ReceiverReport || header.Length < 8)
+        _packet = packet;
+        ReportCount = reportCount;
+    }
+
+    public uint SenderSsrc => BinaryPrimitives.ReadUInt32BigEndian(_packet[4..]);
+    public int ReportCount { get; }
+
+    public RtcpReportBlock GetReportBlock(int index) =>
+        RtcpReportBlock.Read(_packet[(HeaderLength + (index * RtcpReportBlock.Size))..]);
+
+    /// <summary>Reads one RR packet (header included); false unless it is an RR whose blocks all fit.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> packet, out RtcpReceiverReport report)
+    {
+        report = default;
+        if (!RtcpHeader.TryRead(packet, out RtcpHeader header) || header.PacketType != RtcpPacketType.ReceiverReport
+            || header.Length < HeaderLength + (header.Count * RtcpReportBlock.Size))
         {
             return false;
         }
 
-        if (!RtcpReportBlock.TryReadBlocks(packet[8..header.Length], header.Count, out RtcpReportBlock[] blocks))
-        {
-            return false;
-        }
-
-        report = new RtcpReceiverReport(BinaryPrimitives.ReadUInt32BigEndian(packet[4..]), blocks);
+        report = new RtcpReceiverReport(packet[..header.Length], header.Count);
         return true;
     }
 
-    public int Write(Span<byte> destination)
+    /// <summary>Writes the header of an RR that will carry <paramref name="blockCount"/> blocks; the caller writes
+    /// the blocks right after it with <see cref="RtcpReportBlock.Write"/>.</summary>
+    public static int WriteHeader(Span<byte> destination, uint senderSsrc, int blockCount)
     {
-        if (ReportBlocks.Count > 31)
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(blockCount, 31);
+        RtcpHeader.Write(destination, blockCount, RtcpPacketType.ReceiverReport, HeaderLength + (blockCount * RtcpReportBlock.Size));
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], senderSsrc);
+        return HeaderLength;
+    }
+
+    /// <summary>Writes a whole RR; returns its length.</summary>
+    public static int Write(Span<byte> destination, uint senderSsrc, ReadOnlySpan<RtcpReportBlock> blocks)
+    {
+        int length = WriteHeader(destination, senderSsrc, blocks.Length);
+        for (int i = 0; i < blocks.Length; i++)
         {
-            throw new InvalidOperationException("An RR carries at most 31 report blocks.");
+            length += blocks[i].Write(destination[length..]);
         }
 
-        RtcpHeader.Write(destination, ReportBlocks.Count, RtcpPacketType.ReceiverReport, Length);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], SenderSsrc);
-        for (int i = 0; i < ReportBlocks.Count; i++)
-        {
-            ReportBlocks[i].Write(destination[(8 + (i * RtcpReportBlock.Size))..]);
-        }
-
-        return Length;
+        return length;
     }
 }

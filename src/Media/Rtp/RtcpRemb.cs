@@ -1,62 +1,65 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 
 namespace Doctolib.Telehealth.Media.Rtp;
 
-/// <summary>REMB, Receiver Estimated Maximum Bitrate (draft-alvestrand-rmcat-remb): PSFB FMT 15 with the "REMB"
-/// identifier, the bitrate as an 18-bit mantissa and 6-bit exponent (bps = mantissa * 2^exp), and the SSRCs it
-/// applies to.</summary>
-internal sealed record RtcpRemb(uint SenderSsrc, ulong BitrateBps, IReadOnlyList<uint> Ssrcs)
+/// <summary>REMB, Receiver Estimated Maximum Bitrate (draft-alvestrand-rmcat-remb), read in place: PSFB FMT 15 with
+/// the "REMB" identifier, the bitrate as an 18-bit mantissa and 6-bit exponent (bps = mantissa * 2^exp), and the
+/// SSRCs it applies to.</summary>
+internal readonly ref struct RtcpRemb
 {
     private const uint Identifier = 0x52454D42; // "REMB"
     private const int MaxMantissa = (1 << 18) - 1;
+    private const int SsrcsOffset = 20;
 
-    public int Length => 20 + (Ssrcs.Count * 4);
+    private readonly ReadOnlySpan<byte> _packet;
 
-    public static bool TryParse(ReadOnlySpan<byte> packet, [NotNullWhen(true)] out RtcpRemb? remb)
+    private RtcpRemb(ReadOnlySpan<byte> packet) => _packet = packet;
+
+    public uint SenderSsrc => BinaryPrimitives.ReadUInt32BigEndian(_packet[4..]);
+    public int SsrcCount => _packet[16];
+
+    public ulong BitrateBps
     {
-        remb = null;
+        get
+        {
+            int exponent = _packet[17] >> 2;
+            ulong mantissa = ((ulong)(_packet[17] & 0x03) << 16) | BinaryPrimitives.ReadUInt16BigEndian(_packet[18..]);
+            return exponent > 46 ? ulong.MaxValue : mantissa << exponent;
+        }
+    }
+
+    public uint GetSsrc(int index) => BinaryPrimitives.ReadUInt32BigEndian(_packet[(SsrcsOffset + (index * 4))..]);
+
+    public static bool TryParse(ReadOnlySpan<byte> packet, out RtcpRemb remb)
+    {
+        remb = default;
         if (!RtcpHeader.TryRead(packet, out RtcpHeader header) || header.PacketType != RtcpPacketType.PayloadFeedback
-            || header.Count != RtcpPacketType.FormatApplication || header.Length < 20
-            || BinaryPrimitives.ReadUInt32BigEndian(packet[12..]) != Identifier)
+            || header.Count != RtcpPacketType.FormatApplication || header.Length < SsrcsOffset
+            || BinaryPrimitives.ReadUInt32BigEndian(packet[12..]) != Identifier
+            || SsrcsOffset + (packet[16] * 4) > header.Length)
         {
             return false;
         }
 
-        int count = packet[16];
-        if (20 + (count * 4) > header.Length)
-        {
-            return false;
-        }
-
-        int exponent = packet[17] >> 2;
-        ulong mantissa = ((ulong)(packet[17] & 0x03) << 16) | ((ulong)packet[18] << 8) | packet[19];
-        ulong bitrate = exponent > 46 ? ulong.MaxValue : mantissa << exponent;
-        var ssrcs = new uint[count];
-        for (int i = 0; i < count; i++)
-        {
-            ssrcs[i] = BinaryPrimitives.ReadUInt32BigEndian(packet[(20 + (i * 4))..]);
-        }
-
-        remb = new RtcpRemb(BinaryPrimitives.ReadUInt32BigEndian(packet[4..]), bitrate, ssrcs);
+        remb = new RtcpRemb(packet[..header.Length]);
         return true;
     }
 
-    public int Write(Span<byte> destination)
+    public static int Write(Span<byte> destination, uint senderSsrc, ulong bitrateBps, ReadOnlySpan<uint> ssrcs)
     {
-        if (Ssrcs.Count > 255)
+        if (ssrcs.Length > 255)
         {
-            throw new InvalidOperationException("A REMB names at most 255 SSRCs.");
+            throw new ArgumentOutOfRangeException(nameof(ssrcs), "A REMB names at most 255 SSRCs.");
         }
 
-        int length = Length;
+        int length = SsrcsOffset + (ssrcs.Length * 4);
         RtcpHeader.Write(destination, RtcpPacketType.FormatApplication, RtcpPacketType.PayloadFeedback, length);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], SenderSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], senderSsrc);
         BinaryPrimitives.WriteUInt32BigEndian(destination[8..], 0); // media source: unused
         BinaryPrimitives.WriteUInt32BigEndian(destination[12..], Identifier);
-        destination[16] = (byte)Ssrcs.Count;
+        destination[16] = (byte)ssrcs.Length;
         int exponent = 0;
-        ulong mantissa = BitrateBps;
+        ulong mantissa = bitrateBps;
         while (mantissa > MaxMantissa)
         {
             mantissa >>= 1;
@@ -64,11 +67,10 @@ internal sealed record RtcpRemb(uint SenderSsrc, ulong BitrateBps, IReadOnlyList
         }
 
         destination[17] = (byte)((exponent << 2) | (int)(mantissa >> 16));
-        destination[18] = (byte)(mantissa >> 8);
-        destination[19] = (byte)mantissa;
-        for (int i = 0; i < Ssrcs.Count; i++)
+        BinaryPrimitives.WriteUInt16BigEndian(destination[18..], (ushort)mantissa);
+        for (int i = 0; i < ssrcs.Length; i++)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(destination[(20 + (i * 4))..], Ssrcs[i]);
+            BinaryPrimitives.WriteUInt32BigEndian(destination[(SsrcsOffset + (i * 4))..], ssrcs[i]);
         }
 
         return length;

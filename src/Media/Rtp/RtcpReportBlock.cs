@@ -32,7 +32,8 @@ internal readonly record struct RtcpReportBlock(
             BinaryPrimitives.ReadUInt32BigEndian(data[20..]));
     }
 
-    public void Write(Span<byte> destination)
+    /// <summary>Writes the block; returns <see cref="Size"/>.</summary>
+    public int Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt32BigEndian(destination, Ssrc);
         destination[4] = FractionLost;
@@ -44,22 +45,6 @@ internal readonly record struct RtcpReportBlock(
         BinaryPrimitives.WriteUInt32BigEndian(destination[12..], Jitter);
         BinaryPrimitives.WriteUInt32BigEndian(destination[16..], LastSenderReport);
         BinaryPrimitives.WriteUInt32BigEndian(destination[20..], DelaySinceLastSenderReport);
-    }
-
-    internal static bool TryReadBlocks(ReadOnlySpan<byte> data, int count, out RtcpReportBlock[] blocks)
-    {
-        blocks = [];
-        if (data.Length < count * Size)
-        {
-            return false;
-        }
-
-        blocks = new RtcpReportBlock[count];
-        for (int i = 0; i < count; i++)
-        {
-            blocks[i] = Read(data[(i * Size)..]);
-        }
-
-        return true;
+        return Size;
     }
 }

@@ -39,50 +39,42 @@ internal readonly struct RtpHeader
     public uint GetCsrc(ReadOnlySpan<byte> packet, int index) =>
         BinaryPrimitives.ReadUInt32BigEndian(packet[(FixedLength + (index * 4))..]);
 
+    /// <summary>Writes the fixed header with no CSRC; with <paramref name="hasExtension"/> the caller writes the
+    /// extension header (RFC 8285) right after it. Returns <see cref="FixedLength"/>.</summary>
+    public static int WriteFixed(Span<byte> destination, bool marker, int payloadType, ushort sequenceNumber, uint timestamp, uint ssrc,
+        bool hasExtension = false)
+    {
+        destination[0] = (byte)(hasExtension ? 0x90 : 0x80);
+        destination[1] = (byte)((marker ? 0x80 : 0) | (payloadType & 0x7F));
+        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], sequenceNumber);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], ssrc);
+        return FixedLength;
+    }
+
+    public static ushort ReadSequenceNumber(ReadOnlySpan<byte> packet) => BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+
+    public static uint ReadSsrc(ReadOnlySpan<byte> packet) => BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
+
+    /// <summary>The header's length (CSRCs and extension included) without reading past it, so it works on an SRTP
+    /// packet whose payload and padding are still encrypted; false when not version 2 or when the header runs past
+    /// <paramref name="packet"/>.</summary>
+    public static bool TryGetLength(ReadOnlySpan<byte> packet, out int headerLength) =>
+        TryReadLayout(packet, out headerLength, out _, out _, out _);
+
     /// <summary>Parses the header of an RTP packet. Never throws: a malformed packet returns false.</summary>
     public static bool TryParse(ReadOnlySpan<byte> packet, out RtpHeader header)
     {
         header = default;
-        if (packet.Length < FixedLength)
+        if (!TryReadLayout(packet, out int offset, out ushort profile, out int extensionOffset, out int extensionLength))
         {
             return false;
         }
 
         byte b0 = packet[0];
-        if (b0 >> 6 != 2)
-        {
-            return false;
-        }
-
         bool padding = (b0 & 0x20) != 0;
         bool extension = (b0 & 0x10) != 0;
         int csrcCount = b0 & 0x0F;
-        int offset = FixedLength + (csrcCount * 4);
-        if (packet.Length < offset)
-        {
-            return false;
-        }
-
-        ushort profile = 0;
-        int extensionOffset = 0;
-        int extensionLength = 0;
-        if (extension)
-        {
-            if (packet.Length < offset + 4)
-            {
-                return false;
-            }
-
-            profile = BinaryPrimitives.ReadUInt16BigEndian(packet[offset..]);
-            extensionLength = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]) * 4;
-            extensionOffset = offset + 4;
-            offset = extensionOffset + extensionLength;
-            if (packet.Length < offset)
-            {
-                return false;
-            }
-        }
-
         int paddingLength = 0;
         if (padding)
         {
@@ -131,5 +123,44 @@ internal readonly struct RtpHeader
         valueOffset = 0;
         valueLength = 0;
         return false;
+    }
+
+    private static bool TryReadLayout(ReadOnlySpan<byte> packet, out int headerLength, out ushort profile, out int extensionOffset,
+        out int extensionLength)
+    {
+        headerLength = 0;
+        profile = 0;
+        extensionOffset = 0;
+        extensionLength = 0;
+        if (packet.Length < FixedLength || packet[0] >> 6 != 2)
+        {
+            return false;
+        }
+
+        int offset = FixedLength + ((packet[0] & 0x0F) * 4);
+        if (packet.Length < offset)
+        {
+            return false;
+        }
+
+        if ((packet[0] & 0x10) != 0)
+        {
+            if (packet.Length < offset + 4)
+            {
+                return false;
+            }
+
+            profile = BinaryPrimitives.ReadUInt16BigEndian(packet[offset..]);
+            extensionLength = BinaryPrimitives.ReadUInt16BigEndian(packet[(offset + 2)..]) * 4;
+            extensionOffset = offset + 4;
+            offset = extensionOffset + extensionLength;
+            if (packet.Length < offset)
+            {
+                return false;
+            }
+        }
+
+        headerLength = offset;
+        return true;
     }
 }

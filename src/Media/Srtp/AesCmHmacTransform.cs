@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Security.Cryptography;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Srtp;
 
@@ -69,7 +70,7 @@ internal sealed class AesCmHmacTransform : ISrtpTransform
 
     public int ProtectRtcp(ReadOnlySpan<byte> plain, uint ssrc, uint srtcpIndex, Span<byte> output)
     {
-        const int header = RtpHeaderReader.RtcpHeaderLength;
+        const int header = RtcpHeader.SizeWithSenderSsrc;
         plain.Slice(0, header).CopyTo(output);
         ApplyKeystream(_rtcpCipher, _rtcpSalt, ssrc, srtcpIndex, plain.Slice(header), output.Slice(header));
         BinaryPrimitives.WriteUInt32BigEndian(output.Slice(plain.Length, 4), 0x8000_0000u | srtcpIndex);
@@ -80,7 +81,7 @@ internal sealed class AesCmHmacTransform : ISrtpTransform
 
     public SrtpUnprotectResult UnprotectRtcp(ReadOnlySpan<byte> packet, uint ssrc, uint srtcpIndex, bool encrypted, Span<byte> output, out int written)
     {
-        const int header = RtpHeaderReader.RtcpHeaderLength;
+        const int header = RtcpHeader.SizeWithSenderSsrc;
         int authenticated = packet.Length - TagLength;
         if (!TagMatches(_rtcpMac, packet.Slice(0, authenticated), rolloverCounter: null, packet.Slice(authenticated, TagLength)))
         {

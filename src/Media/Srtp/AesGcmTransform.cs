@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Srtp;
 
@@ -80,7 +81,7 @@ internal sealed class AesGcmTransform : ISrtpTransform
 
     public int ProtectRtcp(ReadOnlySpan<byte> plain, uint ssrc, uint srtcpIndex, Span<byte> output)
     {
-        const int header = RtpHeaderReader.RtcpHeaderLength;
+        const int header = RtcpHeader.SizeWithSenderSsrc;
         Span<byte> nonce = stackalloc byte[NonceLength];
         RtcpNonce(_rtcpSalt, ssrc, srtcpIndex, nonce);
         Span<byte> aad = stackalloc byte[header + 4];
@@ -95,7 +96,7 @@ internal sealed class AesGcmTransform : ISrtpTransform
 
     public SrtpUnprotectResult UnprotectRtcp(ReadOnlySpan<byte> packet, uint ssrc, uint srtcpIndex, bool encrypted, Span<byte> output, out int written)
     {
-        const int header = RtpHeaderReader.RtcpHeaderLength;
+        const int header = RtcpHeader.SizeWithSenderSsrc;
         Span<byte> nonce = stackalloc byte[NonceLength];
         RtcpNonce(_rtcpSalt, ssrc, srtcpIndex, nonce);
         int length = packet.Length - TagLength - 4;

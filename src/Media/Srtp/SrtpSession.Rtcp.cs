@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Srtp;
 
@@ -9,12 +10,12 @@ internal sealed partial class SrtpSession
     public bool TryProtectRtcp(ReadOnlySpan<byte> plain, Span<byte> output, out int written)
     {
         written = 0;
-        if (!RtpHeaderReader.IsRtcpHeader(plain, plain.Length) || output.Length < plain.Length + _outbound.RtcpOverhead)
+        if (!RtcpHeader.HasSenderSsrc(plain) || output.Length < plain.Length + _outbound.RtcpOverhead)
         {
             return false;
         }
 
-        uint ssrc = RtpHeaderReader.ReadRtcpSsrc(plain);
+        uint ssrc = RtcpHeader.ReadSenderSsrc(plain);
         lock (_sendLock)
         {
             SrtpStreamState? state = _disposed ? null : GetOrAdd(_sent, ssrc);
@@ -36,12 +37,12 @@ internal sealed partial class SrtpSession
     {
         written = 0;
         int overhead = _inbound.RtcpOverhead;
-        if (!RtpHeaderReader.IsRtcpHeader(packet, packet.Length - overhead) || output.Length < packet.Length - overhead)
+        if (packet.Length < overhead || !RtcpHeader.HasSenderSsrc(packet[..^overhead]) || output.Length < packet.Length - overhead)
         {
             return SrtpUnprotectResult.Malformed;
         }
 
-        uint ssrc = RtpHeaderReader.ReadRtcpSsrc(packet);
+        uint ssrc = RtcpHeader.ReadSenderSsrc(packet);
         uint word = BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(packet.Length - _inbound.RtcpIndexOffsetFromEnd, 4));
         bool encrypted = (word & 0x8000_0000u) != 0;
         uint index = word & 0x7FFF_FFFFu;

@@ -1,3 +1,5 @@
+using Doctolib.Telehealth.Media.Rtp;
+
 namespace Doctolib.Telehealth.Media.Srtp;
 
 /// <summary>One SRTP/SRTCP association (one DTLS-SRTP handshake): protects what we send with the local keys and
@@ -46,14 +48,14 @@ internal sealed partial class SrtpSession : IDisposable
     public bool TryProtectRtp(ReadOnlySpan<byte> plain, Span<byte> output, out int written)
     {
         written = 0;
-        if (!RtpHeaderReader.TryGetRtpHeaderLength(plain, plain.Length, out int headerLength)
+        if (!RtpHeader.TryGetLength(plain, out int headerLength)
             || output.Length < plain.Length + _outbound.RtpOverhead)
         {
             return false;
         }
 
-        uint ssrc = RtpHeaderReader.ReadRtpSsrc(plain);
-        ushort sequence = RtpHeaderReader.ReadSequenceNumber(plain);
+        uint ssrc = RtpHeader.ReadSsrc(plain);
+        ushort sequence = RtpHeader.ReadSequenceNumber(plain);
         lock (_sendLock)
         {
             SrtpStreamState? state = _disposed ? null : GetOrAdd(_sent, ssrc);
@@ -75,14 +77,14 @@ internal sealed partial class SrtpSession : IDisposable
     {
         written = 0;
         int overhead = _inbound.RtpOverhead;
-        if (!RtpHeaderReader.TryGetRtpHeaderLength(packet, packet.Length - overhead, out int headerLength)
+        if (packet.Length < overhead || !RtpHeader.TryGetLength(packet[..^overhead], out int headerLength)
             || output.Length < packet.Length - overhead)
         {
             return SrtpUnprotectResult.Malformed;
         }
 
-        uint ssrc = RtpHeaderReader.ReadRtpSsrc(packet);
-        ushort sequence = RtpHeaderReader.ReadSequenceNumber(packet);
+        uint ssrc = RtpHeader.ReadSsrc(packet);
+        ushort sequence = RtpHeader.ReadSequenceNumber(packet);
         lock (_receiveLock)
         {
             if (_disposed)

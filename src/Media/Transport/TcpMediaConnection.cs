@@ -25,9 +25,6 @@ internal sealed class TcpMediaConnection : MediaPath, IDisposable
 
     public IPEndPoint RemoteEndPoint { get; }
 
-    /// <summary>The session ICE bound this connection to, once a binding request on it authenticated.</summary>
-    public object? Session { get; set; }
-
     public Socket Socket => _socket;
 
     public override void Send(ReadOnlySpan<byte> datagram)

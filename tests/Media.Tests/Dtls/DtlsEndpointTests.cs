@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Dtls;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Tests.Srtp;
@@ -108,9 +109,9 @@ public sealed class DtlsEndpointTests
     {
         DtlsFingerprint someoneElse = DtlsCertificate.Create(TimeProvider.System).Fingerprint;
         DtlsEndpoint? client = null;
-        using var server = new DtlsEndpoint(DtlsRole.Server, DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint,
+        using var server = new DtlsEndpoint(new DtlsServerHandshake(), DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint,
             d => client?.ReceiveDatagram(d), handshakeTimeout: TimeSpan.FromSeconds(5));
-        client = new DtlsEndpoint(DtlsRole.Client, DtlsPair.ClientCertificate, someoneElse, d => server.ReceiveDatagram(d),
+        client = new DtlsEndpoint(new DtlsClientHandshake(), DtlsPair.ClientCertificate, someoneElse, d => server.ReceiveDatagram(d),
             handshakeTimeout: TimeSpan.FromSeconds(5));
         using (client)
         {
@@ -125,7 +126,7 @@ public sealed class DtlsEndpointTests
     public async Task Handshake_ServerFedOnlyGarbage_FailsWithTimeoutWithoutCrashing()
     {
         int sent = 0;
-        using var server = new DtlsEndpoint(DtlsRole.Server, DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint,
+        using var server = new DtlsEndpoint(new DtlsServerHandshake(), DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint,
             _ => Interlocked.Increment(ref sent), handshakeTimeout: TimeSpan.FromSeconds(2));
         Task<DtlsResult> handshake = server.HandshakeAsync(CancellationToken.None);
         var random = new Random(7);
@@ -151,7 +152,7 @@ public sealed class DtlsEndpointTests
     [Fact]
     public async Task Handshake_SilentPeer_FailsWithTimeout()
     {
-        using var server = new DtlsEndpoint(DtlsRole.Server, DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint,
+        using var server = new DtlsEndpoint(new DtlsServerHandshake(), DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint,
             _ => { }, handshakeTimeout: TimeSpan.FromSeconds(1));
         var error = await Assert.ThrowsAsync<DtlsHandshakeException>(
             () => server.HandshakeAsync(CancellationToken.None).WaitAsync(DtlsPair.TestTimeout));
@@ -163,7 +164,7 @@ public sealed class DtlsEndpointTests
     public async Task Handshake_TokenCancelled_FailsWithCancelled()
     {
         using var cts = new CancellationTokenSource();
-        using var server = new DtlsEndpoint(DtlsRole.Server, DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint, _ => { });
+        using var server = new DtlsEndpoint(new DtlsServerHandshake(), DtlsPair.ServerCertificate, DtlsPair.ClientCertificate.Fingerprint, _ => { });
         Task<DtlsResult> handshake = server.HandshakeAsync(cts.Token);
         await Task.Delay(100);
         await cts.CancelAsync();
@@ -212,7 +213,7 @@ public sealed class DtlsEndpointTests
             pair.Server.ReceiveDatagram(garbage);
         }
 
-        pair.Client.SendApplicationData(new byte[] { 9 });
+        pair.ClientHandshake.SendApplicationData(new byte[] { 9 });
         using var deadline = new CancellationTokenSource(DtlsPair.TestTimeout);
         while (pair.Server.ApplicationDataRecords < 1 && !pair.Server.Closed.IsCompleted)
         {
@@ -233,7 +234,7 @@ public sealed class DtlsEndpointTests
 
         for (int i = 0; i < 3; i++)
         {
-            pair.Client.SendApplicationData(new byte[] { 1, 2, 3, (byte)i });
+            pair.ClientHandshake.SendApplicationData(new byte[] { 1, 2, 3, (byte)i });
         }
 
         using var deadline = new CancellationTokenSource(DtlsPair.TestTimeout);

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Dtls;
@@ -22,7 +23,7 @@ public sealed class DtlsOpenSslInteropTests
         using (var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
         {
             IPEndPoint? peer = null;
-            using var server = new DtlsEndpoint(DtlsRole.Server, DtlsCertificate.Shared, DtlsFingerprint.Parse(fingerprint),
+            using var server = new DtlsEndpoint(new DtlsServerHandshake(), DtlsCertificate.Shared, DtlsFingerprint.Parse(fingerprint),
                 d => { if (peer is not null) { udp.Send(d, peer); } });
             Task pump = PumpAsync(udp, server, p => peer = p, cts.Token);
             Task<DtlsResult> handshake = server.HandshakeAsync(cts.Token);
@@ -59,7 +60,7 @@ public sealed class DtlsOpenSslInteropTests
         {
             IPEndPoint? peer = null;
             DtlsFingerprint someoneElse = DtlsCertificate.Create(TimeProvider.System).Fingerprint;
-            using var server = new DtlsEndpoint(DtlsRole.Server, DtlsCertificate.Shared, someoneElse,
+            using var server = new DtlsEndpoint(new DtlsServerHandshake(), DtlsCertificate.Shared, someoneElse,
                 d => { if (peer is not null) { udp.Send(d, peer); } });
             Task pump = PumpAsync(udp, server, p => peer = p, cts.Token);
             Task<DtlsResult> handshake = server.HandshakeAsync(cts.Token);
@@ -92,7 +93,7 @@ public sealed class DtlsOpenSslInteropTests
                 $"-cert {openssl.CertificatePath} -key {openssl.KeyPath} -Verify 1 -keymatexport EXTRACTOR-dtls_srtp -keymatexportlen 56",
                 cts.Token, stdinOpenFor: TimeSpan.FromSeconds(4));
             await Task.Delay(TimeSpan.FromMilliseconds(800), cts.Token);
-            using var client = new DtlsEndpoint(DtlsRole.Client, DtlsCertificate.Shared, DtlsFingerprint.Parse(fingerprint),
+            using var client = new DtlsEndpoint(new DtlsClientHandshake(), DtlsCertificate.Shared, DtlsFingerprint.Parse(fingerprint),
                 d => udp.Send(d, server));
             Task pump = PumpAsync(udp, client, static _ => { }, cts.Token);
 

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Dtls;
 
 namespace Doctolib.Telehealth.Media.Tests.Dtls;
@@ -19,7 +20,7 @@ internal sealed class DtlsPair : IDisposable
         Func<DtlsRole, int, bool>? drop = null)
     {
         DtlsEndpoint? client = null;
-        Server = new DtlsEndpoint(DtlsRole.Server, ServerCertificate, clientFingerprintSeenByServer ?? ClientCertificate.Fingerprint,
+        Server = new DtlsEndpoint(new DtlsServerHandshake(), ServerCertificate, clientFingerprintSeenByServer ?? ClientCertificate.Fingerprint,
             datagram =>
             {
                 if (!IsLost(drop, DtlsRole.Server, ref _serverSent))
@@ -29,7 +30,8 @@ internal sealed class DtlsPair : IDisposable
             },
             handshakeTimeout: handshakeTimeout);
         DtlsEndpoint server = Server;
-        client = new DtlsEndpoint(DtlsRole.Client, ClientCertificate, ServerCertificate.Fingerprint,
+        ClientHandshake = new DtlsClientHandshake { ProfilesToOffer = clientProfiles };
+        client = new DtlsEndpoint(ClientHandshake, ClientCertificate, ServerCertificate.Fingerprint,
             datagram =>
             {
                 if (!IsLost(drop, DtlsRole.Client, ref _clientSent))
@@ -37,10 +39,7 @@ internal sealed class DtlsPair : IDisposable
                     server.ReceiveDatagram(datagram);
                 }
             },
-            handshakeTimeout: handshakeTimeout)
-        {
-            ClientProfilesToOffer = clientProfiles,
-        };
+            handshakeTimeout: handshakeTimeout);
         Client = client;
     }
 
@@ -51,6 +50,9 @@ internal sealed class DtlsPair : IDisposable
     internal DtlsEndpoint Server { get; }
 
     internal DtlsEndpoint Client { get; }
+
+    /// <summary>The client's side of the handshake, which can send application data once connected.</summary>
+    internal DtlsClientHandshake ClientHandshake { get; }
 
     internal int LostDatagrams => Volatile.Read(ref _lost);
 

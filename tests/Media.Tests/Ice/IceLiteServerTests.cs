@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using System.Net;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Stun;

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Ice;

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Plane;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
@@ -14,8 +15,8 @@ public sealed class AnswerFuzzTests
     {
         await using var harness = new PlaneHarness { AnswerOffers = false };
         var patientId = new MediaParticipant("room-answer-fuzz", "patient");
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-answer-fuzz", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-answer-fuzz", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-answer-fuzz", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-answer-fuzz", "doctor");
         await harness.AdmitAsync("room-answer-fuzz", "patient", "doctor");
         ParticipantSession session = harness.Plane.FindSession(patientId)!;
         string offer = await harness.OfferAsync(patientId, 0);
@@ -57,7 +58,7 @@ public sealed class AnswerFuzzTests
 
     /// <summary>Gets a fresh server offer waiting: the doctor is let out and back in; the offer that lets the doctor
     /// out is answered correctly, and the one bringing the doctor back is left waiting.</summary>
-    private static async Task<string> ReOfferAsync(PlaneHarness harness, TestPeer.TestPeer patient, MediaParticipant patientId)
+    private static async Task<string> ReOfferAsync(PlaneHarness harness, WebRtcTestPeer patient, MediaParticipant patientId)
     {
         int sent = harness.Offers.Count(o => o.Participant == patientId);
         await harness.AdmitAsync(patientId.RoomId, "patient");

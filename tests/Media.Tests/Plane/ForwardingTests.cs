@@ -1,4 +1,4 @@
-using Doctolib.Telehealth.Media.TestPeer;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
@@ -10,8 +10,8 @@ public sealed class ForwardingTests
     public async Task TwoPeers_InOneAdmittedRoom_ReceiveEachOthersAudioAndVideo()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-1", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-1", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-1", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-1", "doctor");
         await harness.AdmitAsync("room-1", "patient", "doctor");
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2), "subscriptions were not confirmed");
@@ -31,8 +31,8 @@ public sealed class ForwardingTests
     public async Task Peers_WithDifferentPayloadTypes_EachReceiveTheirOwnNumbers()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-pt", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-pt", "doctor", new TestPeerOptions { AudioPayloadType = 109, VideoPayloadType = 100 });
+        WebRtcTestPeer patient = await harness.JoinAsync("room-pt", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-pt", "doctor", new TestPeerOptions { AudioPayloadType = 109, VideoPayloadType = 100 });
         await harness.AdmitAsync("room-pt", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
 
@@ -50,8 +50,8 @@ public sealed class ForwardingTests
     public async Task PeerOverIceTcp_AndPeerOverUdp_ExchangeAudioAndVideo()
     {
         await using var harness = new PlaneHarness(o => o.TcpPort = 0);
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-tcp", "patient", new TestPeerOptions { UseTcp = true, ConsentInterval = TimeSpan.FromMilliseconds(500) });
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-tcp", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-tcp", "patient", new TestPeerOptions { UseTcp = true, ConsentInterval = TimeSpan.FromMilliseconds(500) });
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-tcp", "doctor");
         await harness.AdmitAsync("room-tcp", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2), harness.Describe(patient, doctor));
 

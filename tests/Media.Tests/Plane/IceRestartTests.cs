@@ -1,5 +1,5 @@
 using Doctolib.Telehealth.Media.Plane;
-using Doctolib.Telehealth.Media.TestPeer;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
@@ -14,7 +14,7 @@ public sealed class IceRestartTests
     public async Task IceRestart_NewCredentials_KeepsSessionAndMediaFlowsAfter()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor, MediaParticipant participant) = await StartCallAsync(harness, "room-ir1");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor, MediaParticipant participant) = await StartCallAsync(harness, "room-ir1");
         int portBefore = patient.LocalEndPoint.Port;
 
         await RestartAndCheckAsync(harness, patient, doctor, participant, moveToNewPort: false);
@@ -26,7 +26,7 @@ public sealed class IceRestartTests
     public async Task IceRestart_ToANewLocalPort_KeepsSessionAndMediaFollowsThePeer()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor, MediaParticipant participant) = await StartCallAsync(harness, "room-ir2");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor, MediaParticipant participant) = await StartCallAsync(harness, "room-ir2");
         int portBefore = patient.LocalEndPoint.Port;
 
         await RestartAndCheckAsync(harness, patient, doctor, participant, moveToNewPort: true);
@@ -41,7 +41,7 @@ public sealed class IceRestartTests
     public async Task IceRestart_Twice_KeepsSessionAndMediaFlows()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor, MediaParticipant participant) = await StartCallAsync(harness, "room-ir3");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor, MediaParticipant participant) = await StartCallAsync(harness, "room-ir3");
 
         await RestartAndCheckAsync(harness, patient, doctor, participant, moveToNewPort: true);
         await RestartAndCheckAsync(harness, patient, doctor, participant, moveToNewPort: false);
@@ -53,7 +53,7 @@ public sealed class IceRestartTests
     public async Task ReOffer_WithSameCredentials_KeepsServerCredentials()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, _, MediaParticipant participant) = await StartCallAsync(harness, "room-ir4");
+        (WebRtcTestPeer patient, _, MediaParticipant participant) = await StartCallAsync(harness, "room-ir4");
         ParticipantSession session = harness.Plane.FindSession(participant)!;
         string ufrag = session.LocalUfrag;
         string pwd = session.LocalPwd;
@@ -71,7 +71,7 @@ public sealed class IceRestartTests
     public async Task ReOffer_WithOnlyANewPassword_IsAnIceRestartAndServerChangesItsCredentials()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, _, MediaParticipant participant) = await StartCallAsync(harness, "room-ir5");
+        (WebRtcTestPeer patient, _, MediaParticipant participant) = await StartCallAsync(harness, "room-ir5");
         ParticipantSession session = harness.Plane.FindSession(participant)!;
         string ufrag = session.LocalUfrag;
         string pwd = session.LocalPwd;
@@ -90,11 +90,11 @@ public sealed class IceRestartTests
         Assert.False(harness.HasEvent(participant, "down"));
     }
 
-    private static async Task<(TestPeer.TestPeer Patient, TestPeer.TestPeer Doctor, MediaParticipant Participant)> StartCallAsync(PlaneHarness harness, string room)
+    private static async Task<(WebRtcTestPeer Patient, WebRtcTestPeer Doctor, MediaParticipant Participant)> StartCallAsync(PlaneHarness harness, string room)
     {
         var options = new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) };
-        TestPeer.TestPeer patient = await harness.JoinAsync(room, "patient", options);
-        TestPeer.TestPeer doctor = await harness.JoinAsync(room, "doctor", new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        WebRtcTestPeer patient = await harness.JoinAsync(room, "patient", options);
+        WebRtcTestPeer doctor = await harness.JoinAsync(room, "doctor", new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
         await harness.AdmitAsync(room, "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2), harness.Describe(patient, doctor));
 
@@ -106,7 +106,7 @@ public sealed class IceRestartTests
         return (patient, doctor, participant);
     }
 
-    private static async Task RestartAndCheckAsync(PlaneHarness harness, TestPeer.TestPeer patient, TestPeer.TestPeer doctor, MediaParticipant participant, bool moveToNewPort)
+    private static async Task RestartAndCheckAsync(PlaneHarness harness, WebRtcTestPeer patient, WebRtcTestPeer doctor, MediaParticipant participant, bool moveToNewPort)
     {
         ParticipantSession session = harness.Plane.FindSession(participant)!;
         string oldUfrag = session.LocalUfrag;

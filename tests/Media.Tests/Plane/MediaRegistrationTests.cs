@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Plane;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +33,7 @@ public sealed class MediaRegistrationTests
         IMediaPlane plane = provider.GetRequiredService<IMediaPlane>();
         Assert.Same(provider.GetRequiredService<MediaPlane>(), plane);
 
-        await using TestPeer.TestPeer peer = TestPeer.TestPeer.Create("di");
+        await using WebRtcTestPeer peer = WebRtcTestPeer.Create("di");
         using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
         string answer = await plane.AcceptOfferAsync(new MediaParticipant("r", "p"), peer.CreateOffer(), timeout.Token);
         Assert.Contains("a=ice-lite", answer, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Sdp;
 using Doctolib.Telehealth.Media.Tests.Sdp;
 
@@ -51,7 +52,7 @@ public sealed class OfferFuzzTests
         Assert.True(answered > Iterations / 10, $"only {answered} mutations were answered");
         Assert.True(refused > Iterations / 10, $"only {refused} mutations were refused");
 
-        TestPeer.TestPeer peer = await harness.JoinAsync("room-after-fuzz", "patient");
+        WebRtcTestPeer peer = await harness.JoinAsync("room-after-fuzz", "patient");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.FindSession(new MediaParticipant("room-after-fuzz", "patient"))?.Srtp is not null),
             harness.Describe(peer));
     }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Doctolib.Telehealth.Media.Plane;
-using Doctolib.Telehealth.Media.TestPeer;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
@@ -11,7 +11,7 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<MediaParticipant, TestPeer.TestPeer> _peers = new();
+    private readonly ConcurrentDictionary<MediaParticipant, WebRtcTestPeer> _peers = new();
     private readonly Task _run;
 
     public PlaneHarness(Action<MediaOptions>? configure = null, TimeProvider? time = null)
@@ -24,7 +24,7 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
             RelayIdleTimeout = TimeSpan.FromSeconds(30),
         };
         configure?.Invoke(options);
-        Plane = new MediaPlane(options, new FixedMediaCallbacks(this, this), time ?? TimeProvider.System, null);
+        Plane = new MediaPlane(options, this, this, time ?? TimeProvider.System, null);
         _run = Plane.RunAsync(_stop.Token);
     }
 
@@ -49,10 +49,10 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     private int _offers;
 
     /// <summary>Creates a peer, offers, answers and connects it (ICE + DTLS), all bounded by <see cref="Timeout"/>.</summary>
-    public async Task<TestPeer.TestPeer> JoinAsync(string roomId, string participantId, TestPeerOptions? options = null)
+    public async Task<WebRtcTestPeer> JoinAsync(string roomId, string participantId, TestPeerOptions? options = null)
     {
         var participant = new MediaParticipant(roomId, participantId);
-        TestPeer.TestPeer peer = TestPeer.TestPeer.Create(participantId, options);
+        WebRtcTestPeer peer = WebRtcTestPeer.Create(participantId, options);
         _peers[participant] = peer;
         using var timeout = new CancellationTokenSource(Timeout);
         string answer = await Plane.AcceptOfferAsync(participant, peer.CreateOffer(), timeout.Token).WaitAsync(timeout.Token);
@@ -92,7 +92,7 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     }
 
     /// <summary>Publishes from every given peer for the duration, concurrently.</summary>
-    public static Task PublishAsync(TimeSpan duration, params TestPeer.TestPeer[] peers)
+    public static Task PublishAsync(TimeSpan duration, params WebRtcTestPeer[] peers)
     {
         var tasks = new Task[peers.Length];
         for (int i = 0; i < peers.Length; i++)
@@ -104,27 +104,27 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     }
 
     /// <summary>True when <paramref name="receiver"/> got every audio and video packet <paramref name="publisher"/> sent.</summary>
-    public static bool ReceivedAll(TestPeer.TestPeer receiver, TestPeer.TestPeer publisher) =>
+    public static bool ReceivedAll(WebRtcTestPeer receiver, WebRtcTestPeer publisher) =>
         receiver.Stream(publisher.AudioSsrc)?.Packets == publisher.AudioPacketsSent
         && receiver.Stream(publisher.VideoSsrc)?.Packets == publisher.VideoPacketsSent;
 
     /// <summary>True when the plane forwards both of <paramref name="publisher"/>'s tracks to <paramref name="receiver"/>:
     /// the receiver confirmed both slots, and both sessions have finished DTLS and hold a media path.</summary>
-    public bool Forwards(TestPeer.TestPeer publisher, TestPeer.TestPeer receiver)
+    public bool Forwards(WebRtcTestPeer publisher, WebRtcTestPeer receiver)
     {
         ParticipantSession? from = SessionOf(publisher);
         ParticipantSession? to = SessionOf(receiver);
         return from is { Srtp: not null, Path: not null } && to is { Srtp: not null, Path: not null }
-            && Plane.FindTrack(publisher.AudioSsrc)?.HasSubscriber(to) == true
-            && Plane.FindTrack(publisher.VideoSsrc)?.HasSubscriber(to) == true;
+            && from.FindTrack(publisher.AudioSsrc)?.HasSubscriber(to) == true
+            && from.FindTrack(publisher.VideoSsrc)?.HasSubscriber(to) == true;
     }
 
     /// <summary>True when every peer's audio and video is forwarded to every other given peer.</summary>
-    public bool ForwardsAmong(params TestPeer.TestPeer[] peers)
+    public bool ForwardsAmong(params WebRtcTestPeer[] peers)
     {
-        foreach (TestPeer.TestPeer publisher in peers)
+        foreach (WebRtcTestPeer publisher in peers)
         {
-            foreach (TestPeer.TestPeer receiver in peers)
+            foreach (WebRtcTestPeer receiver in peers)
             {
                 if (publisher != receiver && !Forwards(publisher, receiver))
                 {
@@ -137,12 +137,12 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     }
 
     /// <summary>Counters and per-peer streams, for a failing assertion's message.</summary>
-    public string Describe(params TestPeer.TestPeer[] peers)
+    public string Describe(params WebRtcTestPeer[] peers)
     {
         var c = Plane.Counters;
         var text = new System.Text.StringBuilder();
         text.Append($"rx={c.DatagramsReceived} rtp={c.RtpReceived} fwd={c.RtpForwarded} drop={c.RtpDropped} srtpFail={c.SrtpFailures} unknown={c.DroppedUnknownSource} malformed={c.DroppedMalformed} stunOk={c.StunAnswered} stunBad={c.StunRejected} dtls={c.DtlsRecords} offers={_offers} kf={c.KeyframeRequestsForwarded}");
-        foreach (TestPeer.TestPeer peer in peers)
+        foreach (WebRtcTestPeer peer in peers)
         {
             text.Append($" | {peer.Name} sent={peer.PacketsSent} a={peer.AudioSsrc} v={peer.VideoSsrc}:");
             foreach (ReceivedStream stream in peer.Streams)
@@ -154,9 +154,9 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
         return text.ToString();
     }
 
-    private ParticipantSession? SessionOf(TestPeer.TestPeer peer)
+    private ParticipantSession? SessionOf(WebRtcTestPeer peer)
     {
-        foreach ((MediaParticipant participant, TestPeer.TestPeer candidate) in _peers)
+        foreach ((MediaParticipant participant, WebRtcTestPeer candidate) in _peers)
         {
             if (candidate == peer)
             {
@@ -184,7 +184,7 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
     {
         Interlocked.Increment(ref _offers);
         Offers.Enqueue((participant, offerSdp));
-        if (AnswerOffers && _peers.TryGetValue(participant, out TestPeer.TestPeer? peer))
+        if (AnswerOffers && _peers.TryGetValue(participant, out WebRtcTestPeer? peer))
         {
             await Plane.AcceptAnswerAsync(participant, peer.AnswerOffer(offerSdp), cancellationToken);
         }
@@ -223,7 +223,7 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
 
     public async ValueTask DisposeAsync()
     {
-        foreach (TestPeer.TestPeer peer in _peers.Values)
+        foreach (WebRtcTestPeer peer in _peers.Values)
         {
             await peer.DisposeAsync();
         }

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Media.Sdp;
 
@@ -13,8 +14,8 @@ public sealed class ReOfferTests
     {
         await using var harness = new PlaneHarness { AnswerOffers = false };
         var patientId = new MediaParticipant("room-ro1", "patient");
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-ro1", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro1", "doctor", new TestPeer.TestPeerOptions { AudioPayloadType = 109, VideoPayloadType = 100 });
+        WebRtcTestPeer patient = await harness.JoinAsync("room-ro1", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-ro1", "doctor", new TestPeerOptions { AudioPayloadType = 109, VideoPayloadType = 100 });
         SdpSessionDescription patientOffer = SdpParser.Parse(patient.CreateOffer());
 
         await harness.AdmitAsync("room-ro1", "patient", "doctor");
@@ -45,8 +46,8 @@ public sealed class ReOfferTests
     {
         await using var harness = new PlaneHarness { AnswerOffers = false };
         var patientId = new MediaParticipant("room-ro2", "patient");
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-ro2", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro2", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-ro2", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-ro2", "doctor");
         await harness.AdmitAsync("room-ro2", "patient", "doctor");
         string offer = await harness.OfferAsync(patientId, 0);
         string videoMid = SdpParser.Parse(offer).Media.Last(m => m.Kind == SdpMediaKind.Video).Mid!;
@@ -91,7 +92,7 @@ public sealed class ReOfferTests
         Assert.All(idle, m => Assert.Empty(m.SsrcAttributes));
         Assert.True(await PlaneHarness.EventuallyAsync(() => !harness.Plane.FindSession(patientId)!.OfferPending));
 
-        TestPeer.TestPeer nurse = await harness.JoinAsync("room-ro3", "nurse");
+        WebRtcTestPeer nurse = await harness.JoinAsync("room-ro3", "nurse");
         await harness.AdmitAsync("room-ro3", "patient", "nurse");
 
         SdpSessionDescription third = SdpParser.Parse(await harness.OfferAsync(patientId, 2));
@@ -111,8 +112,8 @@ public sealed class ReOfferTests
     {
         await using var harness = new PlaneHarness { AnswerOffers = false };
         var patientId = new MediaParticipant("room-ro4", "patient");
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-ro4", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro4", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-ro4", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-ro4", "doctor");
         await harness.AdmitAsync("room-ro4", "patient", "doctor");
         string offer = await harness.OfferAsync(patientId, 0);
         string answer = patient.AnswerOffer(offer);
@@ -141,8 +142,8 @@ public sealed class ReOfferTests
     {
         await using var harness = new PlaneHarness { AnswerOffers = false };
         var patientId = new MediaParticipant("room-ro5", "patient");
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-ro5", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-ro5", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-ro5", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-ro5", "doctor");
         await harness.AdmitAsync("room-ro5", "patient", "doctor");
         string first = await harness.OfferAsync(patientId, 0);
         Assert.Contains(doctor.VideoSsrc, SdpParser.Parse(first).Media.SelectMany(m => m.Ssrcs()));
@@ -150,7 +151,7 @@ public sealed class ReOfferTests
 
         // While the first offer waits, the doctor leaves and a nurse takes the same two slots.
         await harness.Plane.CloseAsync(new MediaParticipant("room-ro5", "doctor"), timeout.Token);
-        TestPeer.TestPeer nurse = await harness.JoinAsync("room-ro5", "nurse");
+        WebRtcTestPeer nurse = await harness.JoinAsync("room-ro5", "nurse");
         await harness.AdmitAsync("room-ro5", "patient", "nurse");
         ParticipantSession session = harness.Plane.FindSession(patientId)!;
         Assert.Equal([nurse.AudioSsrc, nurse.VideoSsrc], session.Sections.Where(s => !s.OfferedByParticipant).Select(s => s.Track!.Ssrc));

@@ -1,3 +1,5 @@
+using Doctolib.Telehealth.Media.Testing;
+
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
 /// <summary>Live media as billing counts it: up while the server relays a participant's media to someone, down at the
@@ -12,10 +14,10 @@ public sealed class RelayedMediaTests
         o.RelayMarkInterval = TimeSpan.FromMilliseconds(200);
     });
 
-    private static async Task<(TestPeer.TestPeer Patient, TestPeer.TestPeer Doctor)> CallAsync(PlaneHarness harness, string room)
+    private static async Task<(WebRtcTestPeer Patient, WebRtcTestPeer Doctor)> CallAsync(PlaneHarness harness, string room)
     {
-        TestPeer.TestPeer patient = await harness.JoinAsync(room, "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync(room, "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync(room, "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync(room, "doctor");
         await harness.AdmitAsync(room, "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.ForwardsAmong(patient, doctor)), harness.Describe(patient, doctor));
         return (patient, doctor);
@@ -25,8 +27,8 @@ public sealed class RelayedMediaTests
     public async Task MediaFromTheWaitingRoom_IsNeverReportedUp_UntilItIsRelayedAfterAdmission()
     {
         await using var harness = Harness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-w", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-w", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-w", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-w", "doctor");
         await harness.AdmitAsync("room-w", "doctor");
         var waiting = new MediaParticipant("room-w", "patient");
 
@@ -49,7 +51,7 @@ public sealed class RelayedMediaTests
     public async Task MediaThatStops_IsReportedDownAtItsLastRelayedPacket_LongBeforeConsentLapses()
     {
         await using var harness = Harness();
-        (TestPeer.TestPeer patient, _) = await CallAsync(harness, "room-gap");
+        (WebRtcTestPeer patient, _) = await CallAsync(harness, "room-gap");
         var participant = new MediaParticipant("room-gap", "patient");
 
         await PlaneHarness.PublishAsync(TimeSpan.FromSeconds(1), patient);
@@ -71,7 +73,7 @@ public sealed class RelayedMediaTests
     public async Task RelayedMedia_IsMarkedEveryMarkInterval_WithItsLastRelayedPacket()
     {
         await using var harness = Harness(idle: TimeSpan.FromSeconds(30));
-        (TestPeer.TestPeer patient, _) = await CallAsync(harness, "room-mark");
+        (WebRtcTestPeer patient, _) = await CallAsync(harness, "room-mark");
         var participant = new MediaParticipant("room-mark", "patient");
 
         await PlaneHarness.PublishAsync(TimeSpan.FromSeconds(1.5), patient);
@@ -86,7 +88,7 @@ public sealed class RelayedMediaTests
     public async Task StoppingThePlane_EndsLiveMediaAtTheLastRelayedPacket()
     {
         await using var harness = Harness(idle: TimeSpan.FromSeconds(30));
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor) = await CallAsync(harness, "room-stop");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await CallAsync(harness, "room-stop");
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(600), patient, doctor);
         DateTimeOffset lastSent = DateTimeOffset.UtcNow;
         await Task.Delay(800);
@@ -105,7 +107,7 @@ public sealed class RelayedMediaTests
     public async Task ClosingASession_EndsItsLiveMediaAtTheLastRelayedPacket_NotAtTheClose()
     {
         await using var harness = Harness(idle: TimeSpan.FromSeconds(30));
-        (TestPeer.TestPeer patient, _) = await CallAsync(harness, "room-close");
+        (WebRtcTestPeer patient, _) = await CallAsync(harness, "room-close");
         var participant = new MediaParticipant("room-close", "patient");
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(600), patient);
         DateTimeOffset lastSent = DateTimeOffset.UtcNow;

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
 public sealed class RoomMembershipTests
@@ -8,10 +9,10 @@ public sealed class RoomMembershipTests
     public async Task ThirdPeer_JoiningAnAdmittedRoom_EveryoneReceivesEveryone()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer a = await harness.JoinAsync("room-3", "a");
-        TestPeer.TestPeer b = await harness.JoinAsync("room-3", "b");
+        WebRtcTestPeer a = await harness.JoinAsync("room-3", "a");
+        WebRtcTestPeer b = await harness.JoinAsync("room-3", "b");
         await harness.AdmitAsync("room-3", "a", "b");
-        TestPeer.TestPeer c = await harness.JoinAsync("room-3", "c");
+        WebRtcTestPeer c = await harness.JoinAsync("room-3", "c");
         await harness.AdmitAsync("room-3", "a", "b", "c");
 
         // Each of the three receives the two others. A publisher still finishing DTLS when both others subscribed
@@ -31,9 +32,9 @@ public sealed class RoomMembershipTests
     public async Task NonAdmittedPeer_InTheRoom_ReceivesNothingAndIsNotForwarded()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-4", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-4", "doctor");
-        TestPeer.TestPeer waiting = await harness.JoinAsync("room-4", "waiting");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-4", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-4", "doctor");
+        WebRtcTestPeer waiting = await harness.JoinAsync("room-4", "waiting");
         await harness.AdmitAsync("room-4", "patient", "doctor");
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2), harness.Describe(patient, doctor, waiting));
@@ -50,8 +51,8 @@ public sealed class RoomMembershipTests
     public async Task SetAdmitted_WithoutAParticipant_StopsForwardingToAndFromIt()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-5", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-5", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-5", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-5", "doctor");
         await harness.AdmitAsync("room-5", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), patient, doctor);

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
 public sealed class RtcpFeedbackTests
@@ -6,7 +7,7 @@ public sealed class RtcpFeedbackTests
     public async Task Nack_FromAReceiver_IsAnsweredWithARetransmission()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor) = await ConnectPairAsync(harness, "room-n");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await ConnectPairAsync(harness, "room-n");
 
         doctor.DiscardNextAndNack(patient.VideoSsrc);
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(500), patient);
@@ -21,7 +22,7 @@ public sealed class RtcpFeedbackTests
     public async Task Pli_FromAReceiver_ReachesThePublisher()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor) = await ConnectPairAsync(harness, "room-p");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await ConnectPairAsync(harness, "room-p");
         await Task.Delay(400);
         long before = patient.PlisReceived;
 
@@ -34,7 +35,7 @@ public sealed class RtcpFeedbackTests
     public async Task NewSubscriber_GetsAKeyframeRequestedFromThePublisher()
     {
         await using var harness = new PlaneHarness();
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor) = await ConnectPairAsync(harness, "room-k");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await ConnectPairAsync(harness, "room-k");
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => patient.PlisReceived >= 1 && doctor.PlisReceived >= 1));
     }
@@ -43,17 +44,17 @@ public sealed class RtcpFeedbackTests
     public async Task Publisher_GetsRembAndReceiverReports_ThatLetItsVideoClimb()
     {
         await using var harness = new PlaneHarness(o => o.ConsentCheckInterval = TimeSpan.FromMilliseconds(250));
-        (TestPeer.TestPeer patient, TestPeer.TestPeer doctor) = await ConnectPairAsync(harness, "room-r");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await ConnectPairAsync(harness, "room-r");
 
         await PlaneHarness.PublishAsync(TimeSpan.FromSeconds(1), patient, doctor);
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => patient.LastRembBps >= 2_500_000 && patient.ReceiverReportsReceived >= 1));
     }
 
-    private static async Task<(TestPeer.TestPeer, TestPeer.TestPeer)> ConnectPairAsync(PlaneHarness harness, string room)
+    private static async Task<(WebRtcTestPeer, WebRtcTestPeer)> ConnectPairAsync(PlaneHarness harness, string room)
     {
-        TestPeer.TestPeer patient = await harness.JoinAsync(room, "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync(room, "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync(room, "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync(room, "doctor");
         await harness.AdmitAsync(room, "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
         return (patient, doctor);

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 
 public sealed class SessionLifecycleTests
@@ -6,8 +7,8 @@ public sealed class SessionLifecycleTests
     public async Task Peer_WhoseConsentLapses_IsReportedMediaDown()
     {
         await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(2));
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-c", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-c", "doctor", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        WebRtcTestPeer patient = await harness.JoinAsync("room-c", "patient", new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-c", "doctor", new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
         await harness.AdmitAsync("room-c", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Forwards(patient, doctor)), harness.Describe(patient, doctor));
         var participant = new MediaParticipant("room-c", "patient");
@@ -25,8 +26,8 @@ public sealed class SessionLifecycleTests
     public async Task Peer_KeepingConsent_IsNotReportedDown()
     {
         await using var harness = new PlaneHarness(o => o.ConsentTimeout = TimeSpan.FromSeconds(2));
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-k", "patient", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-k", "doctor", new TestPeer.TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        WebRtcTestPeer patient = await harness.JoinAsync("room-k", "patient", new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-k", "doctor", new TestPeerOptions { ConsentInterval = TimeSpan.FromMilliseconds(100) });
         await harness.AdmitAsync("room-k", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Forwards(patient, doctor)), harness.Describe(patient, doctor));
         await patient.PublishAsync(TimeSpan.FromSeconds(3), CancellationToken.None).WaitAsync(PlaneHarness.Timeout);
@@ -40,8 +41,8 @@ public sealed class SessionLifecycleTests
     public async Task CloseAsync_OnALiveSession_ReportsMediaDownAndStopsForwarding()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-x", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-x", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-x", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-x", "doctor");
         await harness.AdmitAsync("room-x", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(200), patient);
@@ -73,7 +74,7 @@ public sealed class SessionLifecycleTests
     {
         await using var harness = new PlaneHarness();
         using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
-        TestPeer.TestPeer peer = TestPeer.TestPeer.Create("nofp");
+        WebRtcTestPeer peer = WebRtcTestPeer.Create("nofp");
         await using (peer)
         {
             string offer = string.Join("\r\n", peer.CreateOffer().Split("\r\n").Where(l => !l.StartsWith("a=fingerprint", StringComparison.Ordinal)));
@@ -88,7 +89,7 @@ public sealed class SessionLifecycleTests
     public async Task AcceptOffer_WithADataChannelSection_RejectsItWithItsOwnProtocolAndKeepsMedia()
     {
         await using var harness = new PlaneHarness();
-        await using TestPeer.TestPeer peer = TestPeer.TestPeer.Create("dc");
+        await using WebRtcTestPeer peer = WebRtcTestPeer.Create("dc");
         string offer = peer.CreateOffer().Replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2", StringComparison.Ordinal)
             + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=sctp-port:5000\r\n";
         using var timeout = new CancellationTokenSource(PlaneHarness.Timeout);
@@ -106,8 +107,8 @@ public sealed class SessionLifecycleTests
     public async Task Participant_ReloadingWithANewPeerConnection_ReplacesItsSessionAndMediaComesBack()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-reload", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-reload", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-reload", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-reload", "doctor");
         await harness.AdmitAsync("room-reload", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(200), patient);
@@ -115,7 +116,7 @@ public sealed class SessionLifecycleTests
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "up")));
 
         // The page reloads: a new peer connection (new certificate, new ICE credentials) offers for the same participant.
-        TestPeer.TestPeer reloaded = await harness.JoinAsync("room-reload", "patient");
+        WebRtcTestPeer reloaded = await harness.JoinAsync("room-reload", "patient");
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), reloaded, doctor);
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(doctor, reloaded) && PlaneHarness.ReceivedAll(reloaded, doctor)),

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Ice;
@@ -10,7 +11,7 @@ public sealed class UntrustedSourceTests
     public async Task Source_ThatNeverDidIce_GetsNoAnswerToStunDtlsOrRtp()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-u", "patient");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-u", "patient");
         using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         IPEndPoint server = harness.Plane.LocalEndPoint;
@@ -40,8 +41,8 @@ public sealed class UntrustedSourceTests
     public async Task GarbageDatagrams_AreDroppedAndCounted_AndForwardingKeepsWorking()
     {
         await using var harness = new PlaneHarness();
-        TestPeer.TestPeer patient = await harness.JoinAsync("room-g", "patient");
-        TestPeer.TestPeer doctor = await harness.JoinAsync("room-g", "doctor");
+        WebRtcTestPeer patient = await harness.JoinAsync("room-g", "patient");
+        WebRtcTestPeer doctor = await harness.JoinAsync("room-g", "doctor");
         await harness.AdmitAsync("room-g", "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Plane.Counters.KeyframeRequestsForwarded >= 2));
 

@@ -34,6 +34,35 @@ public sealed class RtpHeaderTests
     }
 
     [Fact]
+    public void TryGetLength_EncryptedPaddingByte_StillFindsTheHeaderEnd()
+    {
+        byte[] packet = (byte[])FullPacket.Clone();
+        packet[^1] = 0xFF; // under SRTP the padding count is ciphertext
+
+        Assert.False(RtpHeader.TryParse(packet, out _));
+        Assert.True(RtpHeader.TryGetLength(packet, out int length));
+        Assert.Equal(32, length);
+        Assert.False(RtpHeader.TryGetLength(packet.AsSpan(0, 31), out _));
+    }
+
+    [Fact]
+    public void WriteFixed_ThenTryParse_RoundTrips()
+    {
+        byte[] packet = new byte[13];
+
+        RtpHeader.WriteFixed(packet, marker: true, payloadType: 111, sequenceNumber: 65535, timestamp: 0xDEADBEEF, ssrc: 7);
+
+        Assert.True(RtpHeader.TryParse(packet, out RtpHeader header));
+        Assert.True(header.Marker);
+        Assert.Equal(111, header.PayloadType);
+        Assert.Equal(65535, header.SequenceNumber);
+        Assert.Equal(0xDEADBEEFu, header.Timestamp);
+        Assert.Equal(7u, header.Ssrc);
+        Assert.Equal(7u, RtpHeader.ReadSsrc(packet));
+        Assert.Equal(65535, RtpHeader.ReadSequenceNumber(packet));
+    }
+
+    [Fact]
     public void TryParse_FullPacket_ReadsCsrcExtensionsAndPadding()
     {
         Assert.True(RtpHeader.TryParse(FullPacket, out RtpHeader header));

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Srtp;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>How a test peer behaves.</summary>
 internal sealed class TestPeerOptions
@@ -16,6 +16,11 @@ internal sealed class TestPeerOptions
     public int AudioPayloadType { get; set; } = TestPeerSdp.OpusPayloadType;
 
     public int VideoPayloadType { get; set; } = TestPeerSdp.Vp8PayloadType;
+
+    /// <summary>SSRCs the peer announces and sends; random when null (a test can make one peer claim another's).</summary>
+    public uint? AudioSsrc { get; set; }
+
+    public uint? VideoSsrc { get; set; }
 
     /// <summary>Connect over the server's passive ICE-TCP candidate (RFC 6544) instead of UDP.</summary>
     public bool UseTcp { get; set; }

@@ -9,12 +9,12 @@ using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Stun;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>The client half of our own WebRTC stack, for tests and the benchmark: it offers like a browser, runs
 /// ICE as the controlling agent (USE-CANDIDATE), DTLS as the client, publishes synthetic Opus-like audio and
 /// VP8-like video over SRTP, and counts what the server forwards to it. Loopback only.</summary>
-internal sealed partial class TestPeer : IAsyncDisposable
+internal sealed partial class WebRtcTestPeer : IAsyncDisposable
 {
     private const int AudioClock = 960;
     private const int VideoClockPerTick = 1800;
@@ -52,14 +52,14 @@ internal sealed partial class TestPeer : IAsyncDisposable
     private long _receiverReports;
     private long _garbageAfterConnect;
 
-    private TestPeer(string name, TestPeerOptions options)
+    private WebRtcTestPeer(string name, TestPeerOptions options)
     {
         Name = name;
         _options = options;
         _certificate = DtlsCertificate.Create(TimeProvider.System);
         _iceCredentials = IceCredentials.Generate();
-        uint audio = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
-        uint video = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        uint audio = options.AudioSsrc ?? (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        uint video = options.VideoSsrc ?? (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         Identity = new TestPeerIdentity(RandomNumberGenerator.GetInt32(1, int.MaxValue), "stream-" + name, "cname-" + name,
             _iceCredentials.Ufrag, _iceCredentials.Password, _certificate.SdpFingerprint, audio, video,
             options.AudioPayloadType, options.VideoPayloadType);
@@ -84,7 +84,7 @@ internal sealed partial class TestPeer : IAsyncDisposable
     public long UndecryptablePackets => Interlocked.Read(ref _garbageAfterConnect);
     public long PacketsSent { get; private set; }
 
-    public static TestPeer Create(string name, TestPeerOptions? options = null) => new(name, options ?? new TestPeerOptions());
+    public static WebRtcTestPeer Create(string name, TestPeerOptions? options = null) => new(name, options ?? new TestPeerOptions());
 
     public string CreateOffer() => TestPeerSdp.BuildOffer(Identity, _options.Audio, _options.Video);
 
@@ -118,13 +118,13 @@ internal sealed partial class TestPeer : IAsyncDisposable
         timeout.CancelAfter(_options.ConnectTimeout);
         await RunIceAsync(useCandidate: true, timeout.Token).ConfigureAwait(false);
 
-        var dtls = new DtlsEndpoint(DtlsRole.Client, _certificate, DtlsFingerprint.Parse(server.Fingerprint), SendDatagram);
+        var dtls = new DtlsEndpoint(new DtlsClientHandshake(), _certificate, DtlsFingerprint.Parse(server.Fingerprint), SendDatagram);
         _dtls = dtls;
         DtlsResult result = await dtls.HandshakeAsync(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
         Volatile.Write(ref _srtp, result.CreateSrtpSession());
         if (_options.ConsentInterval is { } interval)
         {
-            _consentTimer = TimeProvider.System.CreateTimer(static state => ((TestPeer)state!).SendConsent(), this, interval, interval);
+            _consentTimer = TimeProvider.System.CreateTimer(static state => ((WebRtcTestPeer)state!).SendConsent(), this, interval, interval);
         }
     }
 

@@ -1,13 +1,12 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
-internal sealed partial class TestPeer
+internal sealed partial class WebRtcTestPeer
 {
     private async Task ReceiveLoopAsync(Socket socket, CancellationToken cancellationToken)
     {
@@ -94,8 +93,8 @@ internal sealed partial class TestPeer
             return;
         }
 
-        uint ssrc = BinaryPrimitives.ReadUInt32BigEndian(datagram.Slice(8));
-        ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(datagram.Slice(2));
+        uint ssrc = RtpHeader.ReadSsrc(datagram);
+        ushort sequence = RtpHeader.ReadSequenceNumber(datagram);
         bool recovered = false;
         if (_discard.TryGetValue(ssrc, out int discarded))
         {
@@ -141,41 +140,30 @@ internal sealed partial class TestPeer
             return;
         }
 
-        ReadOnlySpan<byte> compound = datagram.Slice(0, length);
-        int offset = 0;
-        while (compound.Length - offset >= 8)
+        var packets = new RtcpCompoundEnumerator(datagram.Slice(0, length));
+        while (packets.MoveNext())
         {
-            ReadOnlySpan<byte> packet = compound.Slice(offset);
-            int size = (BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(2)) + 1) * 4;
-            if (size > packet.Length)
+            ReadOnlySpan<byte> packet = packets.Packet;
+            switch (packets.Header.PacketType)
             {
-                return;
-            }
-
-            int format = packet[0] & 0x1F;
-            switch (packet[1])
-            {
-                case 200:
+                case RtcpPacketType.SenderReport:
                     Interlocked.Increment(ref _senderReports);
                     break;
-                case 201:
+                case RtcpPacketType.ReceiverReport:
                     Interlocked.Increment(ref _receiverReports);
                     break;
-                case 205 when format == 1:
+                case RtcpPacketType.TransportFeedback when RtcpGenericNack.TryParse(packet, out _):
                     Interlocked.Increment(ref _nacksReceived);
                     break;
-                case 206 when format == 1 && size >= 12 && BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(8)) == VideoSsrc:
+                case RtcpPacketType.PayloadFeedback when RtcpPictureLossIndication.TryParse(packet, out RtcpPictureLossIndication pli)
+                    && pli.MediaSsrc == VideoSsrc:
                     Interlocked.Increment(ref _plisReceived);
                     _sendKeyframe = true;
                     break;
-                case 206 when format == 15 && size >= 20:
-                    int exponent = packet[17] >> 2;
-                    long mantissa = ((packet[17] & 0x03) << 16) | BinaryPrimitives.ReadUInt16BigEndian(packet.Slice(18));
-                    Interlocked.Exchange(ref _lastRemb, mantissa << exponent);
+                case RtcpPacketType.PayloadFeedback when RtcpRemb.TryParse(packet, out RtcpRemb remb):
+                    Interlocked.Exchange(ref _lastRemb, (long)Math.Min(remb.BitrateBps, long.MaxValue));
                     break;
             }
-
-            offset += size;
         }
     }
 }

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Ice;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
-internal sealed partial class TestPeer
+internal sealed partial class WebRtcTestPeer
 {
     /// <summary>Begins an ICE restart (RFC 8445 §9, JSEP): new local ufrag and password, and the offer that carries
     /// them. Until <see cref="CompleteIceRestartAsync"/> runs, checks and consent keep using the old credentials.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>The test peer's side of SDP: a browser-like offer (Opus + VP8, BUNDLE, rtcp-mux), reading the
 /// server's answer, and answering the server's re-offers by mirroring them (sendonly becomes recvonly).</summary>

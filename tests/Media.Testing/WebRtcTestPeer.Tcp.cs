@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Ice;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
-internal sealed partial class TestPeer
+internal sealed partial class WebRtcTestPeer
 {
     private readonly Lock _tcpSendGate = new();
     private readonly byte[] _tcpFrame = new byte[IceTcpFraming.PrefixLength + 4096];

@@ -1,7 +1,8 @@
+using Doctolib.Telehealth.Media.Srtp;
 using System.Diagnostics;
 using System.Security.Cryptography;
 
-namespace Doctolib.Telehealth.Media.Srtp;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>A micro-benchmark of the SRTP hot path, for a health page or a quick check on a new machine.</summary>
 internal static class SrtpBenchmark

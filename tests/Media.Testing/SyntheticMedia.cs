@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>Writes the synthetic RTP payloads the test peer publishes: each carries its send time (a
 /// <see cref="Stopwatch"/> timestamp, comparable across processes on one machine) so the receiver measures latency.

@@ -1,10 +1,11 @@
+using Doctolib.Telehealth.Media.Dtls;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
-namespace Doctolib.Telehealth.Media.Dtls;
+namespace Doctolib.Telehealth.Media.Testing;
 
-/// <summary>The .NET test peer's side of DTLS-SRTP, shaped like Chrome's ClientHello: DTLS 1.2,
+/// <summary>The test peer's side of DTLS-SRTP, shaped like Chrome's ClientHello: DTLS 1.2,
 /// ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, use_srtp offering GCM then AES-CM, extended master secret.</summary>
 internal sealed class DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate certificate, DtlsPeerState state)
     : DefaultTlsClient(crypto)

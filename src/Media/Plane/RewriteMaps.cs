@@ -1,6 +1,6 @@
-using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.Forwarding;
 
-namespace Doctolib.Telehealth.Media.Forwarding;
+namespace Doctolib.Telehealth.Media.Plane;
 
 /// <summary>Builds the renumbering from a publisher's section to the receiver's section that carries it.</summary>
 internal static class RewriteMaps

@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
+using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
-internal sealed partial class TestPeer
+internal sealed partial class WebRtcTestPeer
 {
     public const int TicksPerSecond = 50;
     private const int RtpHeaderWithMid = 20;
@@ -79,25 +80,16 @@ internal sealed partial class TestPeer
     /// <summary>Asks the server for a keyframe of a track it forwards to us.</summary>
     public void SendPli(uint mediaSsrc)
     {
-        Span<byte> rtcp = stackalloc byte[12];
-        BinaryPrimitives.WriteUInt16BigEndian(rtcp, 0x81CE);
-        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(2), 2);
-        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(4), VideoSsrc);
-        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(8), mediaSsrc);
-        SendRtcp(rtcp);
+        Span<byte> rtcp = stackalloc byte[RtcpPictureLossIndication.Length];
+        SendRtcp(rtcp[..RtcpPictureLossIndication.Write(rtcp, VideoSsrc, mediaSsrc)]);
     }
 
     /// <summary>Generic NACK for one sequence number of a track the server forwards to us.</summary>
     public void SendNack(uint mediaSsrc, ushort sequence)
     {
         Span<byte> rtcp = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt16BigEndian(rtcp, 0x81CD);
-        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(2), 3);
-        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(4), VideoSsrc);
-        BinaryPrimitives.WriteUInt32BigEndian(rtcp.Slice(8), mediaSsrc);
-        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(12), sequence);
-        BinaryPrimitives.WriteUInt16BigEndian(rtcp.Slice(14), 0);
-        SendRtcp(rtcp);
+        ReadOnlySpan<RtcpNackItem> item = stackalloc RtcpNackItem[] { new(sequence, 0) };
+        SendRtcp(rtcp[..RtcpGenericNack.Write(rtcp, VideoSsrc, mediaSsrc, item)]);
     }
 
     private void SendRtcp(ReadOnlySpan<byte> plain)
@@ -127,12 +119,8 @@ internal sealed partial class TestPeer
     /// <summary>RTP header with a one-byte-profile MID extension, as browsers send under BUNDLE.</summary>
     private static int WriteRtpHeader(Span<byte> packet, int payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc, string mid)
     {
-        packet[0] = 0x90;
-        packet[1] = (byte)((marker ? 0x80 : 0) | payloadType);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.Slice(4), timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.Slice(8), ssrc);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(12), 0xBEDE);
+        RtpHeader.WriteFixed(packet, marker, payloadType, sequence, timestamp, ssrc, hasExtension: true);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(12), RtpHeader.OneByteExtensionProfile);
         BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(14), 1);
         packet[16] = (byte)(TestPeerSdp.MidExtensionId << 4);
         packet[17] = (byte)mid[0];

@@ -1,8 +1,9 @@
+using Doctolib.Telehealth.Media.Ice;
 using System.Net;
 using System.Security.Cryptography;
 using Doctolib.Telehealth.Media.Stun;
 
-namespace Doctolib.Telehealth.Media.Ice;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>The controlling side of a connectivity check (RFC 8445 §7.2.4, §7.2.5), for a test peer that talks to
 /// the lite server: it builds binding requests (with USE-CANDIDATE to nominate) and checks the responses.</summary>

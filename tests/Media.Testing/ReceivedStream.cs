@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Doctolib.Telehealth.Media.TestPeer;
+namespace Doctolib.Telehealth.Media.Testing;
 
 /// <summary>What a test peer received on one SSRC: packets, bytes, keyframes, duplicates, and one-way latency
 /// samples (microseconds) taken from the send time inside each payload.</summary>
