@@ -37,6 +37,16 @@ internal sealed class AimdRateController
     /// <summary>Whether the last increase was additive (near the average rate at earlier decreases).</summary>
     public bool NearConvergence { get; private set; }
 
+    /// <summary>A probe measured more than the estimate: start from there (the next increase is multiplicative again).</summary>
+    public void RaiseTo(long bps)
+    {
+        if (bps > EstimateBps)
+        {
+            EstimateBps = Math.Clamp(bps, _minBps, _maxBps);
+            _averageMaxBps = -1;
+        }
+    }
+
     /// <param name="receivedBps">The acknowledged (received) rate R, or 0 when not measured yet.</param>
     public long Update(BandwidthUsage usage, long receivedBps, long nowMicros, long rttMicros)
     {

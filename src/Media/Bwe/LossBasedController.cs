@@ -42,6 +42,15 @@ internal sealed class LossBasedController
         _received++;
     }
 
+    /// <summary>A probe measured more: the loss-based bound starts from there unless the last window saw high loss.</summary>
+    public void RaiseTo(long bps)
+    {
+        if (bps > EstimateBps && LastLossFraction <= HighLoss)
+        {
+            EstimateBps = bps;
+        }
+    }
+
     /// <summary>Closes the window if it is long enough and applies the rule; returns the estimate.</summary>
     public long Update(long nowMicros, long ceilingBps, long minBps)
     {

@@ -12,6 +12,7 @@ internal sealed class SendHistory
     private readonly long[] _sendMicros;
     private readonly int[] _sizes;
     private readonly byte[] _states;
+    private readonly int[] _clusters;
     private readonly int _mask;
     private SequenceUnwrapper _unwrapper;
 
@@ -26,11 +27,13 @@ internal sealed class SendHistory
         _sendMicros = new long[capacity];
         _sizes = new int[capacity];
         _states = new byte[capacity];
+        _clusters = new int[capacity];
         _mask = capacity - 1;
         Array.Fill(_sequences, Empty);
     }
 
-    public void OnSent(ushort transportSequence, long sendMicros, int sizeBytes)
+    /// <param name="probeCluster">The probe cluster the packet belongs to, or -1 for media.</param>
+    public void OnSent(ushort transportSequence, long sendMicros, int sizeBytes, int probeCluster = -1)
     {
         long sequence = _unwrapper.Unwrap(transportSequence);
         int slot = (int)(sequence & _mask);
@@ -38,6 +41,7 @@ internal sealed class SendHistory
         _sendMicros[slot] = sendMicros;
         _sizes[slot] = sizeBytes;
         _states[slot] = (byte)FeedbackState.Unreported;
+        _clusters[slot] = probeCluster;
     }
 
     /// <summary>Looks a reported sequence number up (16-bit, unwrapped against the latest one sent) and records the
@@ -68,13 +72,13 @@ internal sealed class SendHistory
             _states[slot] = (byte)FeedbackState.Lost;
         }
 
-        packet = new SentPacket(sequence, _sendMicros[slot], _sizes[slot]);
+        packet = new SentPacket(sequence, _sendMicros[slot], _sizes[slot], _clusters[slot]);
         return true;
     }
 }
 
-/// <summary>A packet from <see cref="SendHistory"/>: unwrapped transport sequence, send time, size.</summary>
-internal readonly record struct SentPacket(long Sequence, long SendMicros, int SizeBytes);
+/// <summary>A packet from <see cref="SendHistory"/>: unwrapped transport sequence, send time, size, probe cluster (-1: media).</summary>
+internal readonly record struct SentPacket(long Sequence, long SendMicros, int SizeBytes, int ProbeCluster);
 
 internal enum FeedbackState : byte
 {

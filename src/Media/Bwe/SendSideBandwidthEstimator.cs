@@ -3,8 +3,9 @@ namespace Doctolib.Telehealth.Media.Bwe;
 /// <summary>Send-side bandwidth estimate for one transport, GCC-like (draft-ietf-rmcat-gcc-02; Carlucci et al.):
 /// the sender records every packet it stamps (<see cref="OnPacketSent"/>); each transport feedback
 /// (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1) turns into arrivals, which feed the delay-based chain
-/// (§5.2 groups → trendline gradient → §5.4 over-use detector → §5.5 AIMD) and the loss-based controller (§6). The
-/// estimate is min(delay-based, loss-based), clamped to the options' bounds. Times are explicit microseconds on the
+/// (§5.2 groups → trendline gradient → §5.4 over-use detector → §5.5 AIMD) and the loss-based controller (§6). A
+/// probe cluster's measured rate (<see cref="ProbeBitrateEstimator"/>) lifts both when it is higher. The estimate is
+/// min(delay-based, loss-based), clamped to the options' bounds. Times are explicit microseconds on the
 /// sender's monotonic clock (arrival times stay on the receiver's clock; only their differences are used).
 /// Allocation-free per packet and per feedback; not thread-safe (one per subscriber transport, on its loop).</summary>
 internal sealed class SendSideBandwidthEstimator
@@ -15,6 +16,7 @@ internal sealed class SendSideBandwidthEstimator
     private readonly TrendlineEstimator _trendline = new();
     private readonly OveruseDetector _detector = new();
     private readonly AcknowledgedBitrate _acknowledged = new();
+    private readonly ProbeBitrateEstimator _probes = new();
     private readonly AimdRateController _delayBased;
     private readonly LossBasedController _lossBased;
     private long _referenceUnits = long.MinValue;
@@ -36,9 +38,13 @@ internal sealed class SendSideBandwidthEstimator
     public BandwidthUsage Usage => _detector.State;
     public double ThresholdMs => _detector.ThresholdMs;
 
-    /// <summary>Records a packet stamped with <paramref name="transportSequence"/> as it leaves.</summary>
-    public void OnPacketSent(ushort transportSequence, int sizeBytes, long sendMicros) =>
-        _history.OnSent(transportSequence, sendMicros, sizeBytes);
+    /// <summary>The last probe cluster's measured rate, 0 before any.</summary>
+    public long LastProbeBps { get; private set; }
+
+    /// <summary>Records a packet stamped with <paramref name="transportSequence"/> as it leaves; padding of a probe
+    /// cluster (<see cref="ProbeScheduler"/>) passes the cluster's id.</summary>
+    public void OnPacketSent(ushort transportSequence, int sizeBytes, long sendMicros, int probeCluster = -1) =>
+        _history.OnSent(transportSequence, sendMicros, sizeBytes, probeCluster);
 
     /// <summary>Round-trip time from RTCP (RFC 3550 §6.4.1 LSR/DLSR), for the response interval of §5.5.</summary>
     public void OnRoundTripTime(long rttMicros) => _rttMicros = Math.Max(0, rttMicros);
@@ -52,6 +58,7 @@ internal sealed class SendSideBandwidthEstimator
         }
 
         long offsetMicros = UnwrapReference(feedback.ReferenceTime) * TransportFeedbackFormat.ReferenceUnitMicros;
+        long probeBps = 0;
         foreach (TransportPacketStatus status in feedback)
         {
             if (!_history.TryReport(status.Sequence, status.Received, out SentPacket sent, out FeedbackState previous))
@@ -85,11 +92,24 @@ internal sealed class SendSideBandwidthEstimator
 
             long arrival = status.ArrivalMicros + offsetMicros;
             _acknowledged.OnReceived(arrival, sent.SizeBytes);
+            if (sent.ProbeCluster >= 0 && _probes.TryAdd(sent.ProbeCluster, sent.SendMicros, arrival, sent.SizeBytes, out long rate))
+            {
+                probeBps = rate;
+            }
+
             if (_groups.TryAdd(sent.SendMicros, arrival, out GroupDelta delta))
             {
                 double trend = _trendline.Update(delta);
                 _detector.Detect(trend, delta.SendDeltaMs, _trendline.SampleCount, delta.ArrivalMs);
             }
+        }
+
+        if (probeBps > 0)
+        {
+            LastProbeBps = probeBps;
+            long raised = Math.Min(probeBps, _options.MaxBps);
+            _delayBased.RaiseTo(raised);
+            _lossBased.RaiseTo(raised);
         }
 
         long delayBased = _delayBased.Update(_detector.State, _acknowledged.Bps, nowMicros, _rttMicros);

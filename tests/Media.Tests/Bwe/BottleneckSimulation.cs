@@ -14,6 +14,7 @@ internal sealed class BottleneckSimulation
     private const int MaxPacketBytes = 1200;
 
     private readonly Queue<int> _pacer = new();
+    private readonly Queue<(long At, int Size, int Cluster)> _probePackets = new();
     private readonly Queue<(long At, ushort Sequence)> _arrivals = new();
     private readonly Queue<(long At, byte[] Message)> _feedback = new();
     private readonly TransportFeedbackBuilder _receiver = new(senderSsrc: 1);
@@ -37,6 +38,17 @@ internal sealed class BottleneckSimulation
     public double RandomLoss { get; init; }
     public long OneWayDelayMicros { get; init; } = 20_000;
     public List<(long Micros, long EstimateBps)> Samples { get; } = [];
+
+    /// <summary>What the encoder can produce at most (video paused: audio only), whatever the estimate.</summary>
+    public Func<long, long> MediaLimitBps { get; init; } = _ => long.MaxValue;
+
+    /// <summary>Probing policy: the scheduler, whether to send its initial clusters, and a target for a cluster now (0: none).</summary>
+    public ProbeScheduler? Probes { get; init; }
+    public bool InitialProbes { get; init; }
+    public Func<long, SendSideBandwidthEstimator, long> ProbeTargetBps { get; init; } = (_, _) => 0;
+
+    /// <summary>Called every 100 ms with the time and the estimator (to drive decisions built on the estimate).</summary>
+    public Action<long, SendSideBandwidthEstimator>? Every100Ms { get; init; }
     public int Dropped { get; private set; }
 
     public void RunUntil(long untilMicros)
@@ -54,6 +66,17 @@ internal sealed class BottleneckSimulation
                 int size = _pacer.Dequeue();
                 Send(size);
                 _nextPacedSend = _now + (size * 8L * 1_000_000 / Math.Max(1, (long)(2.5 * Estimator.EstimateBps)));
+            }
+
+            if (Probes is not null)
+            {
+                ScheduleProbes();
+            }
+
+            while (_probePackets.Count > 0 && _probePackets.Peek().At <= _now)
+            {
+                (_, int size, int cluster) = _probePackets.Dequeue();
+                Send(size, cluster);
             }
 
             while (_arrivals.Count > 0 && _arrivals.Peek().At <= _now)
@@ -79,6 +102,7 @@ internal sealed class BottleneckSimulation
             if (_now % 100_000 == 0)
             {
                 Samples.Add((_now, Estimator.EstimateBps));
+                Every100Ms?.Invoke(_now, Estimator);
             }
         }
     }
@@ -94,7 +118,7 @@ internal sealed class BottleneckSimulation
 
     private void EnqueueFrame()
     {
-        int frameBytes = (int)Math.Max(200, Estimator.EstimateBps / 8 / 30);
+        int frameBytes = (int)Math.Max(150, Math.Min(Estimator.EstimateBps, MediaLimitBps(_now)) / 8 / 30);
         int packets = (frameBytes + MaxPacketBytes - 1) / MaxPacketBytes;
         for (int i = 0; i < packets; i++)
         {
@@ -102,10 +126,28 @@ internal sealed class BottleneckSimulation
         }
     }
 
-    private void Send(int size)
+    private void ScheduleProbes()
+    {
+        ProbeScheduler probes = Probes!;
+        if (!(InitialProbes && probes.TryStartInitial(_now, Estimator.EstimateBps, out ProbeCluster cluster)))
+        {
+            long target = ProbeTargetBps(_now, Estimator);
+            if (target <= 0 || !probes.TryStart(_now, target, out cluster))
+            {
+                return;
+            }
+        }
+
+        for (int i = 0; i < cluster.Packets; i++)
+        {
+            _probePackets.Enqueue((_now + (i * cluster.SpacingMicros), cluster.PacketBytes, cluster.Id));
+        }
+    }
+
+    private void Send(int size, int probeCluster = -1)
     {
         ushort sequence = _sequence++;
-        Estimator.OnPacketSent(sequence, size, _now);
+        Estimator.OnPacketSent(sequence, size, _now, probeCluster);
         if (RandomLoss > 0 && _random.NextDouble() < RandomLoss)
         {
             Dropped++;
