@@ -42,6 +42,7 @@ public sealed class SendSideBandwidthEstimatorTests(ITestOutputHelper output)
         }, 60);
 
         var (mean, max, min) = simulation.Between(20, 60);
+        output.WriteLine($"20-60 s: mean {mean / 1000:F0} kbps, min {min / 1000} kbps, max {max / 1000} kbps");
         Assert.InRange(mean, 425_000, 575_000);
         Assert.True(max < 600_000, $"max {max}");
         Assert.True(min > 400_000, $"min {min}");
