@@ -49,9 +49,21 @@ public sealed class GenericNackTests
 
         int length = GenericNackWriter.Write(buffer, 1, 2, lost);
 
-        Assert.True(RtcpGenericNack.TryParse(buffer.AsSpan(0, length), out RtcpGenericNack? parsed));
+        Assert.True(RtcpGenericNack.TryParse(buffer.AsSpan(0, length), out RtcpGenericNack parsed));
         var expanded = new List<ushort>();
-        parsed.ExpandLost(expanded);
+        for (int i = 0; i < parsed.ItemCount; i++)
+        {
+            RtcpNackItem item = parsed.GetItem(i);
+            expanded.Add(item.PacketId);
+            for (int bit = 0; bit < 16; bit++)
+            {
+                if ((item.LostBitmask & (1 << bit)) != 0)
+                {
+                    expanded.Add((ushort)(item.PacketId + bit + 1));
+                }
+            }
+        }
+
         Assert.Equal(lost, expanded);
     }
 
