@@ -72,7 +72,7 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
         var ends = (await app.OutboxAsync(id)).Where(o => o.Kind == "ConsultationEnded").ToList();
         var ended = Assert.Single(ends);
-        Assert.Contains("\"reason\": \"EveryoneLeft\"", ended.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"reason\": \"everyone_left\"", ended.Payload, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
         var ended = (await app.OutboxAsync(id)).Single(o => o.Kind == "ConsultationEnded").Payload;
-        Assert.Contains("\"reason\": \"AppointmentCancelled\"", ended, StringComparison.Ordinal);
+        Assert.Contains("\"reason\": \"appointment_cancelled\"", ended, StringComparison.Ordinal);
         Assert.Contains("\"markedBillable\": false", ended, StringComparison.Ordinal);
     }
 
@@ -99,7 +99,7 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         await app.SweepAsync();
 
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
-        Assert.Contains("\"reason\": \"MaximumDurationReached\"", (await app.OutboxAsync(id)).Single(o => o.Kind == "ConsultationEnded").Payload, StringComparison.Ordinal);
+        Assert.Contains("\"reason\": \"maximum_duration_reached\"", (await app.OutboxAsync(id)).Single(o => o.Kind == "ConsultationEnded").Payload, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal sealed class PaymentConfirmation(NpgsqlDataSource dataSource, AttemptEx
             }
             if (await AwaitsConfirmationAsync(tx, charge))
             {
-                await ChargeStore.InsertAttemptAsync(tx, charge.Id, "confirm", key, time.GetUtcNow());
+                await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Confirm, key, time.GetUtcNow());
                 await WorkSignal.NotifyAsync(tx);
             }
             else if (!await ChargeStore.HasAttemptAsync(tx, key))

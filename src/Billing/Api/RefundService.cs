@@ -55,7 +55,7 @@ internal sealed class RefundService(NpgsqlDataSource dataSource, AttemptExecutor
                 INSERT INTO billing.refunds (id, charge_id, amount, currency, reason, requested_by, requested_at, status)
                 VALUES (@refundId, @chargeId, @amount, @Currency, @reason, @requestedBy, @now, 'pending')
                 """, new { refundId, chargeId, amount, charge.Currency, reason, requestedBy, now }, tx);
-            await ChargeStore.InsertAttemptAsync(tx, chargeId, "refund", $"refund/{refundId:D}", now, refundId);
+            await ChargeStore.InsertAttemptAsync(tx, chargeId, AttemptKind.Refund, $"refund/{refundId:D}", now, refundId);
             charge.ReservedRefunds += amount;
             await ChargeStore.UpdateAsync(tx, charge, now);
             await tx.CommitAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
+using Doctolib.Telehealth.Rooms;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Processing;
@@ -13,7 +14,7 @@ internal sealed partial class AttemptExecutor
     {
         if (charge.PaymentIntentId is null)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", "no_authorization", time.GetUtcNow());
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, "no_authorization", time.GetUtcNow());
             return;
         }
         var pi = await provider.GetAsync(charge.PaymentIntentId, ct);
@@ -38,7 +39,7 @@ internal sealed partial class AttemptExecutor
                 "UPDATE billing.payment_attempts SET next_run_at = @now WHERE charge_id = @ChargeId AND kind = 'capture' AND status = 'pending'",
                 new { now = time.GetUtcNow(), attempt.ChargeId }, tx);
         }
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, pi.Status == "requires_action" ? "failed" : "succeeded", pi.Status, time.GetUtcNow());
-        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, pi.Status);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, pi.Status == "requires_action" ? AttemptStatus.Failed : AttemptStatus.Succeeded, pi.Status, time.GetUtcNow());
+        BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), pi.Status);
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
+using Doctolib.Telehealth.Rooms;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Processing;
@@ -13,7 +14,7 @@ internal sealed partial class AttemptExecutor
     {
         if (charge.PaymentIntentId is null)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", "no_authorization", time.GetUtcNow());
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, "no_authorization", time.GetUtcNow());
             await GiveUpAsync(tx, attempt, charge, "billable, but there is no authorisation to capture");
             return;
         }
@@ -34,8 +35,8 @@ internal sealed partial class AttemptExecutor
         {
             case "succeeded":
                 await ApplyReadBackAsync(tx, charge, pi, notices);
-                await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "captured", time.GetUtcNow());
-                BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "captured");
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "captured", time.GetUtcNow());
+                BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "captured");
                 break;
             case "requires_action" or "processing" or "requires_confirmation" or "requires_capture":
                 // Waiting for the patient's 3-D Secure (or the bank): not a failure, try again later.
@@ -43,7 +44,7 @@ internal sealed partial class AttemptExecutor
                 await RetryOrGiveUpAsync(tx, attempt, charge, $"awaiting_{pi.Status}", "payment not capturable yet");
                 break;
             default:
-                await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", pi.Status, time.GetUtcNow());
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, pi.Status, time.GetUtcNow());
                 await GiveUpAsync(tx, attempt, charge, $"cannot capture a payment in state {pi.Status}");
                 break;
         }
@@ -54,7 +55,7 @@ internal sealed partial class AttemptExecutor
         var now = time.GetUtcNow();
         if (charge.PaymentIntentId is null)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "nothing_to_release", now);
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "nothing_to_release", now);
             charge.Status = ChargeStatus.Released;
             return;
         }
@@ -74,12 +75,12 @@ internal sealed partial class AttemptExecutor
         if (pi.Status == "canceled")
         {
             await ApplyReadBackAsync(tx, charge, pi, notices);
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "released", time.GetUtcNow());
-            BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "released");
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "released", time.GetUtcNow());
+            BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "released");
             return;
         }
         await ApplyReadBackAsync(tx, charge, pi, notices);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", pi.Status, time.GetUtcNow());
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, pi.Status, time.GetUtcNow());
         await GiveUpAsync(tx, attempt, charge, $"release impossible, payment is {pi.Status}");
     }
 
@@ -94,7 +95,7 @@ internal sealed partial class AttemptExecutor
         }
         catch (PaymentProviderException e) when (!e.IsRetryable)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow());
             await GiveUpAsync(tx, attempt, charge, $"refund rejected: {e.Code}");
             return;
         }
@@ -107,8 +108,8 @@ internal sealed partial class AttemptExecutor
         charge.RefundedAmount += refund.Amount;
         charge.Status = charge.RefundedAmount >= charge.CapturedAmount ? ChargeStatus.Refunded : ChargeStatus.PartiallyRefunded;
         await ChargeStore.LedgerAsync(tx, charge, "refunded", refund.Amount, charge.Currency, result.Id, result.Id, now);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "refunded", now);
-        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "refunded");
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "refunded", now);
+        BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "refunded");
     }
 
     private static async Task FailRefundAsync(NpgsqlTransaction tx, ChargeRow charge, Guid refundId)

@@ -3,6 +3,7 @@ using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
 using Microsoft.Extensions.Logging;
+using Doctolib.Telehealth.Rooms;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Processing;
@@ -62,7 +63,7 @@ internal sealed partial class AttemptExecutor(
         await connection.ExecuteAsync(
             "UPDATE billing.payment_attempts SET tries = tries + 1, last_error = @error, next_run_at = @next WHERE id = @Id AND status = 'pending'",
             new { attempt.Id, error = $"internal:{error}", next = time.GetUtcNow() + QuarantineDelay });
-        BillingLog.AttemptRetry(logger, attempt.ChargeId, attempt.Kind, $"internal:{error}", attempt.Tries + 1, time.GetUtcNow() + QuarantineDelay);
+        BillingLog.AttemptRetry(logger, attempt.ChargeId, WireFormat.Text(attempt.Kind), $"internal:{error}", attempt.Tries + 1, time.GetUtcNow() + QuarantineDelay);
     }
 
     private static readonly TimeSpan QuarantineDelay = TimeSpan.FromMinutes(1);
@@ -86,21 +87,23 @@ internal sealed partial class AttemptExecutor(
             {
                 switch (attempt.Kind)
                 {
-                    case "authorize":
+                    case AttemptKind.Authorize:
                         await AuthorizeAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "capture":
+                    case AttemptKind.Capture:
                         await CaptureAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "cancel":
+                    case AttemptKind.Cancel:
                         await CancelAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "confirm":
+                    case AttemptKind.Confirm:
                         await ConfirmAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "refund":
+                    case AttemptKind.Refund:
                         await RefundAsync(tx, attempt, charge, cancellationToken);
                         break;
+                    default:
+                        throw new InvalidOperationException($"Attempt {attempt.Id} has an unknown kind ({attempt.Kind}).");
                 }
             }
             catch (PaymentProviderException e) when (e.IsRetryable)
@@ -109,8 +112,8 @@ internal sealed partial class AttemptExecutor(
             }
             catch (PaymentProviderException e)
             {
-                await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
-                await GiveUpAsync(tx, attempt, charge, $"{attempt.Kind} rejected by the provider: {e.Code}");
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow());
+                await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} rejected by the provider: {e.Code}");
             }
             await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow());
             await tx.CommitAsync(cancellationToken);
@@ -131,11 +134,11 @@ internal sealed partial class AttemptExecutor(
             var next = now + options.RetrySchedule[attempt.Tries];
             await ChargeStore.PostponeAttemptAsync(tx, attempt, code, next);
             charge.LastError = code;
-            BillingLog.AttemptRetry(logger, charge.Id, attempt.Kind, code, attempt.Tries + 1, next);
+            BillingLog.AttemptRetry(logger, charge.Id, WireFormat.Text(attempt.Kind), code, attempt.Tries + 1, next);
             return;
         }
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", code, now);
-        await GiveUpAsync(tx, attempt, charge, $"{attempt.Kind} failed after {attempt.Tries + 1} tries: {code}");
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, code, now);
+        await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} failed after {attempt.Tries + 1} tries: {code}");
         _ = message;
     }
 
@@ -143,11 +146,11 @@ internal sealed partial class AttemptExecutor(
     {
         charge.NeedsAttention = true;
         charge.AttentionReason = reason;
-        if (attempt.Kind is "capture" or "authorize" && charge.CapturedAmount == 0)
+        if (attempt.Kind is AttemptKind.Capture or AttemptKind.Authorize && charge.CapturedAmount == 0)
         {
             charge.Status = ChargeStatus.Failed;
         }
-        if (attempt.Kind == "refund" && attempt.RefundId is { } refundId)
+        if (attempt.Kind == AttemptKind.Refund && attempt.RefundId is { } refundId)
         {
             await FailRefundAsync(tx, charge, refundId);
         }
@@ -176,7 +179,7 @@ internal sealed partial class AttemptExecutor(
         {
             await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
             var now = time.GetUtcNow();
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", $"declined:{e.Code}", now);
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, $"declined:{e.Code}", now);
             if (e.Intent is not null)
             {
                 await ApplyReadBackAsync(tx, charge, e.Intent with { LastErrorCode = e.Intent.LastErrorCode ?? e.Code }, notices);
@@ -188,19 +191,19 @@ internal sealed partial class AttemptExecutor(
                 await ChargeStore.LedgerAsync(tx, charge, "failed", charge.Amount, charge.Currency, attempt.IdempotencyKey, null, now);
                 notices.Add(new PaymentNotice(new(charge.AppointmentId), "declined", "The card was declined.", null));
             }
-            BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "declined");
+            BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "declined");
             return;
         }
         catch (PaymentProviderException e) when (!e.IsRetryable)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow());
             await GiveUpAsync(tx, attempt, charge, $"authorize rejected: {e.Code}");
             return;
         }
         await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
         var authorised = pi ?? throw new InvalidOperationException("authorisation produced no intent");
         await ApplyReadBackAsync(tx, charge, authorised, notices);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", authorised.Status, time.GetUtcNow());
-        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, authorised.Status);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, authorised.Status, time.GetUtcNow());
+        BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), authorised.Status);
     }
 }

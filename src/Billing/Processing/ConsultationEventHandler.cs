@@ -79,7 +79,7 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
         var charge = await EnsureChargeAsync(tx, e, e.PatientId, e.PractitionerId, e.Price, e.Payer, e.OccurredAt);
         if (charge.PayerType == "card" && charge.EndedAt is null)
         {
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "authorize", AuthorizeKey(charge.AppointmentId), time.GetUtcNow());
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Authorize, AuthorizeKey(charge.AppointmentId), time.GetUtcNow());
             await WorkSignal.NotifyAsync(tx);
         }
     }
@@ -95,7 +95,7 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
         var billable = IsBillable(e, out var reason);
         charge.EndedAt = e.OccurredAt.UtcDateTime;
         charge.EndedEventAt = now.UtcDateTime;
-        charge.EndReason = e.Reason.ToString();
+        charge.EndReason = WireFormat.Text(e.Reason);
         charge.LiveMediaSeconds = (long)e.LiveMediaTogether.TotalSeconds;
         charge.Billable = billable;
         charge.UnbillableReason = reason;
@@ -110,13 +110,13 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
         else if (billable)
         {
             // Authorise first if the admission never reached us; the key is the same, so it cannot authorise twice.
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "authorize", AuthorizeKey(charge.AppointmentId), now);
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "capture", CaptureKey(charge.AppointmentId), now);
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Authorize, AuthorizeKey(charge.AppointmentId), now);
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Capture, CaptureKey(charge.AppointmentId), now);
             charge.Status = ChargeStatus.CapturePending;
         }
         else if (await ChargeStore.HasAttemptAsync(tx, AuthorizeKey(charge.AppointmentId)))
         {
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "cancel", CancelKey(charge.AppointmentId), now);
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Cancel, CancelKey(charge.AppointmentId), now);
             charge.Status = ChargeStatus.ReleasePending;
         }
         else

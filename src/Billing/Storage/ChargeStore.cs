@@ -1,4 +1,5 @@
 using Dapper;
+using Doctolib.Telehealth.Rooms;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Storage;
@@ -52,18 +53,18 @@ internal static class ChargeStore
             "SELECT EXISTS (SELECT 1 FROM billing.payment_attempts WHERE idempotency_key = @idempotencyKey)", new { idempotencyKey }, tx);
 
     /// <summary>Stores an attempt and its idempotency key; a second insert of the same key is a no-op.</summary>
-    public static Task<int> InsertAttemptAsync(NpgsqlTransaction tx, Guid chargeId, string kind, string idempotencyKey, DateTimeOffset now, Guid? refundId = null) =>
+    public static Task<int> InsertAttemptAsync(NpgsqlTransaction tx, Guid chargeId, AttemptKind kind, string idempotencyKey, DateTimeOffset now, Guid? refundId = null) =>
         tx.Connection!.ExecuteAsync("""
             INSERT INTO billing.payment_attempts (id, charge_id, kind, idempotency_key, refund_id, status, next_run_at, created_at)
             VALUES (@id, @chargeId, @kind, @idempotencyKey, @refundId, 'pending', @now, @now)
             ON CONFLICT (idempotency_key) DO NOTHING
-            """, new { id = Guid.NewGuid(), chargeId, kind, idempotencyKey, refundId, now }, tx);
+            """, new { id = Guid.NewGuid(), chargeId, kind = WireFormat.Text(kind), idempotencyKey, refundId, now }, tx);
 
-    public static Task CompleteAttemptAsync(NpgsqlTransaction tx, AttemptRow attempt, string status, string outcome, DateTimeOffset now) =>
+    public static Task CompleteAttemptAsync(NpgsqlTransaction tx, AttemptRow attempt, AttemptStatus status, string outcome, DateTimeOffset now) =>
         tx.Connection!.ExecuteAsync("""
             UPDATE billing.payment_attempts SET status = @status, outcome = @outcome, tries = tries + 1, completed_at = @now
             WHERE id = @Id
-            """, new { attempt.Id, status, outcome, now }, tx);
+            """, new { attempt.Id, status = WireFormat.Text(status), outcome, now }, tx);
 
     public static Task PostponeAttemptAsync(NpgsqlTransaction tx, AttemptRow attempt, string error, DateTimeOffset nextRunAt) =>
         tx.Connection!.ExecuteAsync(

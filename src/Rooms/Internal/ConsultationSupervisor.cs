@@ -28,7 +28,7 @@ internal sealed class ConsultationSupervisor(
                     UPDATE rooms.participants SET state = 'disconnected', disconnected_at = @now, connection_id = NULL
                     WHERE state IN ('waiting', 'admitted') RETURNING appointment_id, participant_id)
                 INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
-                SELECT appointment_id, @now, 'disconnected', participant_id, 'server-restart' FROM gone
+                SELECT appointment_id, @now, 'disconnected', participant_id, 'server_restart' FROM gone
                 """,
                 new { now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
             if (orphaned > 0)
@@ -79,7 +79,7 @@ internal sealed class ConsultationSupervisor(
                     WHERE state = 'disconnected' AND disconnected_at <= @cutoff RETURNING appointment_id, participant_id),
                 logged AS (
                     INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
-                    SELECT appointment_id, @now, 'left', participant_id, 'grace-expired' FROM gone)
+                    SELECT appointment_id, @now, 'left', participant_id, 'grace_expired' FROM gone)
                 SELECT appointment_id, participant_id FROM gone
                 """,
                 new { now = now.UtcDateTime, cutoff = (now - grace).UtcDateTime }, cancellationToken: cancellationToken))).AsList();
@@ -97,8 +97,8 @@ internal sealed class ConsultationSupervisor(
         }
         foreach (var (appointmentId, participantId) in expired)
         {
-            RoomsLog.Left(logger, appointmentId, participantId, "grace-expired");
-            await notifier.ParticipantLeftAsync(new AppointmentId(appointmentId), new PersonId(participantId), "grace-expired", cancellationToken);
+            RoomsLog.Left(logger, appointmentId, participantId, DepartureReason.GraceExpired);
+            await notifier.ParticipantLeftAsync(new AppointmentId(appointmentId), new PersonId(participantId), DepartureReason.GraceExpired, cancellationToken);
         }
         foreach (var appointmentId in deserted)
         {

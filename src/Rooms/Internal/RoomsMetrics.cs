@@ -9,7 +9,8 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 internal sealed class RoomsMetrics
 {
     public const string MeterName = "Doctolib.Telehealth.Rooms";
-    private static readonly string[] States = ["open", "in_progress", "ended"];
+    private static readonly string[] States =
+        [WireFormat.Text(ConsultationState.Open), WireFormat.Text(ConsultationState.InProgress), WireFormat.Text(ConsultationState.Ended)];
     private readonly NpgsqlDataSource dataSource;
     private readonly Counter<long> joins;
     private readonly Counter<long> departures;
@@ -38,7 +39,7 @@ internal sealed class RoomsMetrics
             .ToDictionary(r => r.State, r => r.Count);
         var connected = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT count(*) FROM rooms.participants WHERE state IN ('waiting', 'admitted')", cancellationToken: cancellationToken));
-        snapshot = new Snapshot(states.GetValueOrDefault("open") + states.GetValueOrDefault("in_progress"), connected, states);
+        snapshot = new Snapshot(states.GetValueOrDefault(States[0]) + states.GetValueOrDefault(States[1]), connected, states);
     }
 
     private IEnumerable<Measurement<long>> ObserveStates()
