@@ -121,4 +121,22 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
         Assert.Single(await app.OutboxAsync(id), o => o.Kind == "ConsultationEnded");
     }
+
+    [Fact]
+    public async Task Drop_PastGrace_TheIdleSupervisorWakesAndMarksTheParticipantLeftByItself()
+    {
+        var (id, patient, _) = await InProgressAsync("9");
+
+        await patient.StopAsync();
+        await Eventually.ValueAsync(() => app.ParticipantStateAsync(id, "pa-9"), s => s == "disconnected", "the drop");
+        // No manual sweep: the supervisor's own loop must notice the grace running out as the clock moves.
+        var left = await Eventually.ValueAsync(async () =>
+        {
+            app.Time.Advance(TimeSpan.FromSeconds(1));
+            return await app.ParticipantStateAsync(id, "pa-9");
+        }, s => s == "left", "the grace to expire", timeoutMs: 30_000);
+
+        Assert.Equal("left", left);
+        Assert.Equal("in_progress", await app.ConsultationStateAsync(id));
+    }
 }

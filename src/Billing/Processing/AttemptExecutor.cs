@@ -31,6 +31,21 @@ internal sealed partial class AttemptExecutor(
         FOR UPDATE OF a SKIP LOCKED
         """;
 
+    /// <summary>When the earliest pending attempt that could run next is due (null when there is none), so that an idle
+    /// worker sleeps exactly until then.</summary>
+    public async Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var due = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            """
+            SELECT min(a.next_run_at) FROM billing.payment_attempts a
+            WHERE a.status = 'pending'
+              AND (a.kind = 'confirm' OR NOT EXISTS (SELECT 1 FROM billing.payment_attempts b
+                              WHERE b.charge_id = a.charge_id AND b.seq < a.seq AND b.status = 'pending'))
+            """, cancellationToken: cancellationToken));
+        return due is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
+
     /// <summary>Runs the oldest due attempt; false when none is due.</summary>
     public Task<bool> ExecuteNextAsync(CancellationToken cancellationToken) =>
         ExecuteAsync(NextDue, new { now = time.GetUtcNow() }, cancellationToken);

@@ -37,6 +37,7 @@ internal sealed partial class ConsultationService
             await db.CommitAsync(cancellationToken);
         }
         RoomsLog.Admitted(logger, appointmentId.Value, participantId.Value);
+        supervisor.Wake();
         await notifier.AdmittedAsync(appointmentId, participantId, cancellationToken);
         await NotifyWaitingRoomAsync(appointmentId, participants, cancellationToken);
         await SyncMediaAsync(appointmentId, participants, cancellationToken);

@@ -59,6 +59,7 @@ internal sealed partial class ConsultationService
     private async Task AfterDepartureAsync(
         AppointmentId appointmentId, PersonId participantId, DepartureReason reason, List<ParticipantRow> participants, CancellationToken cancellationToken)
     {
+        supervisor.Wake();
         await notifier.ParticipantLeftAsync(appointmentId, participantId, reason, cancellationToken);
         await NotifyWaitingRoomAsync(appointmentId, participants, cancellationToken);
         await SyncMediaAsync(appointmentId, participants, cancellationToken);

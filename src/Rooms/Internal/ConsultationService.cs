@@ -16,6 +16,7 @@ internal sealed partial class ConsultationService(
     IOptions<RoomsOptions> options,
     TimeProvider time,
     RoomsMetrics metrics,
+    SupervisorWakeup supervisor,
     ILogger<ConsultationService> logger) : IConsultationRooms
 {
     private RoomsOptions Options => options.Value;

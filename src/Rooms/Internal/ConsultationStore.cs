@@ -74,9 +74,11 @@ internal sealed class ConsultationStore
             new { id = id.Value, at = at.UtcDateTime, kind = WireFormat.Text(kind), participant = participantId, detail },
             db.Transaction, cancellationToken: cancellationToken));
 
+    /// <summary>Writes the entry and queues the outbox's notification; both take effect only at commit.</summary>
     public Task EnqueueAsync(Db db, ConsultationEvent consultationEvent, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO rooms.outbox (event_id, appointment_id, kind, payload, created_at) VALUES (@eventId, @id, @kind, @payload::jsonb, @at)",
+            "INSERT INTO rooms.outbox (event_id, appointment_id, kind, payload, created_at) VALUES (@eventId, @id, @kind, @payload::jsonb, @at); " +
+            "SELECT pg_notify(@channel, @id::text)",
             new
             {
                 eventId = Guid.CreateVersion7(consultationEvent.OccurredAt),
@@ -84,6 +86,7 @@ internal sealed class ConsultationStore
                 kind = consultationEvent.GetType().Name,
                 payload = JsonSerializer.Serialize(consultationEvent, RoomsJson.Options),
                 at = consultationEvent.OccurredAt.UtcDateTime,
+                channel = ConsultationOutboxChannel.Name,
             },
             db.Transaction, cancellationToken: cancellationToken));
 

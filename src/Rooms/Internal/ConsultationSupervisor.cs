@@ -16,6 +16,7 @@ internal sealed class ConsultationSupervisor(
     IOptions<RoomsOptions> options,
     TimeProvider time,
     RoomsMetrics metrics,
+    SupervisorWakeup wakeup,
     ILogger<ConsultationSupervisor> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -40,13 +41,23 @@ internal sealed class ConsultationSupervisor(
         await base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Sweeps every <see cref="RoomsOptions.SupervisorInterval"/> while there is something to keep time for;
+    /// otherwise waits for this process to start some (<see cref="SupervisorWakeup"/>), looking again every
+    /// <see cref="RoomsOptions.SupervisorRestInterval"/> for work another instance started.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SupervisorInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                if (metrics.HasTimedWork)
+                {
+                    await Task.Delay(options.Value.SupervisorInterval, time, stoppingToken);
+                }
+                else
+                {
+                    await wakeup.WaitAsync(options.Value.SupervisorRestInterval, stoppingToken);
+                }
                 try
                 {
                     await SweepAsync(stoppingToken);
