@@ -75,9 +75,9 @@ internal sealed partial class AttemptExecutor(
     private async Task QuarantineAsync(AttemptRow attempt, string error, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
+        await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE billing.payment_attempts SET tries = tries + 1, last_error = @error, next_run_at = @next WHERE id = @Id AND status = 'pending'",
-            new { attempt.Id, error = $"internal:{error}", next = time.GetUtcNow() + QuarantineDelay });
+            new { attempt.Id, error = $"internal:{error}", next = time.GetUtcNow() + QuarantineDelay }, cancellationToken: cancellationToken));
         BillingLog.AttemptRetry(logger, attempt.ChargeId, WireFormat.Text(attempt.Kind), $"internal:{error}", attempt.Tries + 1, time.GetUtcNow() + QuarantineDelay);
     }
 
@@ -89,13 +89,13 @@ internal sealed partial class AttemptExecutor(
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var attempt = await connection.QuerySingleOrDefaultAsync<AttemptRow>(claimSql, claimArgs, tx);
+            var attempt = await connection.QuerySingleOrDefaultAsync<AttemptRow>(new CommandDefinition(claimSql, claimArgs, tx, cancellationToken: cancellationToken));
             if (attempt is null)
             {
                 return false;
             }
             claimed.Value = attempt;
-            var charge = await ChargeStore.LockByIdAsync(tx, attempt.ChargeId)
+            var charge = await ChargeStore.LockByIdAsync(tx, attempt.ChargeId, cancellationToken)
                 ?? throw new InvalidOperationException($"attempt {attempt.Id} has no charge");
             await faults.At(FaultPoint.BeforeProviderCall, attempt.IdempotencyKey);
             try
@@ -123,14 +123,14 @@ internal sealed partial class AttemptExecutor(
             }
             catch (PaymentProviderException e) when (e.IsRetryable)
             {
-                await RetryOrGiveUpAsync(tx, attempt, charge, e.Code, e.Message);
+                await RetryOrGiveUpAsync(tx, attempt, charge, e.Code, e.Message, cancellationToken);
             }
             catch (PaymentProviderException e)
             {
-                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow());
-                await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} rejected by the provider: {e.Code}");
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow(), cancellationToken);
+                await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} rejected by the provider: {e.Code}", cancellationToken);
             }
-            await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow());
+            await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow(), cancellationToken);
             await tx.CommitAsync(cancellationToken);
             BillingLog.ChargeStatusChanged(logger, charge.Id, charge.AppointmentId, charge.Status);
         }
@@ -141,23 +141,23 @@ internal sealed partial class AttemptExecutor(
         return true;
     }
 
-    private async Task RetryOrGiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string code, string message)
+    private async Task RetryOrGiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string code, string message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (attempt.Tries < options.RetrySchedule.Count)
         {
             var next = now + options.RetrySchedule[attempt.Tries];
-            await ChargeStore.PostponeAttemptAsync(tx, attempt, code, next);
+            await ChargeStore.PostponeAttemptAsync(tx, attempt, code, next, cancellationToken);
             charge.LastError = code;
             BillingLog.AttemptRetry(logger, charge.Id, WireFormat.Text(attempt.Kind), code, attempt.Tries + 1, next);
             return;
         }
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, code, now);
-        await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} failed after {attempt.Tries + 1} tries: {code}");
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, code, now, cancellationToken);
+        await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} failed after {attempt.Tries + 1} tries: {code}", cancellationToken);
         _ = message;
     }
 
-    private async Task GiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string reason)
+    private async Task GiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string reason, CancellationToken cancellationToken)
     {
         charge.NeedsAttention = true;
         charge.AttentionReason = reason;
@@ -167,13 +167,13 @@ internal sealed partial class AttemptExecutor(
         }
         if (attempt.Kind == AttemptKind.Refund && attempt.RefundId is { } refundId)
         {
-            await FailRefundAsync(tx, charge, refundId);
+            await FailRefundAsync(tx, charge, refundId, cancellationToken);
         }
         BillingLog.NeedsAttention(logger, charge.Id, reason);
     }
 
-    private async Task ApplyReadBackAsync(NpgsqlTransaction tx, ChargeRow charge, IntentSnapshot pi, List<PaymentNotice> notices) =>
-        await IntentApplier.ApplyAsync(tx, charge, pi, time.GetUtcNow(), notices);
+    private async Task ApplyReadBackAsync(NpgsqlTransaction tx, ChargeRow charge, IntentSnapshot pi, List<PaymentNotice> notices, CancellationToken cancellationToken) =>
+        await IntentApplier.ApplyAsync(tx, charge, pi, time.GetUtcNow(), notices, cancellationToken);
 
     private async Task AuthorizeAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, List<PaymentNotice> notices, CancellationToken ct)
     {
@@ -194,16 +194,16 @@ internal sealed partial class AttemptExecutor(
         {
             await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
             var now = time.GetUtcNow();
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, $"declined:{e.Code}", now);
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, $"declined:{e.Code}", now, ct);
             if (e.Intent is not null)
             {
-                await ApplyReadBackAsync(tx, charge, e.Intent with { LastErrorCode = e.Intent.LastErrorCode ?? e.Code }, notices);
+                await ApplyReadBackAsync(tx, charge, e.Intent with { LastErrorCode = e.Intent.LastErrorCode ?? e.Code }, notices, ct);
             }
             else
             {
                 charge.Status = ChargeStatus.Declined;
                 charge.LastError = e.Code;
-                await ChargeStore.LedgerAsync(tx, charge, "failed", charge.Amount, charge.Currency, attempt.IdempotencyKey, null, now);
+                await ChargeStore.LedgerAsync(tx, charge, "failed", charge.Amount, charge.Currency, attempt.IdempotencyKey, null, now, ct);
                 notices.Add(new PaymentNotice(new(charge.AppointmentId), "declined", "The card was declined.", null));
             }
             BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "declined");
@@ -211,14 +211,14 @@ internal sealed partial class AttemptExecutor(
         }
         catch (PaymentProviderException e) when (!e.IsRetryable)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow());
-            await GiveUpAsync(tx, attempt, charge, $"authorize rejected: {e.Code}");
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow(), ct);
+            await GiveUpAsync(tx, attempt, charge, $"authorize rejected: {e.Code}", ct);
             return;
         }
         await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
         var authorised = pi ?? throw new InvalidOperationException("authorisation produced no intent");
-        await ApplyReadBackAsync(tx, charge, authorised, notices);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, authorised.Status, time.GetUtcNow());
+        await ApplyReadBackAsync(tx, charge, authorised, notices, ct);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, authorised.Status, time.GetUtcNow(), ct);
         BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), authorised.Status);
     }
 }

@@ -14,10 +14,10 @@ internal sealed class WorkSignal(NpgsqlDataSource dataSource, ILogger<WorkSignal
     private readonly SemaphoreSlim signal = new(0, int.MaxValue);
 
     /// <summary>Queues the notification in <paramref name="tx"/>; it is sent only if the transaction commits.</summary>
-    public static async Task NotifyAsync(NpgsqlTransaction tx)
+    public static async Task NotifyAsync(NpgsqlTransaction tx, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"NOTIFY {Channel}", tx.Connection, tx);
-        await command.ExecuteNonQueryAsync();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Waits for a signal or until <paramref name="timeout"/>, whichever comes first.</summary>
