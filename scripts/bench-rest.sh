@@ -21,7 +21,6 @@ PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 
 build() {
   local dir=$1
-  [ -f "$dir/src/Signaling/wwwroot/visit.html" ] || (cd "$dir" && bash scripts/build-client.sh >/dev/null)
   dotnet build "$dir/src/Signaling/Doctolib.Telehealth.Signaling.csproj" -c Release -v q -nologo >/dev/null
 }
 
