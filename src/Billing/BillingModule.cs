@@ -23,7 +23,7 @@ public static class BillingModule
     /// <summary>Registers billing. Needs a singleton <see cref="NpgsqlDataSource"/> and <see cref="TimeProvider"/>;
     /// uses <see cref="IConsultationOutbox"/> when the Rooms module registered one. Keys: STRIPE_SECRET_KEY
     /// (or Billing:Stripe:SecretKey), STRIPE_WEBHOOK_SECRET (or Billing:Stripe:WebhookSecret), STRIPE_PUBLISHABLE_KEY (or Billing:Stripe:PublishableKey), Billing:Stripe:ApiBase,
-    /// Billing:MinimumBillableSeconds (60), Billing:Worker:Enabled (true), Billing:Worker:PollIntervalMs (200),
+    /// Billing:MinimumBillableSeconds (60), Billing:Worker:Enabled (true), Billing:Worker:PollIntervalMs (15000, the safety poll),
     /// Billing:Worker:Concurrency (2), Billing:CaptureRetryScheduleSeconds ("5,30,120,600,3600").</summary>
     public static IServiceCollection AddBilling(this IServiceCollection services, IConfiguration configuration)
     {
@@ -52,8 +52,8 @@ public static class BillingModule
         if (options.WorkerEnabled)
         {
             services.AddHostedService(sp => new BillingWorkerService(
-                sp.GetRequiredService<BillingWorker>(), sp.GetRequiredService<WorkSignal>(), options,
-                sp.GetRequiredService<ILogger<BillingWorkerService>>()) { Concurrency = concurrency });
+                sp.GetRequiredService<BillingWorker>(), sp.GetRequiredService<AttemptExecutor>(), sp.GetRequiredService<WorkSignal>(), options,
+                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BillingWorkerService>>()) { Concurrency = concurrency });
         }
         return services;
     }
@@ -83,7 +83,7 @@ public static class BillingModule
             StripePublishableKey = First(configuration["STRIPE_PUBLISHABLE_KEY"], configuration["Billing:Stripe:PublishableKey"]),
             StripeApiBase = configuration["Billing:Stripe:ApiBase"],
             MinimumBillable = TimeSpan.FromSeconds(configuration.GetValue("Billing:MinimumBillableSeconds", 60)),
-            PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Billing:Worker:PollIntervalMs", 200)),
+            PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Billing:Worker:PollIntervalMs", 15_000)),
             WorkerEnabled = configuration.GetValue("Billing:Worker:Enabled", true),
         };
         var schedule = configuration["Billing:CaptureRetryScheduleSeconds"];

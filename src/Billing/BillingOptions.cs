@@ -20,8 +20,9 @@ internal sealed class BillingOptions
     /// <summary>Live media between practitioner and patient below this is not billed.</summary>
     public TimeSpan MinimumBillable { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often an idle worker looks at the outbox and the due attempts.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+    /// <summary>The safety poll: the longest an idle worker sleeps without a notification. New work wakes it at
+    /// once (LISTEN/NOTIFY) and a scheduled retry wakes it when due.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Waits between tries of a provider call that failed for a transient reason; after the last one the
     /// charge goes to the "needs attention" list.</summary>

@@ -42,7 +42,9 @@ public interface IMediaObserver
     Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The server stopped relaying the participant's media; <paramref name="at"/> is the last packet it
-    /// relayed, not the moment it noticed (a gap, consent lapsed, DTLS closed, session closed, server stopping).</summary>
+    /// relayed, not the moment it noticed. <paramref name="reason"/> is snake_case: <c>media_stopped</c> (a gap),
+    /// <c>consent_lapsed</c>, <c>dtls_closed</c>, <c>closed</c>, <c>room_closed</c>, <c>replaced_by_new_peer_connection</c>,
+    /// <c>server_stopping</c>.</summary>
     Task MediaDownAsync(MediaParticipant participant, DateTimeOffset at, string reason, CancellationToken cancellationToken);
 
     /// <summary>Every <see cref="MediaOptions.RelayMarkInterval"/> while media is relayed: when each participant's media

@@ -21,6 +21,7 @@ public static class RoomsModule
         services.AddOptions<RoomsOptions>().Bind(configuration.GetSection(RoomsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RoomsMetrics>();
+        services.AddSingleton<SupervisorWakeup>();
         services.AddSingleton<ConsultationStore>();
         services.AddSingleton<ConsultationService>();
         services.AddSingleton<IConsultationRooms>(sp => sp.GetRequiredService<ConsultationService>());

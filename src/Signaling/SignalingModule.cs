@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling.Auth;
@@ -26,8 +24,8 @@ public static class SignalingModule
             hub.MaximumReceiveMessageSize = 128 * 1024;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<HubErrorFilter>();
-        }).AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        }).AddJsonProtocol(json => json.PayloadSerializerOptions.UseWireEnums());
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UseWireEnums());
         var redis = builder.Configuration["Redis:Configuration"];
         if (!string.IsNullOrWhiteSpace(redis))
         {

@@ -44,7 +44,7 @@ public sealed class RelayedTimelineTests : IAsyncLifetime
     {
         public Task ParticipantJoinedAsync(AppointmentId appointmentId, ParticipantView participant, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, string reason, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, DepartureReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task WaitingRoomChangedAsync(AppointmentId appointmentId, IReadOnlyList<ParticipantView> waiting, CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -199,7 +199,7 @@ public sealed class RelayedTimelineTests : IAsyncLifetime
 
         var downs = (await TimelineAsync(appointment)).Where(e => e.Kind == LiveMedia.Down).ToList();
         Assert.Equal(2, downs.Count);
-        Assert.All(downs, d => Assert.Equal("server-restart", d.Detail));
+        Assert.All(downs, d => Assert.Equal("server_restart", d.Detail));
         Assert.All(downs, d => Assert.InRange(d.At, sent.To - TimeSpan.FromSeconds(1), sent.To + TimeSpan.FromSeconds(0.5)));
         var billed = await BilledAsync(appointment, restartedAt.AddMinutes(5));
         Assert.InRange(billed, sent.To - sent.From - TimeSpan.FromSeconds(1), sent.To - sent.From + TimeSpan.FromSeconds(0.5));

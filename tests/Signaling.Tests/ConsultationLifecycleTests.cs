@@ -35,18 +35,18 @@ public sealed class ConsultationLifecycleTests : IAsyncLifetime
         var patientView = await patient.InvokeAsync<RoomView>("Join", id.Value);
         Assert.Equal(ParticipantState.Admitted, practitionerView.MyState);
         Assert.Equal(ParticipantState.Waiting, patientView.MyState);
-        Assert.Equal("open", patientView.ConsultationState);
+        Assert.Equal(ConsultationState.Open, patientView.ConsultationState);
         await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var afterAdmit = await practitioner.InvokeAsync<RoomView>("Admit", id.Value, "pa-1");
-        Assert.Equal("in_progress", afterAdmit.ConsultationState);
+        Assert.Equal(ConsultationState.InProgress, afterAdmit.ConsultationState);
         Assert.Equal("pa-1", await admittedSeen.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         var room = await patient.InvokeAsync<RoomView>("Join", id.Value);
         Assert.Equal(ParticipantState.Admitted, room.MyState);
         Assert.Equal(2, room.Participants.Count(p => p.State == ParticipantState.Admitted));
 
         await practitioner.InvokeAsync("End", id.Value, true, (string?)null);
-        Assert.Equal("EndedByPractitioner", await ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("ended_by_practitioner", await ended.Task.WaitAsync(TimeSpan.FromSeconds(10)));
 
         var timeline = await app.TimelineAsync(id);
         Assert.Equal(["opened", "joined:pr-1", "joined:pa-1", "admitted:pa-1", "consultation_started", "rejoined:pa-1", "ended"], timeline);
@@ -136,7 +136,7 @@ public sealed class ConsultationLifecycleTests : IAsyncLifetime
         var patient = await app.ConnectAsync(app.Tokens.Issue("pa-7", "patient"));
         await patient.InvokeAsync<RoomView>("Join", id.Value);
 
-        Assert.Equal("scheduled", watched.ConsultationState);
+        Assert.Equal(ConsultationState.Scheduled, watched.ConsultationState);
         Assert.Equal("pa-7", await waiting.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(["opened", "joined:pa-7"], await app.TimelineAsync(id));
         var refused = await Assert.ThrowsAsync<HubException>(() => patient.InvokeAsync<RoomView>("Watch", id.Value));

@@ -30,7 +30,7 @@ public sealed class MediaBeforeAdmissionTests : IAsyncLifetime
         Assert.Contains("urn:telehealth:problem:not-admitted", offer.Message, StringComparison.Ordinal);
         Assert.Contains("urn:telehealth:problem:not-admitted", answer.Message, StringComparison.Ordinal);
         var admitted = await practitioner.InvokeAsync<RoomView>("Admit", id.Value, "pa-wo");
-        Assert.Equal("in_progress", admitted.ConsultationState);
+        Assert.Equal(ConsultationState.InProgress, admitted.ConsultationState);
         var afterAdmission = await Assert.ThrowsAsync<HubException>(() => patient.InvokeAsync<string>("SendOffer", id.Value, "v=0\r\n"));
         Assert.Contains("urn:telehealth:problem:invalid-sdp", afterAdmission.Message, StringComparison.Ordinal);
     }

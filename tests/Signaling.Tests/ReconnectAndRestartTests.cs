@@ -72,7 +72,7 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
         var ends = (await app.OutboxAsync(id)).Where(o => o.Kind == "ConsultationEnded").ToList();
         var ended = Assert.Single(ends);
-        Assert.Contains("\"reason\": \"EveryoneLeft\"", ended.Payload, StringComparison.Ordinal);
+        Assert.Contains("\"reason\": \"everyone_left\"", ended.Payload, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
         var ended = (await app.OutboxAsync(id)).Single(o => o.Kind == "ConsultationEnded").Payload;
-        Assert.Contains("\"reason\": \"AppointmentCancelled\"", ended, StringComparison.Ordinal);
+        Assert.Contains("\"reason\": \"appointment_cancelled\"", ended, StringComparison.Ordinal);
         Assert.Contains("\"markedBillable\": false", ended, StringComparison.Ordinal);
     }
 
@@ -99,7 +99,7 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         await app.SweepAsync();
 
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
-        Assert.Contains("\"reason\": \"MaximumDurationReached\"", (await app.OutboxAsync(id)).Single(o => o.Kind == "ConsultationEnded").Payload, StringComparison.Ordinal);
+        Assert.Contains("\"reason\": \"maximum_duration_reached\"", (await app.OutboxAsync(id)).Single(o => o.Kind == "ConsultationEnded").Payload, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,5 +120,23 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
         await practitioner.InvokeAsync("End", id.Value, true, (string?)null);
         Assert.Equal("ended", await app.ConsultationStateAsync(id));
         Assert.Single(await app.OutboxAsync(id), o => o.Kind == "ConsultationEnded");
+    }
+
+    [Fact]
+    public async Task Drop_PastGrace_TheIdleSupervisorWakesAndMarksTheParticipantLeftByItself()
+    {
+        var (id, patient, _) = await InProgressAsync("9");
+
+        await patient.StopAsync();
+        await Eventually.ValueAsync(() => app.ParticipantStateAsync(id, "pa-9"), s => s == "disconnected", "the drop");
+        // No manual sweep: the supervisor's own loop must notice the grace running out as the clock moves.
+        var left = await Eventually.ValueAsync(async () =>
+        {
+            app.Time.Advance(TimeSpan.FromSeconds(1));
+            return await app.ParticipantStateAsync(id, "pa-9");
+        }, s => s == "left", "the grace to expire", timeoutMs: 30_000);
+
+        Assert.Equal("left", left);
+        Assert.Equal("in_progress", await app.ConsultationStateAsync(id));
     }
 }

@@ -85,7 +85,7 @@ internal static class ChargeEndpoints
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var charge = await Storage.ChargeStore.LockByIdAsync(tx, id);
+        var charge = await Storage.ChargeStore.LockByIdAsync(tx, id, ct);
         if (charge is null)
         {
             return Problems.Of(404, "charge-not-found", "No such charge.");
@@ -96,9 +96,9 @@ internal static class ChargeEndpoints
         }
         var now = time.GetUtcNow();
         charge.Status = ChargeStatus.RemittanceReceived;
-        await Storage.ChargeStore.UpdateAsync(tx, charge, now);
+        await Storage.ChargeStore.UpdateAsync(tx, charge, now, ct);
         await Storage.ChargeStore.LedgerAsync(tx, charge, "remittance", charge.Amount, charge.Currency, $"remittance/{charge.AppointmentId:D}",
-            user.FindFirst("sub")?.Value, now);
+            user.FindFirst("sub")?.Value, now, ct);
         await tx.CommitAsync(ct);
         return Results.Ok(ChargeView.From(charge));
     }

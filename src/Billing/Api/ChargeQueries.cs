@@ -44,9 +44,9 @@ internal sealed class ChargeQueries(NpgsqlDataSource dataSource)
     public async Task<(IReadOnlyList<AttemptRow> Attempts, IReadOnlyList<RefundRow> Refunds, IReadOnlyList<LedgerRow> Ledger)> DetailsAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var attempts = await connection.QueryAsync<AttemptRow>("SELECT * FROM billing.payment_attempts WHERE charge_id = @id ORDER BY seq", new { id });
-        var refunds = await connection.QueryAsync<RefundRow>("SELECT * FROM billing.refunds WHERE charge_id = @id ORDER BY requested_at", new { id });
-        var ledger = await connection.QueryAsync<LedgerRow>("SELECT * FROM billing.ledger_entries WHERE charge_id = @id ORDER BY id", new { id });
+        var attempts = await connection.QueryAsync<AttemptRow>(new CommandDefinition("SELECT * FROM billing.payment_attempts WHERE charge_id = @id ORDER BY seq", new { id }, cancellationToken: cancellationToken));
+        var refunds = await connection.QueryAsync<RefundRow>(new CommandDefinition("SELECT * FROM billing.refunds WHERE charge_id = @id ORDER BY requested_at", new { id }, cancellationToken: cancellationToken));
+        var ledger = await connection.QueryAsync<LedgerRow>(new CommandDefinition("SELECT * FROM billing.ledger_entries WHERE charge_id = @id ORDER BY id", new { id }, cancellationToken: cancellationToken));
         return (attempts.AsList(), refunds.AsList(), ledger.AsList());
     }
 }

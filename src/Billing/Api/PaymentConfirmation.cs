@@ -27,7 +27,7 @@ internal sealed class PaymentConfirmation(NpgsqlDataSource dataSource, AttemptEx
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         await using (var tx = await connection.BeginTransactionAsync(ct))
         {
-            var charge = await ChargeStore.LockByAppointmentAsync(tx, appointmentId);
+            var charge = await ChargeStore.LockByAppointmentAsync(tx, appointmentId, ct);
             if (charge is null || charge.PatientId != patientId || charge.PayerType != "card")
             {
                 return (ConfirmOutcome.NotFound, null);
@@ -36,12 +36,12 @@ internal sealed class PaymentConfirmation(NpgsqlDataSource dataSource, AttemptEx
             {
                 return (ConfirmOutcome.ConfirmInBrowser, charge.Status);
             }
-            if (await AwaitsConfirmationAsync(tx, charge))
+            if (await AwaitsConfirmationAsync(tx, charge, ct))
             {
-                await ChargeStore.InsertAttemptAsync(tx, charge.Id, "confirm", key, time.GetUtcNow());
-                await WorkSignal.NotifyAsync(tx);
+                await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Confirm, key, time.GetUtcNow(), ct);
+                await WorkSignal.NotifyAsync(tx, ct);
             }
-            else if (!await ChargeStore.HasAttemptAsync(tx, key))
+            else if (!await ChargeStore.HasAttemptAsync(tx, key, ct))
             {
                 return (ConfirmOutcome.NothingToConfirm, charge.Status);
             }
@@ -60,9 +60,9 @@ internal sealed class PaymentConfirmation(NpgsqlDataSource dataSource, AttemptEx
 
     /// <summary>Waiting for 3-D Secure: before the end (requires_action), or after it with a capture still waiting for
     /// an authorisation that never came.</summary>
-    private static async Task<bool> AwaitsConfirmationAsync(NpgsqlTransaction tx, ChargeRow charge) =>
+    private static async Task<bool> AwaitsConfirmationAsync(NpgsqlTransaction tx, ChargeRow charge, CancellationToken cancellationToken) =>
         charge.PaymentIntentId is not null
         && (charge.Status == ChargeStatus.RequiresAction
-            || (charge.Status == ChargeStatus.CapturePending && !await tx.Connection!.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM billing.ledger_entries WHERE charge_id = @Id AND kind = 'authorized')", new { charge.Id }, tx)));
+            || (charge.Status == ChargeStatus.CapturePending && !await tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM billing.ledger_entries WHERE charge_id = @Id AND kind = 'authorized')", new { charge.Id }, tx, cancellationToken: cancellationToken))));
 }

@@ -36,7 +36,7 @@ internal sealed class RefundService(NpgsqlDataSource dataSource, AttemptExecutor
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var charge = await ChargeStore.LockByIdAsync(tx, chargeId);
+            var charge = await ChargeStore.LockByIdAsync(tx, chargeId, cancellationToken);
             if (charge is null)
             {
                 return new RefundResult(RefundError.ChargeNotFound, Guid.Empty, "", 0);
@@ -51,25 +51,25 @@ internal sealed class RefundService(NpgsqlDataSource dataSource, AttemptExecutor
                 return new RefundResult(RefundError.ExceedsCaptured, Guid.Empty, "", refundable);
             }
             var now = time.GetUtcNow();
-            await connection.ExecuteAsync("""
+            await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO billing.refunds (id, charge_id, amount, currency, reason, requested_by, requested_at, status)
                 VALUES (@refundId, @chargeId, @amount, @Currency, @reason, @requestedBy, @now, 'pending')
-                """, new { refundId, chargeId, amount, charge.Currency, reason, requestedBy, now }, tx);
-            await ChargeStore.InsertAttemptAsync(tx, chargeId, "refund", $"refund/{refundId:D}", now, refundId);
+                """, new { refundId, chargeId, amount, charge.Currency, reason, requestedBy, now }, tx, cancellationToken: cancellationToken));
+            await ChargeStore.InsertAttemptAsync(tx, chargeId, AttemptKind.Refund, $"refund/{refundId:D}", now, cancellationToken, refundId);
             charge.ReservedRefunds += amount;
-            await ChargeStore.UpdateAsync(tx, charge, now);
+            await ChargeStore.UpdateAsync(tx, charge, now, cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
         var attemptId = await ReadAttemptIdAsync(refundId, cancellationToken);
         await executor.ExecuteAttemptAsync(attemptId, cancellationToken);
         await using var read = await dataSource.OpenConnectionAsync(cancellationToken);
-        var status = await read.ExecuteScalarAsync<string>("SELECT status FROM billing.refunds WHERE id = @refundId", new { refundId });
+        var status = await read.ExecuteScalarAsync<string>(new CommandDefinition("SELECT status FROM billing.refunds WHERE id = @refundId", new { refundId }, cancellationToken: cancellationToken));
         return new RefundResult(RefundError.None, refundId, status ?? "pending", 0);
     }
 
     private async Task<Guid> ReadAttemptIdAsync(Guid refundId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<Guid>("SELECT id FROM billing.payment_attempts WHERE refund_id = @refundId", new { refundId });
+        return await connection.ExecuteScalarAsync<Guid>(new CommandDefinition("SELECT id FROM billing.payment_attempts WHERE refund_id = @refundId", new { refundId }, cancellationToken: cancellationToken));
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
+using Doctolib.Telehealth.Rooms;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Processing;
@@ -13,7 +14,7 @@ internal sealed partial class AttemptExecutor
     {
         if (charge.PaymentIntentId is null)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", "no_authorization", time.GetUtcNow());
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, "no_authorization", time.GetUtcNow(), ct);
             return;
         }
         var pi = await provider.GetAsync(charge.PaymentIntentId, ct);
@@ -29,16 +30,16 @@ internal sealed partial class AttemptExecutor
             }
         }
         await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
-        await ApplyReadBackAsync(tx, charge, pi, notices);
+        await ApplyReadBackAsync(tx, charge, pi, notices, ct);
         if (pi.Status == "requires_capture" && charge.Status == ChargeStatus.CapturePending)
         {
             // The consultation already ended: its capture was waiting for this confirmation, run it now.
             notices.Add(charge.Notice("authorized"));
-            await tx.Connection!.ExecuteAsync(
+            await tx.Connection!.ExecuteAsync(new CommandDefinition(
                 "UPDATE billing.payment_attempts SET next_run_at = @now WHERE charge_id = @ChargeId AND kind = 'capture' AND status = 'pending'",
-                new { now = time.GetUtcNow(), attempt.ChargeId }, tx);
+                new { now = time.GetUtcNow(), attempt.ChargeId }, tx, cancellationToken: ct));
         }
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, pi.Status == "requires_action" ? "failed" : "succeeded", pi.Status, time.GetUtcNow());
-        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, pi.Status);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, pi.Status == "requires_action" ? AttemptStatus.Failed : AttemptStatus.Succeeded, pi.Status, time.GetUtcNow(), ct);
+        BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), pi.Status);
     }
 }

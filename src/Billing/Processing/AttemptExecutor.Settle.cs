@@ -1,6 +1,7 @@
 using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
+using Doctolib.Telehealth.Rooms;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Processing;
@@ -13,8 +14,8 @@ internal sealed partial class AttemptExecutor
     {
         if (charge.PaymentIntentId is null)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", "no_authorization", time.GetUtcNow());
-            await GiveUpAsync(tx, attempt, charge, "billable, but there is no authorisation to capture");
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, "no_authorization", time.GetUtcNow(), ct);
+            await GiveUpAsync(tx, attempt, charge, "billable, but there is no authorisation to capture", ct);
             return;
         }
         var pi = await provider.GetAsync(charge.PaymentIntentId, ct);
@@ -33,18 +34,18 @@ internal sealed partial class AttemptExecutor
         switch (pi.Status)
         {
             case "succeeded":
-                await ApplyReadBackAsync(tx, charge, pi, notices);
-                await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "captured", time.GetUtcNow());
-                BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "captured");
+                await ApplyReadBackAsync(tx, charge, pi, notices, ct);
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "captured", time.GetUtcNow(), ct);
+                BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "captured");
                 break;
             case "requires_action" or "processing" or "requires_confirmation" or "requires_capture":
                 // Waiting for the patient's 3-D Secure (or the bank): not a failure, try again later.
-                await ApplyReadBackAsync(tx, charge, pi, notices);
-                await RetryOrGiveUpAsync(tx, attempt, charge, $"awaiting_{pi.Status}", "payment not capturable yet");
+                await ApplyReadBackAsync(tx, charge, pi, notices, ct);
+                await RetryOrGiveUpAsync(tx, attempt, charge, $"awaiting_{pi.Status}", "payment not capturable yet", ct);
                 break;
             default:
-                await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", pi.Status, time.GetUtcNow());
-                await GiveUpAsync(tx, attempt, charge, $"cannot capture a payment in state {pi.Status}");
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, pi.Status, time.GetUtcNow(), ct);
+                await GiveUpAsync(tx, attempt, charge, $"cannot capture a payment in state {pi.Status}", ct);
                 break;
         }
     }
@@ -54,7 +55,7 @@ internal sealed partial class AttemptExecutor
         var now = time.GetUtcNow();
         if (charge.PaymentIntentId is null)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "nothing_to_release", now);
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "nothing_to_release", now, ct);
             charge.Status = ChargeStatus.Released;
             return;
         }
@@ -73,20 +74,20 @@ internal sealed partial class AttemptExecutor
         await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
         if (pi.Status == "canceled")
         {
-            await ApplyReadBackAsync(tx, charge, pi, notices);
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "released", time.GetUtcNow());
-            BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "released");
+            await ApplyReadBackAsync(tx, charge, pi, notices, ct);
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "released", time.GetUtcNow(), ct);
+            BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "released");
             return;
         }
-        await ApplyReadBackAsync(tx, charge, pi, notices);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", pi.Status, time.GetUtcNow());
-        await GiveUpAsync(tx, attempt, charge, $"release impossible, payment is {pi.Status}");
+        await ApplyReadBackAsync(tx, charge, pi, notices, ct);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, pi.Status, time.GetUtcNow(), ct);
+        await GiveUpAsync(tx, attempt, charge, $"release impossible, payment is {pi.Status}", ct);
     }
 
     private async Task RefundAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, CancellationToken ct)
     {
-        var refund = await tx.Connection!.QuerySingleAsync<(Guid Id, long Amount)>(
-            "SELECT id, amount FROM billing.refunds WHERE id = @RefundId", new { attempt.RefundId }, tx);
+        var refund = await tx.Connection!.QuerySingleAsync<(Guid Id, long Amount)>(new CommandDefinition(
+            "SELECT id, amount FROM billing.refunds WHERE id = @RefundId", new { attempt.RefundId }, tx, cancellationToken: ct));
         RefundSnapshot result;
         try
         {
@@ -94,27 +95,27 @@ internal sealed partial class AttemptExecutor
         }
         catch (PaymentProviderException e) when (!e.IsRetryable)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
-            await GiveUpAsync(tx, attempt, charge, $"refund rejected: {e.Code}");
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow(), ct);
+            await GiveUpAsync(tx, attempt, charge, $"refund rejected: {e.Code}", ct);
             return;
         }
         await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
         var now = time.GetUtcNow();
-        await tx.Connection!.ExecuteAsync(
+        await tx.Connection!.ExecuteAsync(new CommandDefinition(
             "UPDATE billing.refunds SET status = 'succeeded', stripe_refund_id = @stripeRefundId WHERE id = @id",
-            new { id = refund.Id, stripeRefundId = result.Id }, tx);
+            new { id = refund.Id, stripeRefundId = result.Id }, tx, cancellationToken: ct));
         charge.ReservedRefunds -= refund.Amount;
         charge.RefundedAmount += refund.Amount;
         charge.Status = charge.RefundedAmount >= charge.CapturedAmount ? ChargeStatus.Refunded : ChargeStatus.PartiallyRefunded;
-        await ChargeStore.LedgerAsync(tx, charge, "refunded", refund.Amount, charge.Currency, result.Id, result.Id, now);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", "refunded", now);
-        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "refunded");
+        await ChargeStore.LedgerAsync(tx, charge, "refunded", refund.Amount, charge.Currency, result.Id, result.Id, now, ct);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, "refunded", now, ct);
+        BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "refunded");
     }
 
-    private static async Task FailRefundAsync(NpgsqlTransaction tx, ChargeRow charge, Guid refundId)
+    private static async Task FailRefundAsync(NpgsqlTransaction tx, ChargeRow charge, Guid refundId, CancellationToken cancellationToken)
     {
-        var amount = await tx.Connection!.ExecuteScalarAsync<long>(
-            "UPDATE billing.refunds SET status = 'failed' WHERE id = @refundId AND status = 'pending' RETURNING amount", new { refundId }, tx);
+        var amount = await tx.Connection!.ExecuteScalarAsync<long>(new CommandDefinition(
+            "UPDATE billing.refunds SET status = 'failed' WHERE id = @refundId AND status = 'pending' RETURNING amount", new { refundId }, tx, cancellationToken: cancellationToken));
         charge.ReservedRefunds -= amount;
     }
 }

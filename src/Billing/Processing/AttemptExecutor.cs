@@ -3,6 +3,7 @@ using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
 using Microsoft.Extensions.Logging;
+using Doctolib.Telehealth.Rooms;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Processing;
@@ -29,6 +30,21 @@ internal sealed partial class AttemptExecutor(
         LIMIT 1
         FOR UPDATE OF a SKIP LOCKED
         """;
+
+    /// <summary>When the earliest pending attempt that could run next is due (null when there is none), so that an idle
+    /// worker sleeps exactly until then.</summary>
+    public async Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var due = await connection.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            """
+            SELECT min(a.next_run_at) FROM billing.payment_attempts a
+            WHERE a.status = 'pending'
+              AND (a.kind = 'confirm' OR NOT EXISTS (SELECT 1 FROM billing.payment_attempts b
+                              WHERE b.charge_id = a.charge_id AND b.seq < a.seq AND b.status = 'pending'))
+            """, cancellationToken: cancellationToken));
+        return due is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+    }
 
     /// <summary>Runs the oldest due attempt; false when none is due.</summary>
     public Task<bool> ExecuteNextAsync(CancellationToken cancellationToken) =>
@@ -59,10 +75,10 @@ internal sealed partial class AttemptExecutor(
     private async Task QuarantineAsync(AttemptRow attempt, string error, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(
+        await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE billing.payment_attempts SET tries = tries + 1, last_error = @error, next_run_at = @next WHERE id = @Id AND status = 'pending'",
-            new { attempt.Id, error = $"internal:{error}", next = time.GetUtcNow() + QuarantineDelay });
-        BillingLog.AttemptRetry(logger, attempt.ChargeId, attempt.Kind, $"internal:{error}", attempt.Tries + 1, time.GetUtcNow() + QuarantineDelay);
+            new { attempt.Id, error = $"internal:{error}", next = time.GetUtcNow() + QuarantineDelay }, cancellationToken: cancellationToken));
+        BillingLog.AttemptRetry(logger, attempt.ChargeId, WireFormat.Text(attempt.Kind), $"internal:{error}", attempt.Tries + 1, time.GetUtcNow() + QuarantineDelay);
     }
 
     private static readonly TimeSpan QuarantineDelay = TimeSpan.FromMinutes(1);
@@ -73,46 +89,48 @@ internal sealed partial class AttemptExecutor(
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
-            var attempt = await connection.QuerySingleOrDefaultAsync<AttemptRow>(claimSql, claimArgs, tx);
+            var attempt = await connection.QuerySingleOrDefaultAsync<AttemptRow>(new CommandDefinition(claimSql, claimArgs, tx, cancellationToken: cancellationToken));
             if (attempt is null)
             {
                 return false;
             }
             claimed.Value = attempt;
-            var charge = await ChargeStore.LockByIdAsync(tx, attempt.ChargeId)
+            var charge = await ChargeStore.LockByIdAsync(tx, attempt.ChargeId, cancellationToken)
                 ?? throw new InvalidOperationException($"attempt {attempt.Id} has no charge");
             await faults.At(FaultPoint.BeforeProviderCall, attempt.IdempotencyKey);
             try
             {
                 switch (attempt.Kind)
                 {
-                    case "authorize":
+                    case AttemptKind.Authorize:
                         await AuthorizeAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "capture":
+                    case AttemptKind.Capture:
                         await CaptureAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "cancel":
+                    case AttemptKind.Cancel:
                         await CancelAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "confirm":
+                    case AttemptKind.Confirm:
                         await ConfirmAsync(tx, attempt, charge, notices, cancellationToken);
                         break;
-                    case "refund":
+                    case AttemptKind.Refund:
                         await RefundAsync(tx, attempt, charge, cancellationToken);
                         break;
+                    default:
+                        throw new InvalidOperationException($"Attempt {attempt.Id} has an unknown kind ({attempt.Kind}).");
                 }
             }
             catch (PaymentProviderException e) when (e.IsRetryable)
             {
-                await RetryOrGiveUpAsync(tx, attempt, charge, e.Code, e.Message);
+                await RetryOrGiveUpAsync(tx, attempt, charge, e.Code, e.Message, cancellationToken);
             }
             catch (PaymentProviderException e)
             {
-                await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
-                await GiveUpAsync(tx, attempt, charge, $"{attempt.Kind} rejected by the provider: {e.Code}");
+                await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow(), cancellationToken);
+                await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} rejected by the provider: {e.Code}", cancellationToken);
             }
-            await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow());
+            await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow(), cancellationToken);
             await tx.CommitAsync(cancellationToken);
             BillingLog.ChargeStatusChanged(logger, charge.Id, charge.AppointmentId, charge.Status);
         }
@@ -123,39 +141,39 @@ internal sealed partial class AttemptExecutor(
         return true;
     }
 
-    private async Task RetryOrGiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string code, string message)
+    private async Task RetryOrGiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string code, string message, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (attempt.Tries < options.RetrySchedule.Count)
         {
             var next = now + options.RetrySchedule[attempt.Tries];
-            await ChargeStore.PostponeAttemptAsync(tx, attempt, code, next);
+            await ChargeStore.PostponeAttemptAsync(tx, attempt, code, next, cancellationToken);
             charge.LastError = code;
-            BillingLog.AttemptRetry(logger, charge.Id, attempt.Kind, code, attempt.Tries + 1, next);
+            BillingLog.AttemptRetry(logger, charge.Id, WireFormat.Text(attempt.Kind), code, attempt.Tries + 1, next);
             return;
         }
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", code, now);
-        await GiveUpAsync(tx, attempt, charge, $"{attempt.Kind} failed after {attempt.Tries + 1} tries: {code}");
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, code, now, cancellationToken);
+        await GiveUpAsync(tx, attempt, charge, $"{WireFormat.Text(attempt.Kind)} failed after {attempt.Tries + 1} tries: {code}", cancellationToken);
         _ = message;
     }
 
-    private async Task GiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string reason)
+    private async Task GiveUpAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, string reason, CancellationToken cancellationToken)
     {
         charge.NeedsAttention = true;
         charge.AttentionReason = reason;
-        if (attempt.Kind is "capture" or "authorize" && charge.CapturedAmount == 0)
+        if (attempt.Kind is AttemptKind.Capture or AttemptKind.Authorize && charge.CapturedAmount == 0)
         {
             charge.Status = ChargeStatus.Failed;
         }
-        if (attempt.Kind == "refund" && attempt.RefundId is { } refundId)
+        if (attempt.Kind == AttemptKind.Refund && attempt.RefundId is { } refundId)
         {
-            await FailRefundAsync(tx, charge, refundId);
+            await FailRefundAsync(tx, charge, refundId, cancellationToken);
         }
         BillingLog.NeedsAttention(logger, charge.Id, reason);
     }
 
-    private async Task ApplyReadBackAsync(NpgsqlTransaction tx, ChargeRow charge, IntentSnapshot pi, List<PaymentNotice> notices) =>
-        await IntentApplier.ApplyAsync(tx, charge, pi, time.GetUtcNow(), notices);
+    private async Task ApplyReadBackAsync(NpgsqlTransaction tx, ChargeRow charge, IntentSnapshot pi, List<PaymentNotice> notices, CancellationToken cancellationToken) =>
+        await IntentApplier.ApplyAsync(tx, charge, pi, time.GetUtcNow(), notices, cancellationToken);
 
     private async Task AuthorizeAsync(NpgsqlTransaction tx, AttemptRow attempt, ChargeRow charge, List<PaymentNotice> notices, CancellationToken ct)
     {
@@ -176,31 +194,31 @@ internal sealed partial class AttemptExecutor(
         {
             await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
             var now = time.GetUtcNow();
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", $"declined:{e.Code}", now);
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, $"declined:{e.Code}", now, ct);
             if (e.Intent is not null)
             {
-                await ApplyReadBackAsync(tx, charge, e.Intent with { LastErrorCode = e.Intent.LastErrorCode ?? e.Code }, notices);
+                await ApplyReadBackAsync(tx, charge, e.Intent with { LastErrorCode = e.Intent.LastErrorCode ?? e.Code }, notices, ct);
             }
             else
             {
                 charge.Status = ChargeStatus.Declined;
                 charge.LastError = e.Code;
-                await ChargeStore.LedgerAsync(tx, charge, "failed", charge.Amount, charge.Currency, attempt.IdempotencyKey, null, now);
+                await ChargeStore.LedgerAsync(tx, charge, "failed", charge.Amount, charge.Currency, attempt.IdempotencyKey, null, now, ct);
                 notices.Add(charge.Notice("declined", "The card was declined."));
             }
-            BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, "declined");
+            BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), "declined");
             return;
         }
         catch (PaymentProviderException e) when (!e.IsRetryable)
         {
-            await ChargeStore.CompleteAttemptAsync(tx, attempt, "failed", e.Code, time.GetUtcNow());
-            await GiveUpAsync(tx, attempt, charge, $"authorize rejected: {e.Code}");
+            await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Failed, e.Code, time.GetUtcNow(), ct);
+            await GiveUpAsync(tx, attempt, charge, $"authorize rejected: {e.Code}", ct);
             return;
         }
         await faults.At(FaultPoint.AfterProviderCall, attempt.IdempotencyKey);
         var authorised = pi ?? throw new InvalidOperationException("authorisation produced no intent");
-        await ApplyReadBackAsync(tx, charge, authorised, notices);
-        await ChargeStore.CompleteAttemptAsync(tx, attempt, "succeeded", authorised.Status, time.GetUtcNow());
-        BillingLog.AttemptDone(logger, charge.Id, attempt.Kind, authorised.Status);
+        await ApplyReadBackAsync(tx, charge, authorised, notices, ct);
+        await ChargeStore.CompleteAttemptAsync(tx, attempt, AttemptStatus.Succeeded, authorised.Status, time.GetUtcNow(), ct);
+        BillingLog.AttemptDone(logger, charge.Id, WireFormat.Text(attempt.Kind), authorised.Status);
     }
 }

@@ -3,9 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Doctolib.Telehealth.Billing.Processing;
 
-/// <summary>Hosts <see cref="BillingWorker"/> loops; an idle loop sleeps for the poll interval.</summary>
+/// <summary>Hosts <see cref="BillingWorker"/> loops. An idle loop sleeps until it is notified of new work, until the
+/// next scheduled retry is due, or for the safety poll interval, whichever comes first: at rest it does nothing.</summary>
 internal sealed class BillingWorkerService(
-    BillingWorker worker, WorkSignal signal, BillingOptions options, ILogger<BillingWorkerService> logger) : BackgroundService
+    BillingWorker worker, AttemptExecutor executor, WorkSignal signal, BillingOptions options, TimeProvider time,
+    ILogger<BillingWorkerService> logger) : BackgroundService
 {
     public int Concurrency { get; init; } = 2;
 
@@ -21,15 +23,27 @@ internal sealed class BillingWorkerService(
         return Task.WhenAll(loops);
     }
 
+    /// <summary>A retry that is already due but could not be claimed is being run by another worker: look again
+    /// shortly rather than spin.</summary>
+    private static TimeSpan Clamp(TimeSpan untilDue, TimeSpan poll) =>
+        untilDue < MinimumWait ? MinimumWait : untilDue > poll ? poll : untilDue;
+
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(500);
+
     private async Task LoopAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
+            var wait = options.PollInterval;
             try
             {
                 handled = await worker.RunUntilIdleAsync(stoppingToken);
+                if (handled == 0 && await executor.NextDueAtAsync(stoppingToken) is { } due)
+                {
+                    wait = Clamp(due - time.GetUtcNow(), options.PollInterval);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -43,7 +57,7 @@ internal sealed class BillingWorkerService(
             {
                 try
                 {
-                    await signal.WaitAsync(options.PollInterval, stoppingToken);
+                    await signal.WaitAsync(wait, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -23,10 +23,10 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
         switch (consultationEvent)
         {
             case PatientAdmitted admitted:
-                await AdmittedAsync(admitted, tx);
+                await AdmittedAsync(admitted, tx, cancellationToken);
                 break;
             case ConsultationEnded ended:
-                await EndedAsync(ended, tx);
+                await EndedAsync(ended, tx, cancellationToken);
                 break;
         }
         await faults.At(FaultPoint.OutboxHandled, consultationEvent.AppointmentId.ToString());
@@ -43,9 +43,9 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
     }
 
     private async Task<ChargeRow> EnsureChargeAsync(NpgsqlTransaction tx, ConsultationEvent e, PersonId patient, PersonId practitioner,
-        Doctolib.Telehealth.Rooms.Money price, Payer payer, DateTimeOffset? admittedAt)
+        Doctolib.Telehealth.Rooms.Money price, Payer payer, DateTimeOffset? admittedAt, CancellationToken cancellationToken)
     {
-        var existing = await ChargeStore.LockByAppointmentAsync(tx, e.AppointmentId.Value);
+        var existing = await ChargeStore.LockByAppointmentAsync(tx, e.AppointmentId.Value, cancellationToken);
         if (existing is not null)
         {
             return existing;
@@ -69,24 +69,24 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
             CreatedAt = now.UtcDateTime,
             UpdatedAt = now.UtcDateTime,
         };
-        await ChargeStore.InsertAsync(tx, row);
-        return await ChargeStore.LockByAppointmentAsync(tx, e.AppointmentId.Value)
+        await ChargeStore.InsertAsync(tx, row, cancellationToken);
+        return await ChargeStore.LockByAppointmentAsync(tx, e.AppointmentId.Value, cancellationToken)
             ?? throw new InvalidOperationException("charge row vanished after insert");
     }
 
-    private async Task AdmittedAsync(PatientAdmitted e, NpgsqlTransaction tx)
+    private async Task AdmittedAsync(PatientAdmitted e, NpgsqlTransaction tx, CancellationToken cancellationToken)
     {
-        var charge = await EnsureChargeAsync(tx, e, e.PatientId, e.PractitionerId, e.Price, e.Payer, e.OccurredAt);
+        var charge = await EnsureChargeAsync(tx, e, e.PatientId, e.PractitionerId, e.Price, e.Payer, e.OccurredAt, cancellationToken);
         if (charge.PayerType == "card" && charge.EndedAt is null)
         {
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "authorize", AuthorizeKey(charge.AppointmentId), time.GetUtcNow());
-            await WorkSignal.NotifyAsync(tx);
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Authorize, AuthorizeKey(charge.AppointmentId), time.GetUtcNow(), cancellationToken);
+            await WorkSignal.NotifyAsync(tx, cancellationToken);
         }
     }
 
-    private async Task EndedAsync(ConsultationEnded e, NpgsqlTransaction tx)
+    private async Task EndedAsync(ConsultationEnded e, NpgsqlTransaction tx, CancellationToken cancellationToken)
     {
-        var charge = await EnsureChargeAsync(tx, e, e.PatientId, e.PractitionerId, e.Price, e.Payer, e.AdmittedAt);
+        var charge = await EnsureChargeAsync(tx, e, e.PatientId, e.PractitionerId, e.Price, e.Payer, e.AdmittedAt, cancellationToken);
         if (charge.EndedAt is not null)
         {
             return;
@@ -95,7 +95,7 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
         var billable = IsBillable(e, out var reason);
         charge.EndedAt = e.OccurredAt.UtcDateTime;
         charge.EndedEventAt = now.UtcDateTime;
-        charge.EndReason = e.Reason.ToString();
+        charge.EndReason = WireFormat.Text(e.Reason);
         charge.LiveMediaSeconds = (long)e.LiveMediaTogether.TotalSeconds;
         charge.Billable = billable;
         charge.UnbillableReason = reason;
@@ -104,26 +104,26 @@ internal sealed class ConsultationEventHandler(BillingOptions options, TimeProvi
             charge.Status = billable ? ChargeStatus.ClaimRecorded : ChargeStatus.NotBillable;
             if (billable)
             {
-                await ChargeStore.LedgerAsync(tx, charge, "claim", charge.Amount, charge.Currency, $"claim/{charge.AppointmentId:D}", charge.InsurerReference, now);
+                await ChargeStore.LedgerAsync(tx, charge, "claim", charge.Amount, charge.Currency, $"claim/{charge.AppointmentId:D}", charge.InsurerReference, now, cancellationToken);
             }
         }
         else if (billable)
         {
             // Authorise first if the admission never reached us; the key is the same, so it cannot authorise twice.
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "authorize", AuthorizeKey(charge.AppointmentId), now);
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "capture", CaptureKey(charge.AppointmentId), now);
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Authorize, AuthorizeKey(charge.AppointmentId), now, cancellationToken);
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Capture, CaptureKey(charge.AppointmentId), now, cancellationToken);
             charge.Status = ChargeStatus.CapturePending;
         }
-        else if (await ChargeStore.HasAttemptAsync(tx, AuthorizeKey(charge.AppointmentId)))
+        else if (await ChargeStore.HasAttemptAsync(tx, AuthorizeKey(charge.AppointmentId), cancellationToken))
         {
-            await ChargeStore.InsertAttemptAsync(tx, charge.Id, "cancel", CancelKey(charge.AppointmentId), now);
+            await ChargeStore.InsertAttemptAsync(tx, charge.Id, AttemptKind.Cancel, CancelKey(charge.AppointmentId), now, cancellationToken);
             charge.Status = ChargeStatus.ReleasePending;
         }
         else
         {
             charge.Status = ChargeStatus.NotBillable;
         }
-        await ChargeStore.UpdateAsync(tx, charge, now);
-        await WorkSignal.NotifyAsync(tx);
+        await ChargeStore.UpdateAsync(tx, charge, now, cancellationToken);
+        await WorkSignal.NotifyAsync(tx, cancellationToken);
     }
 }

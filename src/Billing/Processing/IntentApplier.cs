@@ -13,7 +13,7 @@ internal static class IntentApplier
     private static bool IsEarly(string status) =>
         status is ChargeStatus.Authorizing or ChargeStatus.RequiresAction or ChargeStatus.Authorized;
 
-    public static async Task ApplyAsync(NpgsqlTransaction tx, ChargeRow charge, IntentSnapshot pi, DateTimeOffset now, List<PaymentNotice> notices)
+    public static async Task ApplyAsync(NpgsqlTransaction tx, ChargeRow charge, IntentSnapshot pi, DateTimeOffset now, List<PaymentNotice> notices, CancellationToken cancellationToken)
     {
         charge.PaymentIntentId ??= pi.Id;
         charge.StripeChargeId ??= pi.LatestChargeId;
@@ -21,7 +21,7 @@ internal static class IntentApplier
         switch (pi.Status)
         {
             case "requires_capture":
-                await ChargeStore.LedgerAsync(tx, charge, "authorized", pi.AmountCapturable, pi.Currency, pi.Id, pi.LatestChargeId, now);
+                await ChargeStore.LedgerAsync(tx, charge, "authorized", pi.AmountCapturable, pi.Currency, pi.Id, pi.LatestChargeId, now, cancellationToken);
                 if (IsEarly(charge.Status) && charge.Status != ChargeStatus.Authorized)
                 {
                     charge.Status = ChargeStatus.Authorized;
@@ -43,7 +43,7 @@ internal static class IntentApplier
                 {
                     charge.Status = ChargeStatus.Declined;
                     charge.LastError = pi.LastErrorCode;
-                    await ChargeStore.LedgerAsync(tx, charge, "failed", pi.Amount, pi.Currency, pi.Id, null, now);
+                    await ChargeStore.LedgerAsync(tx, charge, "failed", pi.Amount, pi.Currency, pi.Id, null, now, cancellationToken);
                     notices.Add(charge.Notice("declined", "The card was declined."));
                 }
                 break;
@@ -53,7 +53,7 @@ internal static class IntentApplier
                     charge.CapturedAmount = pi.AmountReceived;
                     charge.Status = ChargeStatus.Captured;
                     charge.StripeChargeId = pi.LatestChargeId ?? charge.StripeChargeId;
-                    await ChargeStore.LedgerAsync(tx, charge, "captured", pi.AmountReceived, pi.Currency, pi.Id, charge.StripeChargeId, now);
+                    await ChargeStore.LedgerAsync(tx, charge, "captured", pi.AmountReceived, pi.Currency, pi.Id, charge.StripeChargeId, now, cancellationToken);
                     notices.Add(charge.Notice("captured"));
                 }
                 break;
@@ -61,7 +61,7 @@ internal static class IntentApplier
                 if (charge.CapturedAmount == 0 && charge.Status != ChargeStatus.Released)
                 {
                     charge.Status = ChargeStatus.Released;
-                    await ChargeStore.LedgerAsync(tx, charge, "released", pi.Amount, pi.Currency, pi.Id, null, now);
+                    await ChargeStore.LedgerAsync(tx, charge, "released", pi.Amount, pi.Currency, pi.Id, null, now, cancellationToken);
                     notices.Add(charge.Notice("released"));
                 }
                 break;

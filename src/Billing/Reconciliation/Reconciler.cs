@@ -39,9 +39,9 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
         var listed = clock.Elapsed;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var bySource = new Dictionary<string, LedgerItem>(StringComparer.Ordinal);
-        foreach (var item in await connection.QueryAsync<LedgerItem>(
+        foreach (var item in await connection.QueryAsync<LedgerItem>(new CommandDefinition(
             "SELECT charge_id, kind, amount, currency, external_ref FROM billing.ledger_entries WHERE kind IN ('captured', 'refunded') AND external_ref = ANY(@sources)",
-            new { sources }))
+            new { sources }, cancellationToken: ct)))
         {
             bySource[item.ExternalRef] = item;
         }
@@ -85,7 +85,7 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
         var matchedAt = clock.Elapsed;
         var now = time.GetUtcNow();
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await BookFeesAsync(tx, feeIds, feeAmounts, feeCurrencies, feeCharges, now);
+        await BookFeesAsync(tx, feeIds, feeAmounts, feeCurrencies, feeCharges, now, ct);
         var feesAt = clock.Elapsed;
         var report = new ReconciliationReport(Guid.NewGuid(), payoutId, from, to, now, requestedBy,
             new ReconciliationSummary(matched, missingLedger, missingStripe, mismatched, lines.Count, stripeGross, ledgerGross, fees, net), items);
@@ -136,7 +136,7 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
         return (count, gross);
     }
 
-    private static async Task BookFeesAsync(NpgsqlTransaction tx, List<string> ids, List<long> amounts, List<string> currencies, List<Guid?> charges, DateTimeOffset now)
+    private static async Task BookFeesAsync(NpgsqlTransaction tx, List<string> ids, List<long> amounts, List<string> currencies, List<Guid?> charges, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {
@@ -152,6 +152,6 @@ internal sealed class Reconciler(NpgsqlDataSource dataSource, IPaymentProvider p
         command.Parameters.Add(new NpgsqlParameter<string[]>("currencies", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. currencies] });
         command.Parameters.Add(new NpgsqlParameter("charges", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = charges.Select(c => (object?)c ?? DBNull.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-        await command.ExecuteNonQueryAsync();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

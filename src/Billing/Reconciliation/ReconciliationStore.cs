@@ -11,10 +11,10 @@ internal static class ReconciliationStore
     public static async Task SaveAsync(NpgsqlTransaction tx, ReconciliationReport report, CancellationToken ct)
     {
         var header = report with { Items = [] };
-        await tx.Connection!.ExecuteAsync("""
+        await tx.Connection!.ExecuteAsync(new CommandDefinition("""
             INSERT INTO billing.reconciliations (id, payout_id, range_from, range_to, requested_by, created_at, result)
             VALUES (@Id, @PayoutId, @From, @To, @RequestedBy, @CreatedAt, @result::jsonb)
-            """, new { report.Id, report.PayoutId, report.From, report.To, report.RequestedBy, report.CreatedAt, result = JsonSerializer.Serialize(header, Reconciler.Json) }, tx);
+            """, new { report.Id, report.PayoutId, report.From, report.To, report.RequestedBy, report.CreatedAt, result = JsonSerializer.Serialize(header, Reconciler.Json) }, tx, cancellationToken: ct));
         await using var writer = await tx.Connection!.BeginBinaryImportAsync("""
             COPY billing.reconciliation_items (reconciliation_id, seq, status, balance_transaction_id, source, type,
                 stripe_amount, ledger_amount, fee, currency, charge_id) FROM STDIN (FORMAT BINARY)

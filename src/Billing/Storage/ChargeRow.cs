@@ -40,16 +40,17 @@ internal sealed class ChargeRow
         new(new Rooms.AppointmentId(AppointmentId), new PersonId(PatientId), new PersonId(PractitionerId), status, message, clientSecret);
 }
 
-/// <summary>One row of <c>billing.payment_attempts</c>.</summary>
+/// <summary>One row of <c>billing.payment_attempts</c>. Dapper reads <see cref="Kind"/> and <see cref="Status"/> from
+/// their one-word text by name (an unknown text fails the read); writes go through <see cref="Rooms.WireFormat"/>.</summary>
 internal sealed class AttemptRow
 {
     public long Seq { get; set; }
     public Guid Id { get; set; }
     public Guid ChargeId { get; set; }
-    public string Kind { get; set; } = "";
+    public AttemptKind Kind { get; set; }
     public string IdempotencyKey { get; set; } = "";
     public Guid? RefundId { get; set; }
-    public string Status { get; set; } = "";
+    public AttemptStatus Status { get; set; }
     public int Tries { get; set; }
     public DateTime NextRunAt { get; set; }
     public DateTime CreatedAt { get; set; }

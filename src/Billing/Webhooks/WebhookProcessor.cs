@@ -50,10 +50,10 @@ internal sealed class WebhookProcessor(
         await using (var tx = await connection.BeginTransactionAsync(cancellationToken))
         {
             var objectId = (stripeEvent.Data?.Object as IHasId)?.Id;
-            var inserted = await connection.ExecuteAsync("""
+            var inserted = await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO billing.webhook_events (event_id, type, received_at, payload, object_id)
                 VALUES (@Id, @Type, @now, @payload, @objectId) ON CONFLICT (event_id) DO NOTHING
-                """, new { stripeEvent.Id, stripeEvent.Type, now, payload, objectId }, tx);
+                """, new { stripeEvent.Id, stripeEvent.Type, now, payload, objectId }, tx, cancellationToken: cancellationToken));
             if (inserted == 0)
             {
                 await tx.RollbackAsync(cancellationToken);
@@ -77,30 +77,30 @@ internal sealed class WebhookProcessor(
         switch (stripeEvent.Data.Object)
         {
             case PaymentIntent pi when stripeEvent.Type.StartsWith("payment_intent.", StringComparison.Ordinal):
-                var charge = await ChargeStore.LockByIntentAsync(tx, pi.Id);
+                var charge = await ChargeStore.LockByIntentAsync(tx, pi.Id, ct);
                 if (charge is null && pi.Metadata.TryGetValue("appointment_id", out var appointment) && Guid.TryParse(appointment, out var appointmentId))
                 {
-                    charge = await ChargeStore.LockByAppointmentAsync(tx, appointmentId);
+                    charge = await ChargeStore.LockByAppointmentAsync(tx, appointmentId, ct);
                 }
                 if (charge is null)
                 {
                     return; // Stored; our own worker will bring the charge to the same state when it gets there.
                 }
                 var current = await provider.GetAsync(pi.Id, ct);
-                await IntentApplier.ApplyAsync(tx, charge, current, time.GetUtcNow(), notices);
-                await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow());
+                await IntentApplier.ApplyAsync(tx, charge, current, time.GetUtcNow(), notices, ct);
+                await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow(), ct);
                 break;
             case Charge stripeCharge when stripeEvent.Type == "charge.refunded":
-                await RefundedAsync(tx, stripeCharge);
+                await RefundedAsync(tx, stripeCharge, ct);
                 break;
             case Dispute dispute when stripeEvent.Type.StartsWith("charge.dispute.", StringComparison.Ordinal):
-                var disputed = (dispute.PaymentIntentId is { } piId ? await ChargeStore.LockByIntentAsync(tx, piId) : null)
-                    ?? (dispute.ChargeId is { } chId ? await ChargeStore.LockByStripeChargeAsync(tx, chId) : null);
+                var disputed = (dispute.PaymentIntentId is { } piId ? await ChargeStore.LockByIntentAsync(tx, piId, ct) : null)
+                    ?? (dispute.ChargeId is { } chId ? await ChargeStore.LockByStripeChargeAsync(tx, chId, ct) : null);
                 if (disputed is not null)
                 {
                     disputed.NeedsAttention = true;
                     disputed.AttentionReason = $"dispute {dispute.Id} ({dispute.Status})";
-                    await ChargeStore.UpdateAsync(tx, disputed, time.GetUtcNow());
+                    await ChargeStore.UpdateAsync(tx, disputed, time.GetUtcNow(), ct);
                     BillingLog.NeedsAttention(logger, disputed.Id, "dispute");
                 }
                 break;
@@ -108,23 +108,23 @@ internal sealed class WebhookProcessor(
     }
 
     /// <summary>Refunds we made are already booked; one made elsewhere (the Stripe dashboard) is flagged for staff.</summary>
-    private async Task RefundedAsync(NpgsqlTransaction tx, Charge stripeCharge)
+    private async Task RefundedAsync(NpgsqlTransaction tx, Charge stripeCharge, CancellationToken cancellationToken)
     {
-        var charge = stripeCharge.PaymentIntentId is { } piId ? await ChargeStore.LockByIntentAsync(tx, piId) : null;
+        var charge = stripeCharge.PaymentIntentId is { } piId ? await ChargeStore.LockByIntentAsync(tx, piId, cancellationToken) : null;
         if (charge is null || stripeCharge.Refunds?.Data is not { } refunds)
         {
             return;
         }
         foreach (var refund in refunds)
         {
-            var known = await tx.Connection!.ExecuteScalarAsync<bool>(
+            var known = await tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "SELECT EXISTS (SELECT 1 FROM billing.refunds WHERE stripe_refund_id = @Id OR id::text = @metadataId)",
-                new { refund.Id, metadataId = refund.Metadata?.GetValueOrDefault("refund_id") ?? "" }, tx);
+                new { refund.Id, metadataId = refund.Metadata?.GetValueOrDefault("refund_id") ?? "" }, tx, cancellationToken: cancellationToken));
             if (!known)
             {
                 charge.NeedsAttention = true;
                 charge.AttentionReason = $"refund {refund.Id} was made outside billing";
-                await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow());
+                await ChargeStore.UpdateAsync(tx, charge, time.GetUtcNow(), cancellationToken);
             }
         }
     }

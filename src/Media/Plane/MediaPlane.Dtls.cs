@@ -64,7 +64,7 @@ internal sealed partial class MediaPlane
         await endpoint.Closed.ConfigureAwait(false);
         if (!session.IsClosed)
         {
-            ReportMediaDown(session, "DTLS closed");
+            ReportMediaDown(session, "dtls_closed");
         }
     }
 }

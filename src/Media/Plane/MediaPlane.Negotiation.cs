@@ -81,7 +81,7 @@ internal sealed partial class MediaPlane
 
         if (replaced is not null)
         {
-            EndSession(replaced, "replaced by a new peer connection");
+            EndSession(replaced, "replaced_by_new_peer_connection");
         }
 
         return Task.FromResult(answer);

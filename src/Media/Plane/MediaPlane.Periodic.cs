@@ -59,7 +59,7 @@ internal sealed partial class MediaPlane
     {
         MediaPlaneLog.ConsentLapsed(_logger, session.Participant.RoomId, session.Participant.ParticipantId);
         Sessions.Unbind(session);
-        ReportMediaDown(session, "consent lapsed");
+        ReportMediaDown(session, "consent_lapsed");
     }
 
     private void SendPublisherFeedback(ParticipantSession session, byte[] buffer, double seconds, long now)

@@ -63,7 +63,7 @@ internal sealed partial class MediaPlane
                 if (Time.GetElapsedTime(session.LastRelayedAt, now) >= _options.RelayIdleTimeout)
                 {
                     session.MarkMediaDown();
-                    Events.MediaDown(session.Participant, LastRelayedUtc(session), "media stopped");
+                    Events.MediaDown(session.Participant, LastRelayedUtc(session), "media_stopped");
                     continue;
                 }
             }
@@ -97,7 +97,7 @@ internal sealed partial class MediaPlane
 
         foreach (ParticipantSession session in sessions)
         {
-            ReportMediaDown(session, "server stopping");
+            ReportMediaDown(session, "server_stopping");
         }
 
         await Events.DrainAsync().ConfigureAwait(false);

@@ -64,7 +64,7 @@ internal sealed partial class MediaPlane
 
         foreach (ParticipantSession session in closed)
         {
-            EndSession(session, "room closed");
+            EndSession(session, "room_closed");
         }
 
         return Task.CompletedTask;

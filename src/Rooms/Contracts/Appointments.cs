@@ -24,7 +24,7 @@ public sealed record Appointment(
     string? PatientName,
     string? PatientEmail,
     DateTimeOffset? CancelledAt,
-    string? ConsultationState);
+    ConsultationState ConsultationState);
 
 /// <summary>What an upsert did: created, updated, or nothing because the stored appointment is already the same.</summary>
 public enum UpsertOutcome

@@ -32,8 +32,7 @@ public sealed record ConsultationEnded(
     string? UnbillableReason,
     TimeSpan LiveMediaTogether) : ConsultationEvent(AppointmentId, OccurredAt);
 
-/// <summary>Why a consultation ended.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<EndReason>))]
+/// <summary>Why a consultation ended (snake_case on the wire and in storage, see <see cref="WireFormat"/>).</summary>
 public enum EndReason
 {
     EndedByPractitioner,

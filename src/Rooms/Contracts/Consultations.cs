@@ -18,8 +18,42 @@ public enum ParticipantState
     Left,
 }
 
+/// <summary>Where a consultation is. <see cref="Scheduled"/> means nobody has opened its room yet (no stored row).</summary>
+public enum ConsultationState
+{
+    Scheduled,
+    Open,
+    InProgress,
+    Ended,
+}
+
+/// <summary>The role a caller's token carries; <see cref="Other"/> for any role that has no part in a room.</summary>
+public enum CallerRole
+{
+    Other,
+    Patient,
+    Practitioner,
+    Guest,
+}
+
+/// <summary>Why a participant is no longer in the room.</summary>
+public enum DepartureReason
+{
+    /// <summary>The participant left on purpose.</summary>
+    Left,
+
+    /// <summary>The connection dropped; the reconnect grace period runs.</summary>
+    ConnectionLost,
+
+    /// <summary>The participant did not come back within the reconnect grace period.</summary>
+    GraceExpired,
+
+    /// <summary>The server restarted while the participant was connected; the reconnect grace period runs.</summary>
+    ServerRestart,
+}
+
 /// <summary>The caller of a room operation, from the validated token.</summary>
-public sealed record Caller(PersonId Id, string Role, AppointmentId? InvitedTo = null);
+public sealed record Caller(PersonId Id, CallerRole Role, AppointmentId? InvitedTo = null);
 
 /// <summary>One participant as the room shows it (ids only).</summary>
 public sealed record ParticipantView(PersonId Id, ParticipantKind Kind, ParticipantState State, bool Admitted);
@@ -27,7 +61,7 @@ public sealed record ParticipantView(PersonId Id, ParticipantKind Kind, Particip
 /// <summary>The room as one participant sees it after an operation.</summary>
 public sealed record RoomView(
     AppointmentId AppointmentId,
-    string ConsultationState,
+    ConsultationState ConsultationState,
     PersonId Me,
     ParticipantKind MyKind,
     ParticipantState MyState,
@@ -62,7 +96,7 @@ public interface IRoomNotifier
 {
     Task ParticipantJoinedAsync(AppointmentId appointmentId, ParticipantView participant, CancellationToken cancellationToken);
 
-    Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, string reason, CancellationToken cancellationToken);
+    Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, DepartureReason reason, CancellationToken cancellationToken);
 
     Task WaitingRoomChangedAsync(AppointmentId appointmentId, IReadOnlyList<ParticipantView> waiting, CancellationToken cancellationToken);
 

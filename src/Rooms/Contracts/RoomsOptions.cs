@@ -19,4 +19,8 @@ public sealed class RoomsOptions
 
     /// <summary>How often the supervisor looks for expired grace periods and consultations to auto-end.</summary>
     public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>With no consultation in progress and nobody inside a reconnect grace, how often the supervisor looks
+    /// for such work started by another instance (work this instance starts wakes it at once).</summary>
+    public TimeSpan SupervisorRestInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

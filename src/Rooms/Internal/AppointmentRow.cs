@@ -9,7 +9,7 @@ internal sealed class AppointmentRow
         "a.id AS Id, a.practitioner_id AS PractitionerId, a.patient_id AS PatientId, a.patient_name AS PatientName, " +
         "a.patient_email AS PatientEmail, a.starts_at AS StartsAt, a.duration_minutes AS DurationMinutes, " +
         "a.price_minor AS PriceMinor, a.currency AS Currency, a.payer::text AS Payer, a.cancelled_at AS CancelledAt, " +
-        "c.state AS ConsultationState";
+        "c.state AS ConsultationStateText";
 
     public Guid Id { get; init; }
     public string PractitionerId { get; init; } = "";
@@ -22,7 +22,11 @@ internal sealed class AppointmentRow
     public string Currency { get; init; } = "";
     public string Payer { get; init; } = "";
     public DateTime? CancelledAt { get; init; }
-    public string? ConsultationState { get; init; }
+    public string? ConsultationStateText { get; init; }
+
+    /// <summary><see cref="Rooms.ConsultationState.Scheduled"/> while the room has never been opened.</summary>
+    public ConsultationState ConsultationState =>
+        ConsultationStateText is null ? ConsultationState.Scheduled : WireFormat.Parse<ConsultationState>(ConsultationStateText);
 
     public Appointment ToAppointment() => new(
         new AppointmentId(Id),

@@ -26,7 +26,7 @@ internal sealed class AppointmentStore(
             {
                 return UpsertOutcome.Unchanged;
             }
-            if (existing.ConsultationState is "in_progress" or "ended")
+            if (existing.ConsultationState is ConsultationState.InProgress or ConsultationState.Ended)
             {
                 throw new RoomException(RoomErrors.AppointmentStarted,
                     "This appointment's consultation has already started; it can no longer be changed.");

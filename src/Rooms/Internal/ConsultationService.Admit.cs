@@ -8,7 +8,7 @@ internal sealed partial class ConsultationService
     {
         var now = time.GetUtcNow();
         List<ParticipantRow> participants;
-        string state;
+        ConsultationState state;
         await using (var db = await Db.BeginAsync(dataSource, cancellationToken))
         {
             var appointment = await RequirePractitionerAsync(db, appointmentId, practitioner, cancellationToken);
@@ -16,18 +16,18 @@ internal sealed partial class ConsultationService
                 ?? throw new RoomException(RoomErrors.NotWaiting, "Nobody is waiting: the room has not been opened yet.");
             RequireNotEnded(consultation);
             var target = (await store.ParticipantsAsync(db, appointmentId, cancellationToken)).Find(p => p.ParticipantId == participantId.Value);
-            if (target is null || target.State != "waiting")
+            if (target is null || target.State != ParticipantState.Waiting)
             {
                 throw new RoomException(RoomErrors.NotWaiting, $"Participant {participantId} is not in the waiting room.");
             }
-            await store.SetParticipantStateAsync(db, appointmentId, participantId.Value, "admitted", now, cancellationToken);
-            await store.AppendAsync(db, appointmentId, now, "admitted", participantId.Value, null, cancellationToken);
+            await store.SetParticipantStateAsync(db, appointmentId, participantId.Value, ParticipantState.Admitted, now, cancellationToken);
+            await store.AppendAsync(db, appointmentId, now, TimelineKind.Admitted, participantId.Value, null, cancellationToken);
             state = consultation.State;
-            if (target.Kind == "patient" && consultation.State == "open")
+            if (target.Kind == ParticipantKind.Patient && consultation.State == ConsultationState.Open)
             {
-                state = "in_progress";
+                state = ConsultationState.InProgress;
                 await store.StartAsync(db, appointmentId, now, cancellationToken);
-                await store.AppendAsync(db, appointmentId, now, "consultation_started", null, null, cancellationToken);
+                await store.AppendAsync(db, appointmentId, now, TimelineKind.ConsultationStarted, null, null, cancellationToken);
                 await store.EnqueueAsync(db, new PatientAdmitted(
                     appointmentId, now, new PersonId(appointment.PatientId), new PersonId(appointment.PractitionerId),
                     new Money(appointment.PriceMinor, appointment.Currency.Trim()),
@@ -37,6 +37,7 @@ internal sealed partial class ConsultationService
             await db.CommitAsync(cancellationToken);
         }
         RoomsLog.Admitted(logger, appointmentId.Value, participantId.Value);
+        supervisor.Wake();
         await notifier.AdmittedAsync(appointmentId, participantId, cancellationToken);
         await NotifyWaitingRoomAsync(appointmentId, participants, cancellationToken);
         await SyncMediaAsync(appointmentId, participants, cancellationToken);
@@ -53,8 +54,8 @@ internal sealed partial class ConsultationService
             var appointment = await RequirePractitionerAsync(db, appointmentId, practitioner, cancellationToken);
             var consultation = await store.LockConsultationAsync(db, appointmentId, openAt: now, cancellationToken);
             RequireNotEnded(consultation);
-            await store.UpsertParticipantAsync(db, appointmentId, guestId.Value, ParticipantKind.Guest, "invited", false, null, now, cancellationToken);
-            await store.AppendAsync(db, appointmentId, now, "invited", guestId.Value, null, cancellationToken);
+            await store.UpsertParticipantAsync(db, appointmentId, guestId.Value, ParticipantKind.Guest, ParticipantState.Invited, false, null, now, cancellationToken);
+            await store.AppendAsync(db, appointmentId, now, TimelineKind.Invited, guestId.Value, null, cancellationToken);
             await db.CommitAsync(cancellationToken);
             expiresAt = AppointmentRow.Utc(appointment.StartsAt) + TimeSpan.FromMinutes(appointment.DurationMinutes) + Options.JoinWindowAfter;
         }
@@ -65,7 +66,7 @@ internal sealed partial class ConsultationService
     private async Task<AppointmentRow> RequirePractitionerAsync(Db db, AppointmentId appointmentId, Caller caller, CancellationToken cancellationToken)
     {
         var appointment = await RequireAppointmentAsync(db, appointmentId, cancellationToken);
-        if (caller.Role != "practitioner" || caller.Id.Value != appointment.PractitionerId)
+        if (caller.Role != CallerRole.Practitioner || caller.Id.Value != appointment.PractitionerId)
         {
             throw new RoomException(RoomErrors.NotThePractitioner, "Only this appointment's practitioner can do that.");
         }

@@ -2,6 +2,10 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 
 internal sealed partial class ConsultationService
 {
+    /// <summary>The unbillable reason stored for a consultation whose appointment was cancelled (a code, not a
+    /// practitioner's words).</summary>
+    public const string CancelledReason = "appointment_cancelled";
+
     public async Task EndAsync(AppointmentId appointmentId, Caller practitioner, bool billable, string? unbillableReason, CancellationToken cancellationToken)
     {
         if (!billable && string.IsNullOrWhiteSpace(unbillableReason))
@@ -32,14 +36,14 @@ internal sealed partial class ConsultationService
         {
             var appointment = await store.AppointmentAsync(db, appointmentId, cancellationToken);
             var consultation = await store.LockConsultationAsync(db, appointmentId, openAt: null, cancellationToken);
-            if (appointment is null || consultation is null || consultation.State == "ended")
+            if (appointment is null || consultation is null || consultation.State == ConsultationState.Ended)
             {
                 return false;
             }
             // A cancelled appointment is never billed; for the supervisor's ends billing decides from the live media.
             var cancelled = reason == EndReason.AppointmentCancelled;
             await FinishAsync(db, appointment, consultation, reason, billable: !cancelled,
-                unbillableReason: cancelled ? "appointment cancelled" : null, cancellationToken);
+                unbillableReason: cancelled ? CancelledReason : null, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
         await AfterEndAsync(appointmentId, reason, cancellationToken);
@@ -53,7 +57,7 @@ internal sealed partial class ConsultationService
         var now = time.GetUtcNow();
         var id = new AppointmentId(appointment.Id);
         await store.FinishAsync(db, id, now, reason, billable, unbillableReason, cancellationToken);
-        await store.AppendAsync(db, id, now, "ended", null, reason.ToString(), cancellationToken);
+        await store.AppendAsync(db, id, now, TimelineKind.Ended, null, WireFormat.Text(reason), cancellationToken);
         var timeline = await store.TimelineAsync(db, id, cancellationToken);
         var together = LiveMedia.Together(timeline, new PersonId(appointment.PatientId), new PersonId(appointment.PractitionerId), now);
         await store.EnqueueAsync(db, new ConsultationEnded(

@@ -20,29 +20,30 @@ internal sealed partial class ConsultationService
             {
                 RequireInvited(before, caller);
             }
-            var rejoiningInProgress = existing?.State == "in_progress" && previous is { Admitted: true };
+            var rejoiningInProgress = existing?.State == ConsultationState.InProgress && previous is { Admitted: true };
             if (!rejoiningInProgress)
             {
                 RequireInsideWindow(appointment, now);
             }
             var consultation = await store.LockConsultationAsync(db, appointmentId, openAt: now, cancellationToken);
-            var admitted = kind == ParticipantKind.Practitioner || (previous?.Admitted == true && consultation!.State == "in_progress");
-            var state = admitted ? "admitted" : "waiting";
+            var admitted = kind == ParticipantKind.Practitioner || (previous?.Admitted == true && consultation!.State == ConsultationState.InProgress);
+            var state = admitted ? ParticipantState.Admitted : ParticipantState.Waiting;
             await store.UpsertParticipantAsync(db, appointmentId, caller.Id.Value, kind, state, admitted, connectionId, now, cancellationToken);
             var timelineKind = previous?.State switch
             {
-                "disconnected" => "reconnected",
-                "waiting" or "admitted" => "rejoined",
-                null or "invited" => "joined",
-                _ => "returned",
+                ParticipantState.Disconnected => TimelineKind.Reconnected,
+                ParticipantState.Waiting or ParticipantState.Admitted => TimelineKind.Rejoined,
+                null or ParticipantState.Invited => TimelineKind.Joined,
+                ParticipantState.Left => TimelineKind.Returned,
+                _ => throw new InvalidOperationException($"Unknown participant state {previous?.State}."),
             };
-            await store.AppendAsync(db, appointmentId, now, timelineKind, caller.Id.Value, state, cancellationToken);
+            await store.AppendAsync(db, appointmentId, now, timelineKind, caller.Id.Value, WireFormat.Text(state), cancellationToken);
             participants = await store.ParticipantsAsync(db, appointmentId, cancellationToken);
             await db.CommitAsync(cancellationToken);
             me = participants.Find(p => p.ParticipantId == caller.Id.Value)!;
             view = View(appointmentId, consultation!.State, caller.Id, kind, participants);
         }
-        RoomsLog.Joined(logger, appointmentId.Value, caller.Id.Value, me.State);
+        RoomsLog.Joined(logger, appointmentId.Value, caller.Id.Value, WireFormat.Text(me.State));
         metrics.ParticipantConnected();
         await notifier.ParticipantJoinedAsync(appointmentId, me.ToView(), cancellationToken);
         await NotifyWaitingRoomAsync(appointmentId, participants, cancellationToken);

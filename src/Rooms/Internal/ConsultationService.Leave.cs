@@ -12,18 +12,18 @@ internal sealed partial class ConsultationService
             var consultation = await store.LockConsultationAsync(db, appointmentId, openAt: null, cancellationToken);
             RequireNotEnded(consultation);
             var me = (await store.ParticipantsAsync(db, appointmentId, cancellationToken)).Find(p => p.ParticipantId == caller.Id.Value);
-            if (consultation is null || me is null || !(me.IsPresent || me.State == "disconnected"))
+            if (consultation is null || me is null || !(me.IsPresent || me.State == ParticipantState.Disconnected))
             {
                 throw new RoomException(RoomErrors.NotInRoom, "You are not in this room.");
             }
-            await store.SetParticipantStateAsync(db, appointmentId, caller.Id.Value, "left", now, cancellationToken);
-            await store.AppendAsync(db, appointmentId, now, "left", caller.Id.Value, "left", cancellationToken);
+            await store.SetParticipantStateAsync(db, appointmentId, caller.Id.Value, ParticipantState.Left, now, cancellationToken);
+            await store.AppendAsync(db, appointmentId, now, TimelineKind.Left, caller.Id.Value, WireFormat.Text(DepartureReason.Left), cancellationToken);
             participants = await store.ParticipantsAsync(db, appointmentId, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
-        RoomsLog.Left(logger, appointmentId.Value, caller.Id.Value, "left");
+        RoomsLog.Left(logger, appointmentId.Value, caller.Id.Value, DepartureReason.Left);
         metrics.ParticipantDisconnected();
-        await AfterDepartureAsync(appointmentId, caller.Id, "left", participants, cancellationToken);
+        await AfterDepartureAsync(appointmentId, caller.Id, DepartureReason.Left, participants, cancellationToken);
     }
 
     public async Task ConnectionLostAsync(string connectionId, CancellationToken cancellationToken)
@@ -46,19 +46,20 @@ internal sealed partial class ConsultationService
             {
                 return; // already replaced by a newer connection, or gone
             }
-            await store.SetParticipantStateAsync(db, appointmentId, found.ParticipantId, "disconnected", now, cancellationToken);
-            await store.AppendAsync(db, appointmentId, now, "disconnected", found.ParticipantId, null, cancellationToken);
+            await store.SetParticipantStateAsync(db, appointmentId, found.ParticipantId, ParticipantState.Disconnected, now, cancellationToken);
+            await store.AppendAsync(db, appointmentId, now, TimelineKind.Disconnected, found.ParticipantId, null, cancellationToken);
             participants = await store.ParticipantsAsync(db, appointmentId, cancellationToken);
             await db.CommitAsync(cancellationToken);
         }
-        RoomsLog.Left(logger, appointmentId.Value, participantId.Value, "connection-lost");
+        RoomsLog.Left(logger, appointmentId.Value, participantId.Value, DepartureReason.ConnectionLost);
         metrics.ParticipantDisconnected();
-        await AfterDepartureAsync(appointmentId, participantId, "connection-lost", participants, cancellationToken);
+        await AfterDepartureAsync(appointmentId, participantId, DepartureReason.ConnectionLost, participants, cancellationToken);
     }
 
     private async Task AfterDepartureAsync(
-        AppointmentId appointmentId, PersonId participantId, string reason, List<ParticipantRow> participants, CancellationToken cancellationToken)
+        AppointmentId appointmentId, PersonId participantId, DepartureReason reason, List<ParticipantRow> participants, CancellationToken cancellationToken)
     {
+        supervisor.Wake();
         await notifier.ParticipantLeftAsync(appointmentId, participantId, reason, cancellationToken);
         await NotifyWaitingRoomAsync(appointmentId, participants, cancellationToken);
         await SyncMediaAsync(appointmentId, participants, cancellationToken);

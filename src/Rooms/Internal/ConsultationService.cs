@@ -16,6 +16,7 @@ internal sealed partial class ConsultationService(
     IOptions<RoomsOptions> options,
     TimeProvider time,
     RoomsMetrics metrics,
+    SupervisorWakeup supervisor,
     ILogger<ConsultationService> logger) : IConsultationRooms
 {
     private RoomsOptions Options => options.Value;
@@ -31,7 +32,7 @@ internal sealed partial class ConsultationService(
         {
             RequireInvited(participants, caller);
         }
-        return View(appointmentId, consultation?.State ?? "scheduled", caller.Id, kind, participants);
+        return View(appointmentId, consultation?.State ?? ConsultationState.Scheduled, caller.Id, kind, participants);
     }
 
     private async Task<AppointmentRow> RequireAppointmentAsync(Db db, AppointmentId appointmentId, CancellationToken cancellationToken)
@@ -50,26 +51,26 @@ internal sealed partial class ConsultationService(
     {
         switch (caller.Role)
         {
-            case "patient" when caller.Id.Value == appointment.PatientId:
+            case CallerRole.Patient when caller.Id.Value == appointment.PatientId:
                 return ParticipantKind.Patient;
-            case "patient":
+            case CallerRole.Patient:
                 throw new RoomException(RoomErrors.NotThePatient, "You are not the patient of this appointment.");
-            case "practitioner" when caller.Id.Value == appointment.PractitionerId:
+            case CallerRole.Practitioner when caller.Id.Value == appointment.PractitionerId:
                 return ParticipantKind.Practitioner;
-            case "practitioner":
+            case CallerRole.Practitioner:
                 throw new RoomException(RoomErrors.NotThePractitioner, "You are not the practitioner of this appointment.");
-            case "guest" when caller.InvitedTo == new AppointmentId(appointment.Id):
+            case CallerRole.Guest when caller.InvitedTo == new AppointmentId(appointment.Id):
                 return ParticipantKind.Guest;
-            case "guest":
+            case CallerRole.Guest:
                 throw new RoomException(RoomErrors.NotInvited, "Your invitation is for another appointment.");
             default:
-                throw new RoomException(RoomErrors.RoleNotAllowed, $"The role '{caller.Role}' cannot take part in a consultation.");
+                throw new RoomException(RoomErrors.RoleNotAllowed, "Your role cannot take part in a consultation: only the appointment's patient and practitioner and invited guests can.");
         }
     }
 
     private static void RequireInvited(List<ParticipantRow> participants, Caller caller)
     {
-        if (!participants.Exists(p => p.ParticipantId == caller.Id.Value && p.Kind == "guest"))
+        if (!participants.Exists(p => p.ParticipantId == caller.Id.Value && p.Kind == ParticipantKind.Guest))
         {
             throw new RoomException(RoomErrors.NotInvited, "This invitation is not (or no longer) valid for this appointment.");
         }
@@ -77,13 +78,13 @@ internal sealed partial class ConsultationService(
 
     private static void RequireNotEnded(ConsultationRow? consultation)
     {
-        if (consultation?.State == "ended")
+        if (consultation?.State == ConsultationState.Ended)
         {
             throw new RoomException(RoomErrors.ConsultationEnded, "This consultation has ended.");
         }
     }
 
-    private static RoomView View(AppointmentId appointmentId, string state, PersonId me, ParticipantKind kind, List<ParticipantRow> participants)
+    private static RoomView View(AppointmentId appointmentId, ConsultationState state, PersonId me, ParticipantKind kind, List<ParticipantRow> participants)
     {
         var mine = participants.Find(p => p.ParticipantId == me.Value);
         return new RoomView(
@@ -91,7 +92,7 @@ internal sealed partial class ConsultationService(
             state,
             me,
             kind,
-            mine is null ? ParticipantState.Left : ParticipantRow.ParseState(mine.State),
+            mine is null ? ParticipantState.Left : mine.State,
             participants.Select(p => p.ToView()).ToList());
     }
 
@@ -99,7 +100,7 @@ internal sealed partial class ConsultationService(
     /// their reconnect grace (a signaling blip must not cut the media).</summary>
     private async Task SyncMediaAsync(AppointmentId appointmentId, List<ParticipantRow> participants, CancellationToken cancellationToken)
     {
-        var admitted = participants.Where(p => p.Admitted && p.State is "admitted" or "disconnected").Select(p => p.ParticipantId).ToList();
+        var admitted = participants.Where(p => p.Admitted && p.State is ParticipantState.Admitted or ParticipantState.Disconnected).Select(p => p.ParticipantId).ToList();
         await media.SetAdmittedAsync(appointmentId.ToString(), admitted, cancellationToken);
     }
 
@@ -119,7 +120,7 @@ internal sealed partial class ConsultationService(
 
     private async Task NotifyWaitingRoomAsync(AppointmentId appointmentId, List<ParticipantRow> participants, CancellationToken cancellationToken)
     {
-        var waiting = participants.Where(p => p.State == "waiting").Select(p => p.ToView()).ToList();
+        var waiting = participants.Where(p => p.State == ParticipantState.Waiting).Select(p => p.ToView()).ToList();
         await notifier.WaitingRoomChangedAsync(appointmentId, waiting, cancellationToken);
     }
 }

@@ -22,7 +22,7 @@ internal sealed class ConsultationStore
                 new { id = id.Value, at = at.UtcDateTime }, db.Transaction, cancellationToken: cancellationToken));
             if (created == 1)
             {
-                await AppendAsync(db, id, at, "opened", null, null, cancellationToken);
+                await AppendAsync(db, id, at, TimelineKind.Opened, null, null, cancellationToken);
             }
         }
         return await db.Connection.QuerySingleOrDefaultAsync<ConsultationRow>(new CommandDefinition(
@@ -36,7 +36,7 @@ internal sealed class ConsultationStore
             new { id = id.Value }, db.Transaction, cancellationToken: cancellationToken))).AsList();
 
     public Task UpsertParticipantAsync(
-        Db db, AppointmentId id, string participantId, ParticipantKind kind, string state, bool admitted,
+        Db db, AppointmentId id, string participantId, ParticipantKind kind, ParticipantState state, bool admitted,
         string? connectionId, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(new CommandDefinition(
             """
@@ -46,10 +46,15 @@ internal sealed class ConsultationStore
                 connection_id = excluded.connection_id, joined_at = COALESCE(rooms.participants.joined_at, excluded.joined_at),
                 disconnected_at = NULL, left_at = NULL
             """,
-            new { id = id.Value, participant = participantId, kind = ParticipantRow.KindName(kind), state, admitted, connection = connectionId, at = at.UtcDateTime },
+            new
+            {
+                id = id.Value, participant = participantId, kind = WireFormat.Text(kind), state = WireFormat.Text(state), admitted,
+                connection = connectionId, at = at.UtcDateTime,
+            },
             db.Transaction, cancellationToken: cancellationToken));
 
-    public Task SetParticipantStateAsync(Db db, AppointmentId id, string participantId, string state, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task SetParticipantStateAsync(
+        Db db, AppointmentId id, string participantId, ParticipantState state, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE rooms.participants SET state = @state,
@@ -59,18 +64,21 @@ internal sealed class ConsultationStore
                 left_at = CASE WHEN @state = 'left' THEN @at END
             WHERE appointment_id = @id AND participant_id = @participant
             """,
-            new { id = id.Value, participant = participantId, state, at = at.UtcDateTime },
+            new { id = id.Value, participant = participantId, state = WireFormat.Text(state), at = at.UtcDateTime },
             db.Transaction, cancellationToken: cancellationToken));
 
-    public Task AppendAsync(Db db, AppointmentId id, DateTimeOffset at, string kind, string? participantId, string? detail, CancellationToken cancellationToken) =>
+    public Task AppendAsync(
+        Db db, AppointmentId id, DateTimeOffset at, TimelineKind kind, string? participantId, string? detail, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail) VALUES (@id, @at, @kind, @participant, @detail)",
-            new { id = id.Value, at = at.UtcDateTime, kind, participant = participantId, detail },
+            new { id = id.Value, at = at.UtcDateTime, kind = WireFormat.Text(kind), participant = participantId, detail },
             db.Transaction, cancellationToken: cancellationToken));
 
+    /// <summary>Writes the entry and queues the outbox's notification; both take effect only at commit.</summary>
     public Task EnqueueAsync(Db db, ConsultationEvent consultationEvent, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO rooms.outbox (event_id, appointment_id, kind, payload, created_at) VALUES (@eventId, @id, @kind, @payload::jsonb, @at)",
+            "INSERT INTO rooms.outbox (event_id, appointment_id, kind, payload, created_at) VALUES (@eventId, @id, @kind, @payload::jsonb, @at); " +
+            "SELECT pg_notify(@channel, @id::text)",
             new
             {
                 eventId = Guid.CreateVersion7(consultationEvent.OccurredAt),
@@ -78,6 +86,7 @@ internal sealed class ConsultationStore
                 kind = consultationEvent.GetType().Name,
                 payload = JsonSerializer.Serialize(consultationEvent, RoomsJson.Options),
                 at = consultationEvent.OccurredAt.UtcDateTime,
+                channel = ConsultationOutboxChannel.Name,
             },
             db.Transaction, cancellationToken: cancellationToken));
 
@@ -103,7 +112,7 @@ internal sealed class ConsultationStore
             UPDATE rooms.participants SET state = 'left', left_at = COALESCE(left_at, @at), connection_id = NULL
                 WHERE appointment_id = @id AND state <> 'left';
             """,
-            new { id = id.Value, at = at.UtcDateTime, reason = reason.ToString(), billable, unbillableReason },
+            new { id = id.Value, at = at.UtcDateTime, reason = WireFormat.Text(reason), billable, unbillableReason },
             db.Transaction, cancellationToken: cancellationToken));
 
     /// <summary>The participant a live connection belongs to, locked.</summary>

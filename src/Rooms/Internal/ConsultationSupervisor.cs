@@ -16,6 +16,7 @@ internal sealed class ConsultationSupervisor(
     IOptions<RoomsOptions> options,
     TimeProvider time,
     RoomsMetrics metrics,
+    SupervisorWakeup wakeup,
     ILogger<ConsultationSupervisor> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -27,7 +28,7 @@ internal sealed class ConsultationSupervisor(
             var closed = await connection.ExecuteAsync(new CommandDefinition(
                 $"""
                 INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
-                SELECT o.appointment_id, GREATEST(o.at, COALESCE(m.last_relayed_at, o.at)), '{LiveMedia.Down}', o.participant_id, 'server-restart'
+                SELECT o.appointment_id, GREATEST(o.at, COALESCE(m.last_relayed_at, o.at)), '{LiveMedia.Down}', o.participant_id, 'server_restart'
                 FROM (SELECT DISTINCT ON (t.appointment_id, t.participant_id) t.appointment_id, t.participant_id, t.kind, t.at
                       FROM rooms.timeline t JOIN rooms.consultations c ON c.appointment_id = t.appointment_id
                       WHERE c.state <> 'ended' AND t.kind IN ('{LiveMedia.Up}', '{LiveMedia.Down}')
@@ -45,7 +46,7 @@ internal sealed class ConsultationSupervisor(
                     UPDATE rooms.participants SET state = 'disconnected', disconnected_at = @now, connection_id = NULL
                     WHERE state IN ('waiting', 'admitted') RETURNING appointment_id, participant_id)
                 INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
-                SELECT appointment_id, @now, 'disconnected', participant_id, 'server-restart' FROM gone
+                SELECT appointment_id, @now, 'disconnected', participant_id, 'server_restart' FROM gone
                 """,
                 new { now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
             if (orphaned > 0)
@@ -57,13 +58,23 @@ internal sealed class ConsultationSupervisor(
         await base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Sweeps every <see cref="RoomsOptions.SupervisorInterval"/> while there is something to keep time for;
+    /// otherwise waits for this process to start some (<see cref="SupervisorWakeup"/>), looking again every
+    /// <see cref="RoomsOptions.SupervisorRestInterval"/> for work another instance started.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SupervisorInterval, time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                if (metrics.HasTimedWork)
+                {
+                    await Task.Delay(options.Value.SupervisorInterval, time, stoppingToken);
+                }
+                else
+                {
+                    await wakeup.WaitAsync(options.Value.SupervisorRestInterval, stoppingToken);
+                }
                 try
                 {
                     await SweepAsync(stoppingToken);
@@ -96,7 +107,7 @@ internal sealed class ConsultationSupervisor(
                     WHERE state = 'disconnected' AND disconnected_at <= @cutoff RETURNING appointment_id, participant_id),
                 logged AS (
                     INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
-                    SELECT appointment_id, @now, 'left', participant_id, 'grace-expired' FROM gone)
+                    SELECT appointment_id, @now, 'left', participant_id, 'grace_expired' FROM gone)
                 SELECT appointment_id, participant_id FROM gone
                 """,
                 new { now = now.UtcDateTime, cutoff = (now - grace).UtcDateTime }, cancellationToken: cancellationToken))).AsList();
@@ -114,9 +125,9 @@ internal sealed class ConsultationSupervisor(
         }
         foreach (var (appointmentId, participantId) in expired)
         {
-            RoomsLog.Left(logger, appointmentId, participantId, "grace-expired");
+            RoomsLog.Left(logger, appointmentId, participantId, DepartureReason.GraceExpired);
             await consultations.StopMediaAsync(new AppointmentId(appointmentId), new PersonId(participantId), cancellationToken);
-            await notifier.ParticipantLeftAsync(new AppointmentId(appointmentId), new PersonId(participantId), "grace-expired", cancellationToken);
+            await notifier.ParticipantLeftAsync(new AppointmentId(appointmentId), new PersonId(participantId), DepartureReason.GraceExpired, cancellationToken);
         }
         foreach (var appointmentId in deserted)
         {

@@ -4,42 +4,23 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 internal sealed class ParticipantRow
 {
     public const string Columns =
-        "participant_id AS ParticipantId, kind AS Kind, state AS State, admitted AS Admitted, connection_id AS ConnectionId, " +
+        "participant_id AS ParticipantId, kind AS KindText, state AS StateText, admitted AS Admitted, connection_id AS ConnectionId, " +
         "joined_at AS JoinedAt, disconnected_at AS DisconnectedAt, left_at AS LeftAt";
 
     public string ParticipantId { get; init; } = "";
-    public string Kind { get; init; } = "";
-    public string State { get; init; } = "";
+    public string KindText { get; init; } = "";
+    public string StateText { get; init; } = "";
     public bool Admitted { get; init; }
     public string? ConnectionId { get; init; }
     public DateTime? JoinedAt { get; init; }
     public DateTime? DisconnectedAt { get; init; }
     public DateTime? LeftAt { get; init; }
 
-    public bool IsPresent => State is "waiting" or "admitted";
+    public ParticipantKind Kind => WireFormat.Parse<ParticipantKind>(KindText);
 
-    public ParticipantView ToView() => new(new PersonId(ParticipantId), ParseKind(Kind), ParseState(State), Admitted);
+    public ParticipantState State => WireFormat.Parse<ParticipantState>(StateText);
 
-    public static ParticipantKind ParseKind(string kind) => kind switch
-    {
-        "patient" => ParticipantKind.Patient,
-        "practitioner" => ParticipantKind.Practitioner,
-        _ => ParticipantKind.Guest,
-    };
+    public bool IsPresent => State is ParticipantState.Waiting or ParticipantState.Admitted;
 
-    public static string KindName(ParticipantKind kind) => kind switch
-    {
-        ParticipantKind.Patient => "patient",
-        ParticipantKind.Practitioner => "practitioner",
-        _ => "guest",
-    };
-
-    public static ParticipantState ParseState(string state) => state switch
-    {
-        "invited" => ParticipantState.Invited,
-        "waiting" => ParticipantState.Waiting,
-        "admitted" => ParticipantState.Admitted,
-        "disconnected" => ParticipantState.Disconnected,
-        _ => ParticipantState.Left,
-    };
+    public ParticipantView ToView() => new(new PersonId(ParticipantId), Kind, State, Admitted);
 }

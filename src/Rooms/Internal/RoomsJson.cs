@@ -6,8 +6,8 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 /// so type discriminators may come anywhere in an object.</summary>
 internal static class RoomsJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
     {
         AllowOutOfOrderMetadataProperties = true,
-    };
+    }.UseWireEnums();
 }

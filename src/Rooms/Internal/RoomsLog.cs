@@ -15,7 +15,7 @@ internal static partial class RoomsLog
     public static partial void Invited(ILogger logger, Guid appointmentId, string participantId);
 
     [LoggerMessage(1003, LogLevel.Information, "Participant {ParticipantId} left appointment {AppointmentId} ({Reason})")]
-    public static partial void Left(ILogger logger, Guid appointmentId, string participantId, string reason);
+    public static partial void Left(ILogger logger, Guid appointmentId, string participantId, DepartureReason reason);
 
     [LoggerMessage(1004, LogLevel.Information, "Consultation {AppointmentId} ended ({Reason})")]
     public static partial void Ended(ILogger logger, Guid appointmentId, EndReason reason);

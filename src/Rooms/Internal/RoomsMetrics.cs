@@ -9,11 +9,12 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 internal sealed class RoomsMetrics
 {
     public const string MeterName = "Doctolib.Telehealth.Rooms";
-    private static readonly string[] States = ["open", "in_progress", "ended"];
+    private static readonly string[] States =
+        [WireFormat.Text(ConsultationState.Open), WireFormat.Text(ConsultationState.InProgress), WireFormat.Text(ConsultationState.Ended)];
     private readonly NpgsqlDataSource dataSource;
     private readonly Counter<long> joins;
     private readonly Counter<long> departures;
-    private volatile Snapshot snapshot = new(0, 0, new Dictionary<string, long>());
+    private volatile Snapshot snapshot = new(0, 0, 0, new Dictionary<string, long>());
 
     public RoomsMetrics(IMeterFactory meters, NpgsqlDataSource dataSource)
     {
@@ -36,9 +37,10 @@ internal sealed class RoomsMetrics
         var states = (await connection.QueryAsync<(string State, long Count)>(new CommandDefinition(
             "SELECT state, count(*) FROM rooms.consultations GROUP BY state", cancellationToken: cancellationToken)))
             .ToDictionary(r => r.State, r => r.Count);
-        var connected = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM rooms.participants WHERE state IN ('waiting', 'admitted')", cancellationToken: cancellationToken));
-        snapshot = new Snapshot(states.GetValueOrDefault("open") + states.GetValueOrDefault("in_progress"), connected, states);
+        var (connected, disconnected) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+            "SELECT count(*) FILTER (WHERE state IN ('waiting', 'admitted')), count(*) FILTER (WHERE state = 'disconnected') FROM rooms.participants",
+            cancellationToken: cancellationToken));
+        snapshot = new Snapshot(states.GetValueOrDefault(States[0]) + states.GetValueOrDefault(States[1]), connected, disconnected, states);
     }
 
     private IEnumerable<Measurement<long>> ObserveStates()
@@ -50,5 +52,16 @@ internal sealed class RoomsMetrics
         }
     }
 
-    private sealed record Snapshot(long RoomsOpen, long Connected, IReadOnlyDictionary<string, long> ByState);
+    /// <summary>Whether the last snapshot saw anything the supervisor must keep time for: a consultation in progress
+    /// (everyone may leave, or it may run past the maximum) or a dropped participant inside the reconnect grace.</summary>
+    public bool HasTimedWork
+    {
+        get
+        {
+            var current = snapshot;
+            return current.Disconnected > 0 || current.ByState.GetValueOrDefault(States[1]) > 0;
+        }
+    }
+
+    private sealed record Snapshot(long RoomsOpen, long Connected, long Disconnected, IReadOnlyDictionary<string, long> ByState);
 }

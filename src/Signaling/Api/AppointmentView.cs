@@ -14,7 +14,7 @@ internal sealed record AppointmentView(
     string? PatientName,
     string? PatientEmail,
     bool Cancelled,
-    string ConsultationState)
+    ConsultationState ConsultationState)
 {
     internal sealed record PriceView(long Amount, string Currency);
 
@@ -34,5 +34,5 @@ internal sealed record AppointmentView(
         a.PatientName,
         a.PatientEmail,
         a.CancelledAt is not null,
-        a.ConsultationState ?? "scheduled");
+        a.ConsultationState);
 }

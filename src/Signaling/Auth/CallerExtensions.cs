@@ -9,7 +9,7 @@ internal static class CallerExtensions
     public static Caller ToCaller(this ClaimsPrincipal user)
     {
         var subject = user.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no subject.");
-        var role = user.FindFirstValue("role") ?? "";
+        var role = WireFormat.TryParse<CallerRole>(user.FindFirstValue("role"), out var known) ? known : CallerRole.Other;
         AppointmentId? invitedTo = Guid.TryParse(user.FindFirstValue(TokenIssuer.AppointmentClaim), out var id) ? new AppointmentId(id) : null;
         return new Caller(new PersonId(subject), role, invitedTo);
     }

@@ -7,13 +7,13 @@ public interface IConsultationClient
 {
     Task ParticipantJoined(Guid appointmentId, ParticipantView participant);
 
-    Task ParticipantLeft(Guid appointmentId, string participantId, string reason);
+    Task ParticipantLeft(Guid appointmentId, string participantId, DepartureReason reason);
 
     Task WaitingRoomChanged(Guid appointmentId, IReadOnlyList<ParticipantView> waiting);
 
     Task Admitted(Guid appointmentId, string participantId);
 
-    Task ConsultationEnded(Guid appointmentId, string reason);
+    Task ConsultationEnded(Guid appointmentId, EndReason reason);
 
     /// <summary>A media offer from the server (someone joined or left): answer with SendAnswer.</summary>
     Task Offer(Guid appointmentId, string sdp);

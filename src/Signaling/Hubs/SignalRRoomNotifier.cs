@@ -9,7 +9,7 @@ internal sealed class SignalRRoomNotifier(IHubContext<ConsultationHub, IConsulta
     public Task ParticipantJoinedAsync(AppointmentId appointmentId, ParticipantView participant, CancellationToken cancellationToken) =>
         hub.Clients.Group(ConsultationHub.Group(appointmentId)).ParticipantJoined(appointmentId.Value, participant);
 
-    public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, string reason, CancellationToken cancellationToken) =>
+    public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, DepartureReason reason, CancellationToken cancellationToken) =>
         hub.Clients.Group(ConsultationHub.Group(appointmentId)).ParticipantLeft(appointmentId.Value, participantId.Value, reason);
 
     public Task WaitingRoomChangedAsync(AppointmentId appointmentId, IReadOnlyList<ParticipantView> waiting, CancellationToken cancellationToken) =>
@@ -19,5 +19,5 @@ internal sealed class SignalRRoomNotifier(IHubContext<ConsultationHub, IConsulta
         hub.Clients.Group(ConsultationHub.Group(appointmentId)).Admitted(appointmentId.Value, participantId.Value);
 
     public Task ConsultationEndedAsync(AppointmentId appointmentId, EndReason reason, CancellationToken cancellationToken) =>
-        hub.Clients.Group(ConsultationHub.Group(appointmentId)).ConsultationEnded(appointmentId.Value, reason.ToString());
+        hub.Clients.Group(ConsultationHub.Group(appointmentId)).ConsultationEnded(appointmentId.Value, reason);
 }

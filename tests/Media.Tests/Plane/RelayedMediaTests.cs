@@ -60,7 +60,7 @@ public sealed class RelayedMediaTests
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "down"), TimeSpan.FromSeconds(5)),
             "no media-down within 5 s of the last packet (consent would lapse only after 30 s)");
         var down = harness.TimedEvents.Single(e => e.Participant == participant && e.Kind == "down");
-        Assert.Equal("media stopped", down.Reason);
+        Assert.Equal("media_stopped", down.Reason);
         Assert.InRange(down.At, lastSent - Tolerance, lastSent + Tolerance);
 
         await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), patient);
@@ -98,7 +98,7 @@ public sealed class RelayedMediaTests
         foreach (string who in new[] { "patient", "doctor" })
         {
             var down = Assert.Single(harness.TimedEvents, e => e.Participant == new MediaParticipant("room-stop", who) && e.Kind == "down");
-            Assert.Equal("server stopping", down.Reason);
+            Assert.Equal("server_stopping", down.Reason);
             Assert.InRange(down.At, lastSent - Tolerance, lastSent + Tolerance);
         }
     }

@@ -19,7 +19,7 @@ public sealed class SessionLifecycleTests
         patient.StopConsent();
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.HasEvent(participant, "down")));
-        Assert.Contains(harness.Events, e => e.Participant == participant && e.Reason == "consent lapsed");
+        Assert.Contains(harness.Events, e => e.Participant == participant && e.Reason == "consent_lapsed");
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class SessionLifecycleTests
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => PlaneHarness.ReceivedAll(doctor, reloaded) && PlaneHarness.ReceivedAll(reloaded, doctor)),
             harness.Describe(reloaded, doctor));
-        Assert.Contains(harness.Events, e => e.Participant == participant && e.Kind == "down" && e.Reason == "replaced by a new peer connection");
+        Assert.Contains(harness.Events, e => e.Participant == participant && e.Kind == "down" && e.Reason == "replaced_by_new_peer_connection");
         Assert.Equal(2, harness.Events.Count(e => e.Participant == participant && e.Kind == "up"));
         await patient.DisposeAsync();
     }

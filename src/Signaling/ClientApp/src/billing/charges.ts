@@ -4,7 +4,7 @@ import { api } from "../shared/api";
 import { idOf } from "../shared/hub";
 import type { Identity } from "../shared/auth";
 import { chargeStatuses, type Charge, type ChargeDetail } from "./types";
-import { cell, download, label, shortId, statusBadge, table } from "./view";
+import { cell, download, label, labelOrText, shortId, statusBadge, table } from "./view";
 
 const message = (error: unknown) => (error instanceof Error && error.message ? error.message : t("error.unexpected"));
 
@@ -109,7 +109,7 @@ export async function chargeDetail(area: HTMLElement, identity: Identity, id: st
           h("dt", {}, t("bi.col.practitioner")), h("dd", {}, c.practitionerId),
           h("dt", {}, t("bi.col.appointment")), h("dd", { class: "mono" }, c.appointmentId),
           h("dt", {}, t("bi.billable")), h("dd", {}, yesNo(c.billable)),
-          c.unbillableReason ? h("dt", {}, t("bi.unbillableReason")) : null, c.unbillableReason ? h("dd", {}, c.unbillableReason) : null,
+          c.unbillableReason ? h("dt", {}, t("bi.unbillableReason")) : null, c.unbillableReason ? h("dd", {}, labelOrText("bi.why.", c.unbillableReason)) : null,
           h("dt", {}, t("bi.liveMedia")), h("dd", {}, c.liveMediaSeconds === null ? "—" : t("bi.seconds", { count: c.liveMediaSeconds })),
           h("dt", {}, t("bi.ended")), h("dd", {}, formatDateTime(c.endedAt)),
           h("dt", {}, t("bi.paymentIntent")), h("dd", { class: "mono" }, c.paymentIntentId ?? "—"),
@@ -118,11 +118,11 @@ export async function chargeDetail(area: HTMLElement, identity: Identity, id: st
     h("section", { class: "card", "aria-labelledby": "timeline-title" }, T("h2", "bi.timeline", { id: "timeline-title" }),
       detail.timeline.length === 0 ? T("p", "bi.timelineEmpty", { class: "hint" })
         : table(["bi.col.when", "bi.col.kind", "bi.col.who", "bi.col.detail"], detail.timeline.map((e) => h("tr", {},
-          cell(formatDateTime(e.at, true)), cell(label("bi.tl.", e.kind)), cell(e.participant ? idOf(e.participant) : "—"), cell(e.detail))), "timeline")),
+          cell(formatDateTime(e.at, true)), cell(label("bi.tl.", e.kind)), cell(e.participant ? idOf(e.participant) : "—"), cell(labelOrText("bi.why.", e.detail)))), "timeline")),
     h("section", { class: "card", "aria-labelledby": "attempts-title" }, T("h2", "bi.attempts", { id: "attempts-title" }),
       detail.attempts.length === 0 ? T("p", "bi.attemptsEmpty", { class: "hint" })
         : table(["bi.col.kind", "bi.col.status", ["bi.col.tries", "num"], "bi.col.outcome", "bi.col.error", "bi.col.when", "bi.col.completed"],
-          detail.attempts.map((a) => h("tr", {}, cell(a.kind), cell(a.status), cell(String(a.tries), true), cell(a.outcome), cell(a.lastError),
+          detail.attempts.map((a) => h("tr", {}, cell(label("bi.attempt.", a.kind)), cell(label("bi.attempt.", a.status)), cell(String(a.tries), true), cell(a.outcome), cell(a.lastError),
             cell(formatDateTime(a.createdAt)), cell(formatDateTime(a.completedAt)))), "attempts")),
     h("section", { class: "card", "aria-labelledby": "refunds-title" }, T("h2", "bi.refunds", { id: "refunds-title" }),
       detail.refunds.length === 0 ? T("p", "bi.refundsEmpty", { class: "hint" })

@@ -16,6 +16,14 @@ export function label(prefix: string, value: string): string {
   return text === key ? value.replace(/_/g, " ") : text;
 }
 
+/** A code's label when there is one, else the text as it is (a practitioner's own words, a media plane's reason). */
+export function labelOrText(prefix: string, value: string | null): string | null {
+  if (value === null) return null;
+  const key = (prefix + value) as MessageKey;
+  const text = t(key);
+  return text === key ? value : text;
+}
+
 export function table(headers: (MessageKey | [MessageKey, "num"])[], rows: HTMLTableRowElement[], testId?: string): HTMLElement {
   return h("div", { class: "table-wrap" }, h("table", { "data-testid": testId },
     h("thead", {}, h("tr", {}, ...headers.map((key) => Array.isArray(key)
