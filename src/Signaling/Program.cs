@@ -16,7 +16,15 @@ catch (EmbeddedPostgresException error)
     return 1;
 }
 
-builder.AddTelehealthAuth();
+try
+{
+    builder.AddTelehealthAuth();
+}
+catch (InvalidOperationException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 1;
+}
 builder.Services.AddMedia(builder.Configuration);
 builder.Services.AddRooms(builder.Configuration);
 builder.Services.AddBilling(builder.Configuration);

@@ -19,15 +19,21 @@ public static class SignalingModule
     {
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Customize);
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<RoomExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         var signalR = services.AddSignalR(hub =>
         {
             hub.MaximumReceiveMessageSize = 128 * 1024;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<HubErrorFilter>();
         }).AddJsonProtocol(json => json.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            json.SerializerOptions.Converters.Add(new SafeStringConverter());
+        });
         var redis = builder.Configuration["Redis:Configuration"];
         if (!string.IsNullOrWhiteSpace(redis))
         {
@@ -52,6 +58,7 @@ public static class SignalingModule
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestGuard();
         app.UseSerilogRequestLogging(options => options.GetLevel = (http, _, error) =>
             error is not null || http.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
             : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/metrics") ? Serilog.Events.LogEventLevel.Debug

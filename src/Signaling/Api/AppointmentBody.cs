@@ -7,6 +7,12 @@ namespace Doctolib.Telehealth.Signaling;
 /// reported by name instead of failing the whole body.</summary>
 internal sealed class AppointmentBody
 {
+    /// <summary>Ids of people and references from the scheduling system or Stripe.</summary>
+    public const int MaxIdLength = 128;
+    public const int MaxStripeIdLength = 255;
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 254;
+
     public string? PractitionerId { get; init; }
     public string? PatientId { get; init; }
     public DateTimeOffset? StartsAt { get; init; }
@@ -72,6 +78,21 @@ internal sealed class AppointmentBody
                 break;
         }
         if (PatientEmail is { Length: > 0 } && !PatientEmail.Contains('@', StringComparison.Ordinal)) Fail("patientEmail", "Must be an e-mail address.");
+        void Limit(string field, string? value, int max)
+        {
+            if (value is null) return;
+            if (value.Length > max) Fail(field, $"At most {max} characters.");
+            else if (RequestGuard.HasControlCharacter(value)) Fail(field, "Must not contain control characters (newlines, tabs, NUL).");
+        }
+        Limit("practitionerId", PractitionerId, MaxIdLength);
+        Limit("patientId", PatientId, MaxIdLength);
+        Limit("patientName", PatientName, MaxNameLength);
+        Limit("patientEmail", PatientEmail, MaxEmailLength);
+        Limit("price.currency", Price?.Currency, 3);
+        Limit("payer.type", Payer?.Type, 32);
+        Limit("payer.stripeCustomerId", Payer?.StripeCustomerId, MaxStripeIdLength);
+        Limit("payer.paymentMethodId", Payer?.PaymentMethodId, MaxStripeIdLength);
+        Limit("payer.insurerReference", Payer?.InsurerReference, MaxIdLength);
         if (errors.Count > 0)
         {
             return (null, errors);

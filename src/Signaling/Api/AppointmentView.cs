@@ -18,6 +18,7 @@ internal sealed record AppointmentView(
 {
     internal sealed record PriceView(long Amount, string Currency);
 
+    /// <summary>The scheduling system's view: everything it sent, the payer's references included.</summary>
     public static AppointmentView From(Appointment a) => new(
         a.Id.Value,
         a.PractitionerId.Value,
@@ -35,4 +36,10 @@ internal sealed record AppointmentView(
         a.PatientEmail,
         a.CancelledAt is not null,
         a.ConsultationState ?? "scheduled");
+
+    /// <summary>The practitioner's day list: the payer's type only, never its Stripe customer or payment method.</summary>
+    public static AppointmentView ForPractitioner(Appointment a) => From(a) with
+    {
+        Payer = new { type = a.Payer is CardPayer ? "card" : a.Payer is ThirdPartyPayer ? "third_party" : "unknown" },
+    };
 }

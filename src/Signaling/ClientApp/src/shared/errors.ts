@@ -5,6 +5,8 @@ export class UserFacingError extends Error {
     message: string,
     readonly code: string | null,
     readonly status?: number,
+    /** The refusal's data (for example opensAt of too-early), for the page to word in the user's language. */
+    readonly data: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -17,7 +19,17 @@ export function fromHubError(error: unknown): UserFacingError {
   if (error instanceof UserFacingError) return error;
   const text = error instanceof Error ? error.message : String(error);
   const match = hubPattern.exec(text);
-  if (match) return new UserFacingError(match[2].trim(), match[1]);
+  if (match) {
+    // The first line says what to do; a second line, when present, is a JSON object of the refusal's data.
+    const [words, ...rest] = match[2].split("\n");
+    let data: Record<string, string> = {};
+    try {
+      if (rest.length > 0) data = JSON.parse(rest.join("\n")) as Record<string, string>;
+    } catch {
+      data = {};
+    }
+    return new UserFacingError(words.trim(), match[1], undefined, data);
+  }
   return new UserFacingError("", null);
 }
 
