@@ -4,6 +4,11 @@ using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling;
 using Doctolib.Telehealth.Signaling.Hosting;
 
+if (args.Length > 0 && args[0] == HealthProbe.Argument)
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTelehealthLogging();
 try

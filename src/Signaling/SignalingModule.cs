@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling.Auth;
+using Doctolib.Telehealth.Signaling.Http;
 using Doctolib.Telehealth.Signaling.Hubs;
 using Doctolib.Telehealth.Signaling.Operations;
 using Microsoft.AspNetCore.SignalR;
@@ -18,6 +19,7 @@ public static class SignalingModule
     public static WebApplicationBuilder AddSignaling(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<BadRequestHandler>();
@@ -56,6 +58,7 @@ public static class SignalingModule
 
     public static WebApplication UseTelehealthPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestGuard();

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using CsvHelper;
 using Doctolib.Telehealth.Rooms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -117,11 +115,6 @@ internal static class ChargeEndpoints
             return Problems.Of(400, "invalid-filter", "Unknown charge status.", $"status must be one of: {string.Join(", ", ChargeStatus.All)}");
         }
         var rows = await queries.ListAsync(new ChargeFilter(from?.ToUniversalTime(), to?.ToUniversalTime(), status, practitionerId, payerType, null, 100_000, 0), ct);
-        await using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-        {
-            await csv.WriteRecordsAsync(rows.Select(ChargeView.From), ct);
-        }
-        return Results.Text(text.ToString(), "text/csv; charset=utf-8");
+        return Results.Text(await CsvExport.WriteAsync(rows.Select(ChargeView.From), ct), "text/csv; charset=utf-8");
     }
 }

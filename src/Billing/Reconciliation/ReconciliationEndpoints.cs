@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using CsvHelper;
 using Dapper;
 using Doctolib.Telehealth.Billing.Api;
 using Microsoft.AspNetCore.Builder;
@@ -68,12 +66,7 @@ internal static class ReconciliationEndpoints
             {
                 return Problems.Of(404, "reconciliation-not-found", "No such reconciliation.");
             }
-            await using var text = new StringWriter(CultureInfo.InvariantCulture);
-            await using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-            {
-                await csv.WriteRecordsAsync(report.Items, ct);
-            }
-            return Results.Text(text.ToString(), "text/csv; charset=utf-8");
+            return Results.Text(await CsvExport.WriteAsync(report.Items, ct), "text/csv; charset=utf-8");
         });
     }
 
