@@ -9,7 +9,7 @@ internal sealed class AppointmentRow
         "a.id AS Id, a.practitioner_id AS PractitionerId, a.patient_id AS PatientId, a.patient_name AS PatientName, " +
         "a.patient_email AS PatientEmail, a.starts_at AS StartsAt, a.duration_minutes AS DurationMinutes, " +
         "a.price_minor AS PriceMinor, a.currency AS Currency, a.payer::text AS Payer, a.cancelled_at AS CancelledAt, " +
-        "c.state AS ConsultationState";
+        "c.state AS ConsultationState, a.practitioner_name AS PractitionerName";
 
     public Guid Id { get; init; }
     public string PractitionerId { get; init; } = "";
@@ -23,6 +23,7 @@ internal sealed class AppointmentRow
     public string Payer { get; init; } = "";
     public DateTime? CancelledAt { get; init; }
     public string? ConsultationState { get; init; }
+    public string? PractitionerName { get; init; }
 
     public Appointment ToAppointment() => new(
         new AppointmentId(Id),
@@ -35,7 +36,8 @@ internal sealed class AppointmentRow
         PatientName,
         PatientEmail,
         CancelledAt is { } cancelled ? Utc(cancelled) : null,
-        ConsultationState);
+        ConsultationState,
+        PractitionerName);
 
     internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -26,6 +26,9 @@ internal sealed class AppointmentBody
     [JsonPropertyName("patientEmail")]
     public string? PatientEmail { get; init; }
 
+    [JsonPropertyName("practitionerName")]
+    public string? PractitionerName { get; init; }
+
     internal sealed class PriceBody
     {
         public long? Amount { get; init; }
@@ -87,6 +90,7 @@ internal sealed class AppointmentBody
         Limit("practitionerId", PractitionerId, MaxIdLength);
         Limit("patientId", PatientId, MaxIdLength);
         Limit("patientName", PatientName, MaxNameLength);
+        Limit("practitionerName", PractitionerName, MaxNameLength);
         Limit("patientEmail", PatientEmail, MaxEmailLength);
         Limit("price.currency", Price?.Currency, 3);
         Limit("payer.type", Payer?.Type, 32);
@@ -106,6 +110,7 @@ internal sealed class AppointmentBody
             new Money(Price!.Amount!.Value, Price.Currency!.ToUpperInvariant()),
             payer!,
             string.IsNullOrWhiteSpace(PatientName) ? null : PatientName.Trim(),
-            string.IsNullOrWhiteSpace(PatientEmail) ? null : PatientEmail.Trim()), errors);
+            string.IsNullOrWhiteSpace(PatientEmail) ? null : PatientEmail.Trim(),
+            string.IsNullOrWhiteSpace(PractitionerName) ? null : PractitionerName.Trim()), errors);
     }
 }

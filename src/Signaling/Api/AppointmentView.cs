@@ -14,7 +14,8 @@ internal sealed record AppointmentView(
     string? PatientName,
     string? PatientEmail,
     bool Cancelled,
-    string ConsultationState)
+    string ConsultationState,
+    string? PractitionerName)
 {
     internal sealed record PriceView(long Amount, string Currency);
 
@@ -35,7 +36,8 @@ internal sealed record AppointmentView(
         a.PatientName,
         a.PatientEmail,
         a.CancelledAt is not null,
-        a.ConsultationState ?? "scheduled");
+        a.ConsultationState ?? "scheduled",
+        a.PractitionerName);
 
     /// <summary>The practitioner's day list: the payer's type only, never its Stripe customer or payment method.</summary>
     public static AppointmentView ForPractitioner(Appointment a) => From(a) with

@@ -13,6 +13,7 @@ namespace Doctolib.Telehealth.Signaling.Hubs;
 [Authorize(Policy = "participant")]
 internal sealed partial class ConsultationHub(
     IConsultationRooms rooms,
+    IAppointments appointments,
     IMediaPlane media,
     InvitationLinks invitations,
     TimeProvider time) : Hub<IConsultationClient>
