@@ -2,17 +2,18 @@ namespace Doctolib.Telehealth.Signaling.Http;
 
 /// <summary>The headers every answer carries. Pages get a Content-Security-Policy that allows only this origin (no
 /// inline script or style; Stripe.js only on the visit page and only when Stripe is configured), API answers one that
-/// allows nothing; both forbid framing. API answers (patient and financial data) are never cached. With
+/// allows nothing; both forbid framing. <c>blob:</c> in connect-src lets the visit page read back the receipt it holds
+/// in memory (it fetches the receipt with the bearer token and opens it from a blob URL, so no token goes in a link). API answers (patient and financial data) are never cached. With
 /// <c>Http:Hsts</c> on (the server sits behind TLS), Strict-Transport-Security is added.</summary>
 internal static class SecurityHeaders
 {
     private const string PagePolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-        + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        + "connect-src 'self' blob:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private const string StripePagePolicy =
         "default-src 'self'; script-src 'self' https://js.stripe.com; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-        + "connect-src 'self' https://api.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; font-src 'self'; "
+        + "connect-src 'self' blob: https://api.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; font-src 'self'; "
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";

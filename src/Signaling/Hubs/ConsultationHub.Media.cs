@@ -56,6 +56,19 @@ internal sealed partial class ConsultationHub
         await Clients.Users(admitted).ChatMessage(id.Value, view.Me.Value, text.Trim(), time.GetUtcNow());
     }
 
+    /// <summary>The caller turned their microphone or camera off or on: told to the other admitted participants.</summary>
+    public async Task SetMediaState(string appointmentId, bool microphone, bool camera)
+    {
+        var id = HubInput.Appointment(appointmentId);
+        var view = await rooms.GetViewAsync(id, Context.User!.ToCaller(), Context.ConnectionAborted);
+        if (view.MyState != ParticipantState.Admitted)
+        {
+            throw new RoomException(RoomErrors.NotInRoom, "Only admitted participants share their camera and microphone.");
+        }
+        var others = view.Participants.Where(p => p.State == ParticipantState.Admitted && p.Id != view.Me).Select(p => p.Id.Value).ToList();
+        await Clients.Users(others).MediaStateChanged(id.Value, view.Me.Value, microphone, camera);
+    }
+
     private async Task<MediaParticipant> PresentParticipantAsync(string appointmentId)
     {
         var id = HubInput.Appointment(appointmentId);
