@@ -4,6 +4,11 @@ using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling;
 using Doctolib.Telehealth.Signaling.Hosting;
 
+if (args.Length > 0 && args[0] == HealthProbe.Argument)
+{
+    return await HealthProbe.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTelehealthLogging();
 try
@@ -16,7 +21,15 @@ catch (EmbeddedPostgresException error)
     return 1;
 }
 
-builder.AddTelehealthAuth();
+try
+{
+    builder.AddTelehealthAuth();
+}
+catch (InvalidOperationException error)
+{
+    Console.Error.WriteLine(error.Message);
+    return 1;
+}
 builder.Services.AddMedia(builder.Configuration);
 builder.Services.AddRooms(builder.Configuration);
 builder.Services.AddBilling(builder.Configuration);

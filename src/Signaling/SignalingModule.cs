@@ -1,6 +1,7 @@
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling.Auth;
+using Doctolib.Telehealth.Signaling.Http;
 using Doctolib.Telehealth.Signaling.Hubs;
 using Doctolib.Telehealth.Signaling.Operations;
 using Microsoft.AspNetCore.SignalR;
@@ -16,16 +17,23 @@ public static class SignalingModule
     public static WebApplicationBuilder AddSignaling(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         services.AddSingleton(TimeProvider.System);
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Problems.Customize);
+        services.AddExceptionHandler<BadRequestHandler>();
         services.AddExceptionHandler<RoomExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         var signalR = services.AddSignalR(hub =>
         {
             hub.MaximumReceiveMessageSize = 128 * 1024;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<HubErrorFilter>();
         }).AddJsonProtocol(json => json.PayloadSerializerOptions.UseWireEnums());
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UseWireEnums());
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.UseWireEnums();
+            json.SerializerOptions.Converters.Add(new SafeStringConverter());
+        });
         var redis = builder.Configuration["Redis:Configuration"];
         if (!string.IsNullOrWhiteSpace(redis))
         {
@@ -48,8 +56,10 @@ public static class SignalingModule
 
     public static WebApplication UseTelehealthPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders(app.Configuration);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestGuard();
         app.UseSerilogRequestLogging(options => options.GetLevel = (http, _, error) =>
             error is not null || http.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
             : http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/metrics") ? Serilog.Events.LogEventLevel.Debug

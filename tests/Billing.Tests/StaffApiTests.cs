@@ -154,7 +154,7 @@ public sealed class StaffApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Receipt_OwnPaidConsultation_HtmlWithAmountOtherPatientNotFound()
+    public async Task Receipt_OwnPaidConsultation_HtmlInThePatientsLanguageWithWordsNotCodes_OtherPatientNotFound()
     {
         var (c, _) = await CapturedAsync();
         using var owner = await app.ClientAsync(c.Patient.Value, "patient");
@@ -165,9 +165,21 @@ public sealed class StaffApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         Assert.Equal("text/html", own.Content.Headers.ContentType?.MediaType);
         var html = await own.Content.ReadAsStringAsync();
-        Assert.Contains("25.00 EUR", html, StringComparison.Ordinal);
+        Assert.Contains("Consultation receipt", html, StringComparison.Ordinal);
+        Assert.Contains("€25.00", html, StringComparison.Ordinal);
         Assert.Contains("practitioner-1", html, StringComparison.Ordinal);
-        Assert.Contains("captured", html, StringComparison.Ordinal);
+        Assert.Contains("<dd>Paid</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("Bank card", html, StringComparison.Ordinal);
+        Assert.Contains("/receipt.css", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">captured<", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(">card<", html, StringComparison.Ordinal);
+
+        var french = await (await owner.GetAsync($"/api/billing/receipts/{c.Id.Value}?lang=fr&tz=Europe/Paris")).Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"fr\">", french, StringComparison.Ordinal);
+        Assert.Contains("Reçu de consultation", french, StringComparison.Ordinal);
+        Assert.Matches("25,00(\u00a0|&#xA0;)€", french);
+        Assert.Contains("<dd>Payé</dd>", french, StringComparison.Ordinal);
+        Assert.Contains("Carte bancaire", french, StringComparison.Ordinal);
 
         var other = await stranger.GetAsync($"/api/billing/receipts/{c.Id.Value}");
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);

@@ -10,7 +10,7 @@ public sealed class ConsultationFlowTests(BrowserWorld world)
     [Fact]
     public async Task Consultation_PatientAndPractitioner_SeeEachOtherChatEndAndReceiptAppears()
     {
-        var appointment = await world.CreateAppointmentAsync("pr-flow", "pa-flow", "Camille Martin");
+        var appointment = await world.CreateAppointmentAsync("pr-flow", "pa-flow", "Camille Martin", practitionerName: "Dr Alex Bernard");
         var patientToken = await world.TokenAsync("pa-flow", "patient");
         var practitionerToken = await world.TokenAsync("pr-flow", "practitioner");
         var patient = await world.NewPersonAsync();
@@ -20,6 +20,7 @@ public sealed class ConsultationFlowTests(BrowserWorld world)
         Assert.DoesNotContain("token", patient.Url, StringComparison.Ordinal);
         await Visit.PassDeviceCheckAsync(patient, "flow-01-patient-device-check");
         await Expect(patient.GetByTestId("waiting-room")).ToBeVisibleAsync();
+        await Expect(patient.GetByTestId("waiting-appointment")).ToContainTextAsync("Dr Alex Bernard");
         await BrowserWorld.ScreenshotAsync(patient, "flow-02-patient-waiting-room");
 
         var practitionerConsole = await Visit.OpenAsync(practitioner, "/practitioner", practitionerToken);
@@ -36,6 +37,14 @@ public sealed class ConsultationFlowTests(BrowserWorld world)
         await Visit.WaitDecodingAsync(practitioner);
         await Expect(patient.GetByTestId("remote-video")).ToHaveCountAsync(1);
         await Expect(practitioner.GetByTestId("remote-video")).ToHaveCountAsync(1);
+        await Expect(patient.Locator("h1#call-title")).ToBeVisibleAsync();
+        await Expect(patient.GetByTestId("elapsed")).Not.ToHaveTextAsync("0:00");
+        await Expect(patient.GetByLabel("Write a message")).ToBeVisibleAsync();
+
+        await patient.GetByTestId("camera").ClickAsync();
+        await Expect(practitioner.GetByTestId("remote-media-state")).ToContainTextAsync("Camera off");
+        await patient.GetByTestId("camera").ClickAsync();
+        await Expect(practitioner.GetByTestId("remote-media-state")).ToHaveCountAsync(0);
 
         await Visit.SendChatAsync(patient, "Bonjour docteur, je vous entends bien.");
         await Expect(practitioner.GetByTestId("chat-log")).ToContainTextAsync("Bonjour docteur, je vous entends bien.");
@@ -52,12 +61,15 @@ public sealed class ConsultationFlowTests(BrowserWorld world)
 
         await Expect(patient.GetByTestId("end-screen")).ToBeVisibleAsync();
         await Expect(practitioner.GetByTestId("call-ended")).ToBeVisibleAsync();
+        await Expect(practitioner.GetByTestId("billing-outcome")).ToBeVisibleAsync();
         await Expect(patient.GetByTestId("receipt-link")).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 30_000 });
         await BrowserWorld.ScreenshotAsync(patient, "flow-07-patient-end-with-receipt");
         var receipt = await patient.EvaluateAsync<string>(
             "async () => (await fetch(document.querySelector('[data-testid=receipt-link]').href)).text()").WaitAsync(BrowserWorld.Step);
         Assert.Contains("Consultation receipt", receipt, StringComparison.Ordinal);
         Assert.Contains(appointment.ToString(), receipt, StringComparison.Ordinal);
+        Assert.Contains("Dr Alex Bernard", receipt, StringComparison.Ordinal);
+        await Expect(patient.GetByTestId("receipt-pdf")).ToBeVisibleAsync();
 
         Assert.DoesNotContain(patientConsole, line => line.Contains(patientToken, StringComparison.Ordinal));
         Assert.DoesNotContain(practitionerConsole, line => line.Contains(practitionerToken, StringComparison.Ordinal));

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using CsvHelper;
 using Doctolib.Telehealth.Rooms;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,6 +14,8 @@ internal sealed record RefundRequest(long Amount, string? Reason);
 /// <summary>The billing staff API under <c>/api/billing</c> (role billing).</summary>
 internal static class ChargeEndpoints
 {
+    public const int MaxReasonLength = 500;
+
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/billing").RequireAuthorization(p => p.RequireRole("billing"));
@@ -39,7 +39,7 @@ internal static class ChargeEndpoints
         {
             return Problems.Of(400, "invalid-filter", "Unknown payer type.", "payerType must be card or third_party");
         }
-        var rows = await queries.ListAsync(new ChargeFilter(from, to, status, practitionerId, payerType, needsAttention,
+        var rows = await queries.ListAsync(new ChargeFilter(from?.ToUniversalTime(), to?.ToUniversalTime(), status, practitionerId, payerType, needsAttention,
             Math.Clamp(limit ?? 100, 1, 1000), Math.Max(0, offset ?? 0)), ct);
         return Results.Ok(rows.Select(ChargeView.From).ToList());
     }
@@ -67,6 +67,10 @@ internal static class ChargeEndpoints
 
     private static async Task<IResult> RefundAsync(Guid id, RefundRequest body, ClaimsPrincipal user, RefundService refunds, CancellationToken ct)
     {
+        if (body.Reason is { Length: > MaxReasonLength })
+        {
+            return Problems.Of(400, "refund-reason-too-long", $"A refund reason has at most {MaxReasonLength} characters.");
+        }
         var who = user.FindFirst("sub")?.Value ?? "unknown";
         var result = await refunds.RefundAsync(id, body.Amount, body.Reason, who, ct);
         return result.Error switch
@@ -106,12 +110,11 @@ internal static class ChargeEndpoints
     private static async Task<IResult> ExportAsync(ChargeQueries queries, DateTimeOffset? from, DateTimeOffset? to, string? status,
         string? practitionerId, string? payerType, CancellationToken ct)
     {
-        var rows = await queries.ListAsync(new ChargeFilter(from, to, status, practitionerId, payerType, null, 100_000, 0), ct);
-        await using var text = new StringWriter(CultureInfo.InvariantCulture);
-        await using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
+        if (status is not null && !ChargeStatus.All.Contains(status))
         {
-            await csv.WriteRecordsAsync(rows.Select(ChargeView.From), ct);
+            return Problems.Of(400, "invalid-filter", "Unknown charge status.", $"status must be one of: {string.Join(", ", ChargeStatus.All)}");
         }
-        return Results.Text(text.ToString(), "text/csv; charset=utf-8");
+        var rows = await queries.ListAsync(new ChargeFilter(from?.ToUniversalTime(), to?.ToUniversalTime(), status, practitionerId, payerType, null, 100_000, 0), ct);
+        return Results.Text(await CsvExport.WriteAsync(rows.Select(ChargeView.From), ct), "text/csv; charset=utf-8");
     }
 }

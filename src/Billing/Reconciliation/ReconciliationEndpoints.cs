@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using CsvHelper;
 using Dapper;
 using Doctolib.Telehealth.Billing.Api;
 using Microsoft.AspNetCore.Builder;
@@ -19,19 +17,25 @@ internal static class ReconciliationEndpoints
 {
     private const int DefaultListed = 20;
     private const int MaxListed = 100;
+    private const int MaxPayoutIdLength = 255;
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/billing/reconciliations").RequireAuthorization(p => p.RequireRole("billing"));
         group.MapPost("", async (ReconciliationRequest body, ClaimsPrincipal user, Reconciler reconciler, CancellationToken ct) =>
         {
+            if (body.PayoutId is { Length: > MaxPayoutIdLength } || (body.PayoutId is not null && body.PayoutId.Any(char.IsControl)))
+            {
+                return Problems.Of(400, "invalid-payout-id", $"A payout id has at most {MaxPayoutIdLength} characters and no control characters.");
+            }
             if (string.IsNullOrWhiteSpace(body.PayoutId) && (body.From is null || body.To is null || body.From >= body.To))
             {
                 return Problems.Of(400, "reconciliation-scope-required", "Give a payoutId, or a from/to range with from before to.");
             }
             try
             {
-                var report = await reconciler.RunAsync(string.IsNullOrWhiteSpace(body.PayoutId) ? null : body.PayoutId, body.From, body.To,
+                var report = await reconciler.RunAsync(string.IsNullOrWhiteSpace(body.PayoutId) ? null : body.PayoutId,
+                    body.From?.ToUniversalTime(), body.To?.ToUniversalTime(),
                     user.FindFirst("sub")?.Value ?? "unknown", ct);
                 return Results.Created($"/api/billing/reconciliations/{report.Id:D}", View(report, all: false));
             }
@@ -62,12 +66,7 @@ internal static class ReconciliationEndpoints
             {
                 return Problems.Of(404, "reconciliation-not-found", "No such reconciliation.");
             }
-            await using var text = new StringWriter(CultureInfo.InvariantCulture);
-            await using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
-            {
-                await csv.WriteRecordsAsync(report.Items, ct);
-            }
-            return Results.Text(text.ToString(), "text/csv; charset=utf-8");
+            return Results.Text(await CsvExport.WriteAsync(report.Items, ct), "text/csv; charset=utf-8");
         });
     }
 

@@ -1,7 +1,8 @@
 namespace Doctolib.Telehealth.Rooms;
 
 /// <summary>An appointment as the scheduling system sends it. <see cref="PatientName"/> and <see cref="PatientEmail"/>
-/// are optional, shown to the practitioner only, and never logged.</summary>
+/// are optional, shown to the practitioner only, and never logged. <see cref="PractitionerName"/> is optional and shown
+/// to the patient (waiting room, receipt).</summary>
 public sealed record AppointmentRequest(
     PersonId PractitionerId,
     PersonId PatientId,
@@ -10,7 +11,8 @@ public sealed record AppointmentRequest(
     Money Price,
     Payer Payer,
     string? PatientName = null,
-    string? PatientEmail = null);
+    string? PatientEmail = null,
+    string? PractitionerName = null);
 
 /// <summary>A stored appointment.</summary>
 public sealed record Appointment(
@@ -24,7 +26,8 @@ public sealed record Appointment(
     string? PatientName,
     string? PatientEmail,
     DateTimeOffset? CancelledAt,
-    ConsultationState ConsultationState);
+    ConsultationState ConsultationState,
+    string? PractitionerName = null);
 
 /// <summary>What an upsert did: created, updated, or nothing because the stored appointment is already the same.</summary>
 public enum UpsertOutcome

@@ -2,10 +2,13 @@ namespace Doctolib.Telehealth.Rooms;
 
 /// <summary>A refused room operation. <see cref="Code"/> is stable (clients branch on it); the message says what to do.
 /// Over HTTP it becomes problem details with type <c>urn:telehealth:problem:{Code}</c>; over SignalR a hub error
-/// carrying the same type.</summary>
-public sealed class RoomException(string code, string message) : Exception(message)
+/// carrying the same type. <see cref="Details"/> carries the refusal's data for a page to word it in the user's
+/// language (for example <c>opensAt</c> of <c>too-early</c>, an ISO 8601 UTC time).</summary>
+public sealed class RoomException(string code, string message, IReadOnlyDictionary<string, string>? details = null) : Exception(message)
 {
     public string Code { get; } = code;
+
+    public IReadOnlyDictionary<string, string>? Details { get; } = details;
 
     public string ProblemType => "urn:telehealth:problem:" + Code;
 }

@@ -9,7 +9,7 @@ internal sealed class AppointmentRow
         "a.id AS Id, a.practitioner_id AS PractitionerId, a.patient_id AS PatientId, a.patient_name AS PatientName, " +
         "a.patient_email AS PatientEmail, a.starts_at AS StartsAt, a.duration_minutes AS DurationMinutes, " +
         "a.price_minor AS PriceMinor, a.currency AS Currency, a.payer::text AS Payer, a.cancelled_at AS CancelledAt, " +
-        "c.state AS ConsultationStateText";
+        "c.state AS ConsultationStateText, a.practitioner_name AS PractitionerName";
 
     public Guid Id { get; init; }
     public string PractitionerId { get; init; } = "";
@@ -27,6 +27,7 @@ internal sealed class AppointmentRow
     /// <summary><see cref="Rooms.ConsultationState.Scheduled"/> while the room has never been opened.</summary>
     public ConsultationState ConsultationState =>
         ConsultationStateText is null ? ConsultationState.Scheduled : WireFormat.Parse<ConsultationState>(ConsultationStateText);
+    public string? PractitionerName { get; init; }
 
     public Appointment ToAppointment() => new(
         new AppointmentId(Id),
@@ -39,7 +40,8 @@ internal sealed class AppointmentRow
         PatientName,
         PatientEmail,
         CancelledAt is { } cancelled ? Utc(cancelled) : null,
-        ConsultationState);
+        ConsultationState,
+        PractitionerName);
 
     internal static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -35,9 +35,10 @@ internal sealed class AppointmentStore(
         await db.Connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO rooms.appointments (id, practitioner_id, patient_id, patient_name, patient_email, starts_at,
-                duration_minutes, price_minor, currency, payer, created_at, updated_at)
-            VALUES (@id, @practitioner, @patient, @name, @email, @start, @duration, @price, @currency, @payer::jsonb, @now, @now)
+                duration_minutes, price_minor, currency, payer, created_at, updated_at, practitioner_name)
+            VALUES (@id, @practitioner, @patient, @name, @email, @start, @duration, @price, @currency, @payer::jsonb, @now, @now, @practitionerName)
             ON CONFLICT (id) DO UPDATE SET practitioner_id = excluded.practitioner_id, patient_id = excluded.patient_id,
+                practitioner_name = excluded.practitioner_name,
                 patient_name = excluded.patient_name, patient_email = excluded.patient_email, starts_at = excluded.starts_at,
                 duration_minutes = excluded.duration_minutes, price_minor = excluded.price_minor,
                 currency = excluded.currency, payer = excluded.payer, cancelled_at = NULL, updated_at = excluded.updated_at
@@ -49,6 +50,7 @@ internal sealed class AppointmentStore(
                 patient = request.PatientId.Value,
                 name = request.PatientName,
                 email = request.PatientEmail,
+                practitionerName = request.PractitionerName,
                 start = request.StartsAt.UtcDateTime,
                 duration = request.DurationMinutes,
                 price = request.Price.MinorUnits,
@@ -107,5 +109,6 @@ internal sealed class AppointmentStore(
         && current.Price == request.Price
         && current.Payer == request.Payer
         && current.PatientName == request.PatientName
-        && current.PatientEmail == request.PatientEmail;
+        && current.PatientEmail == request.PatientEmail
+        && current.PractitionerName == request.PractitionerName;
 }

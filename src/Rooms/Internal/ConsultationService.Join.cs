@@ -59,12 +59,22 @@ internal sealed partial class ConsultationService
         if (now < opens)
         {
             throw new RoomException(RoomErrors.TooEarly,
-                $"The room opens at {opens:yyyy-MM-ddTHH:mm:ssZ}, {Options.JoinWindowBefore.TotalMinutes:0} minutes before the appointment.");
+                $"The room opens at {opens:yyyy-MM-ddTHH:mm:ssZ}, {Options.JoinWindowBefore.TotalMinutes:0} minutes before the appointment.",
+                new Dictionary<string, string>
+                {
+                    ["opensAt"] = opens.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                    ["startsAt"] = start.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                    ["minutesBefore"] = Options.JoinWindowBefore.TotalMinutes.ToString("0", System.Globalization.CultureInfo.InvariantCulture),
+                });
         }
         if (now > closes)
         {
             throw new RoomException(RoomErrors.TooLate,
-                $"The room closed at {closes:yyyy-MM-ddTHH:mm:ssZ}; please contact your practitioner to book a new appointment.");
+                $"The room closed at {closes:yyyy-MM-ddTHH:mm:ssZ}; please contact your practitioner to book a new appointment.",
+                new Dictionary<string, string>
+                {
+                    ["closedAt"] = closes.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                });
         }
     }
 }

@@ -7,6 +7,12 @@ namespace Doctolib.Telehealth.Signaling;
 /// reported by name instead of failing the whole body.</summary>
 internal sealed class AppointmentBody
 {
+    /// <summary>Ids of people and references from the scheduling system or Stripe.</summary>
+    public const int MaxIdLength = 128;
+    public const int MaxStripeIdLength = 255;
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 254;
+
     public string? PractitionerId { get; init; }
     public string? PatientId { get; init; }
     public DateTimeOffset? StartsAt { get; init; }
@@ -19,6 +25,9 @@ internal sealed class AppointmentBody
 
     [JsonPropertyName("patientEmail")]
     public string? PatientEmail { get; init; }
+
+    [JsonPropertyName("practitionerName")]
+    public string? PractitionerName { get; init; }
 
     internal sealed class PriceBody
     {
@@ -72,6 +81,22 @@ internal sealed class AppointmentBody
                 break;
         }
         if (PatientEmail is { Length: > 0 } && !PatientEmail.Contains('@', StringComparison.Ordinal)) Fail("patientEmail", "Must be an e-mail address.");
+        void Limit(string field, string? value, int max)
+        {
+            if (value is null) return;
+            if (value.Length > max) Fail(field, $"At most {max} characters.");
+            else if (RequestGuard.HasControlCharacter(value)) Fail(field, "Must not contain control characters (newlines, tabs, NUL).");
+        }
+        Limit("practitionerId", PractitionerId, MaxIdLength);
+        Limit("patientId", PatientId, MaxIdLength);
+        Limit("patientName", PatientName, MaxNameLength);
+        Limit("practitionerName", PractitionerName, MaxNameLength);
+        Limit("patientEmail", PatientEmail, MaxEmailLength);
+        Limit("price.currency", Price?.Currency, 3);
+        Limit("payer.type", Payer?.Type, 32);
+        Limit("payer.stripeCustomerId", Payer?.StripeCustomerId, MaxStripeIdLength);
+        Limit("payer.paymentMethodId", Payer?.PaymentMethodId, MaxStripeIdLength);
+        Limit("payer.insurerReference", Payer?.InsurerReference, MaxIdLength);
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -85,6 +110,7 @@ internal sealed class AppointmentBody
             new Money(Price!.Amount!.Value, Price.Currency!.ToUpperInvariant()),
             payer!,
             string.IsNullOrWhiteSpace(PatientName) ? null : PatientName.Trim(),
-            string.IsNullOrWhiteSpace(PatientEmail) ? null : PatientEmail.Trim()), errors);
+            string.IsNullOrWhiteSpace(PatientEmail) ? null : PatientEmail.Trim(),
+            string.IsNullOrWhiteSpace(PractitionerName) ? null : PractitionerName.Trim()), errors);
     }
 }

@@ -8,7 +8,7 @@ namespace Doctolib.Telehealth.Signaling;
 /// day list (<c>/api/practitioner/appointments</c>).</summary>
 internal static class AppointmentEndpoints
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new SafeStringConverter() } };
 
     public static void MapAppointments(this IEndpointRouteBuilder app)
     {
@@ -27,14 +27,23 @@ internal static class AppointmentEndpoints
             DateOnly? date, HttpContext http, IAppointments appointments, TimeProvider time, CancellationToken ct) =>
         {
             var day = date ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+            if (day.Year is < 2000 or > 9000)
+            {
+                return Problems.Result(400, "invalid-parameter", "Invalid parameter", "'date' must be a day between the years 2000 and 9000 (YYYY-MM-DD).",
+                    new Dictionary<string, string[]> { ["date"] = ["Must be a day between the years 2000 and 9000."] });
+            }
             var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var list = await appointments.ListForPractitionerAsync(http.User.ToCaller().Id, from, from.AddDays(1), ct);
-            return Results.Ok(list.Select(AppointmentView.From));
+            return Results.Ok(list.Select(AppointmentView.ForPractitioner));
         }).RequireAuthorization(Roles.Practitioner);
     }
 
     private static async Task<IResult> PutAsync(Guid id, HttpRequest request, IAppointments appointments, CancellationToken ct)
     {
+        if (!request.HasJsonContentType())
+        {
+            return Problems.Result(415, "unsupported-media-type", "Unsupported media type", "Send the appointment as JSON with Content-Type: application/json.");
+        }
         AppointmentBody? body;
         try
         {

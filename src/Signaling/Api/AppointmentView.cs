@@ -14,10 +14,12 @@ internal sealed record AppointmentView(
     string? PatientName,
     string? PatientEmail,
     bool Cancelled,
-    ConsultationState ConsultationState)
+    ConsultationState ConsultationState,
+    string? PractitionerName)
 {
     internal sealed record PriceView(long Amount, string Currency);
 
+    /// <summary>The scheduling system's view: everything it sent, the payer's references included.</summary>
     public static AppointmentView From(Appointment a) => new(
         a.Id.Value,
         a.PractitionerId.Value,
@@ -34,5 +36,12 @@ internal sealed record AppointmentView(
         a.PatientName,
         a.PatientEmail,
         a.CancelledAt is not null,
-        a.ConsultationState);
+        a.ConsultationState,
+        a.PractitionerName);
+
+    /// <summary>The practitioner's day list: the payer's type only, never its Stripe customer or payment method.</summary>
+    public static AppointmentView ForPractitioner(Appointment a) => From(a) with
+    {
+        Payer = new { type = a.Payer is CardPayer ? "card" : a.Payer is ThirdPartyPayer ? "third_party" : "unknown" },
+    };
 }

@@ -19,6 +19,12 @@ internal static class DevTokenEndpoints
                 return Problems.Result(400, "invalid-token-request", "Invalid token request", "'sub' is required.",
                     new Dictionary<string, string[]> { ["sub"] = ["Required."] });
             }
+            if (request.Sub.Length > AppointmentBody.MaxIdLength || RequestGuard.HasControlCharacter(request.Sub))
+            {
+                return Problems.Result(400, "invalid-token-request", "Invalid token request",
+                    $"'sub' must be at most {AppointmentBody.MaxIdLength} characters without control characters.",
+                    new Dictionary<string, string[]> { ["sub"] = [$"At most {AppointmentBody.MaxIdLength} characters, no control characters."] });
+            }
             if (request.Role is null || !Roles.Issuable.Contains(request.Role))
             {
                 return Problems.Result(400, "invalid-token-request", "Invalid token request",

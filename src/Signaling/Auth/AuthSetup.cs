@@ -12,6 +12,7 @@ public static class AuthSetup
     public static WebApplicationBuilder AddTelehealthAuth(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        RequireDevTokensOnlyWhereSafe(options, builder.Environment);
         var key = SigningKey(options, builder.Environment);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(key);
@@ -51,6 +52,25 @@ public static class AuthSetup
             .AddPolicy(Roles.Scheduler, p => p.RequireRole(Roles.Scheduler))
             .AddPolicy("participant", p => p.RequireRole(Roles.Patient, Roles.Practitioner, Roles.Guest));
         return builder;
+    }
+
+    /// <summary>The environments where <c>POST /dev/tokens</c> may be on: Development (the local run) and the two the
+    /// project's own tests run their servers in. Anywhere else (Production, Staging, any other name) the server refuses
+    /// to start with it on, since it hands anyone a token for any role.</summary>
+    public static readonly IReadOnlySet<string> DevTokenEnvironments = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        Environments.Development, "Testing", "EndToEnd",
+    };
+
+    private static void RequireDevTokensOnlyWhereSafe(AuthOptions options, IWebHostEnvironment environment)
+    {
+        if (options.DevTokens && !DevTokenEnvironments.Contains(environment.EnvironmentName))
+        {
+            throw new InvalidOperationException(
+                $"Auth:DevTokens is true in the '{environment.EnvironmentName}' environment. POST /dev/tokens gives anyone a token for any role, "
+                + "so it may only be on in Development (or the tests' Testing and EndToEnd environments). Remove Auth__DevTokens, "
+                + "or set ASPNETCORE_ENVIRONMENT=Development for a local run.");
+        }
     }
 
     private static SymmetricSecurityKey SigningKey(AuthOptions options, IWebHostEnvironment environment)

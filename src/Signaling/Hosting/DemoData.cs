@@ -25,7 +25,7 @@ public static class DemoData
         await appointments.UpsertAsync(id, new AppointmentRequest(
             new PersonId(PractitionerId), new PersonId(PatientId),
             new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero), 20,
-            new Money(2500, "EUR"), new CardPayer("cus_demo", "pm_card_visa")), CancellationToken.None);
+            new Money(2500, "EUR"), new CardPayer("cus_demo", "pm_card_visa"), PractitionerName: "Dr Camille Martin"), CancellationToken.None);
         var lifetime = TimeSpan.FromHours(12);
         var baseUrl = (app.Configuration["Demo:BaseUrl"] ?? app.Configuration["urls"] ?? "http://127.0.0.1:5080").Split(';')[0].TrimEnd('/');
         var patient = issuer.Issue(PatientId, Roles.Patient, lifetime);

@@ -13,15 +13,16 @@ namespace Doctolib.Telehealth.Signaling.Hubs;
 [Authorize(Policy = "participant")]
 internal sealed partial class ConsultationHub(
     IConsultationRooms rooms,
+    IAppointments appointments,
     IMediaPlane media,
     InvitationLinks invitations,
     TimeProvider time) : Hub<IConsultationClient>
 {
     public static string Group(AppointmentId id) => "appointment:" + id.Value.ToString("N");
 
-    public async Task<RoomView> Join(Guid appointmentId)
+    public async Task<RoomView> Join(string appointmentId)
     {
-        var id = new AppointmentId(appointmentId);
+        var id = HubInput.Appointment(appointmentId);
         var view = await rooms.JoinAsync(id, Context.User!.ToCaller(), Context.ConnectionId, Context.ConnectionAborted);
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(id), Context.ConnectionAborted);
         return view;
@@ -29,9 +30,9 @@ internal sealed partial class ConsultationHub(
 
     /// <summary>The practitioner's console: follows a room (waiting room, joins, payment notices) without joining it,
     /// so that opening the console writes nothing to any consultation's timeline.</summary>
-    public async Task<RoomView> Watch(Guid appointmentId)
+    public async Task<RoomView> Watch(string appointmentId)
     {
-        var id = new AppointmentId(appointmentId);
+        var id = HubInput.Appointment(appointmentId);
         var view = await rooms.GetViewAsync(id, Context.User!.ToCaller(), Context.ConnectionAborted);
         if (view.MyKind != ParticipantKind.Practitioner)
         {
@@ -41,26 +42,34 @@ internal sealed partial class ConsultationHub(
         return view;
     }
 
-    public Task<RoomView> Admit(Guid appointmentId, string participantId) =>
-        rooms.AdmitAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), new PersonId(participantId), Context.ConnectionAborted);
+    public Task<RoomView> Admit(string appointmentId, string participantId) =>
+        rooms.AdmitAsync(HubInput.Appointment(appointmentId), Context.User!.ToCaller(),
+            new PersonId(HubInput.Text(participantId, nameof(participantId), HubInput.MaxIdLength)), Context.ConnectionAborted);
 
-    public async Task<InvitationLink> Invite(Guid appointmentId)
+    public async Task<InvitationLink> Invite(string appointmentId)
     {
-        var invitation = await rooms.InviteAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), Context.ConnectionAborted);
+        var invitation = await rooms.InviteAsync(HubInput.Appointment(appointmentId), Context.User!.ToCaller(), Context.ConnectionAborted);
         return invitations.LinkFor(invitation, Context.GetHttpContext());
     }
 
-    public async Task Leave(Guid appointmentId)
+    public async Task Leave(string appointmentId)
     {
-        var id = new AppointmentId(appointmentId);
+        var id = HubInput.Appointment(appointmentId);
         var caller = Context.User!.ToCaller();
         await rooms.LeaveAsync(id, caller, Context.ConnectionAborted);
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, Group(id), Context.ConnectionAborted);
         await media.CloseAsync(new MediaParticipant(id.ToString(), caller.Id.Value), Context.ConnectionAborted);
     }
 
-    public Task End(Guid appointmentId, bool billable, string? unbillableReason) =>
-        rooms.EndAsync(new AppointmentId(appointmentId), Context.User!.ToCaller(), billable, unbillableReason, Context.ConnectionAborted);
+    public Task End(string appointmentId, bool billable, string? unbillableReason)
+    {
+        var id = HubInput.Appointment(appointmentId);
+        if (unbillableReason is { Length: > HubInput.MaxReasonLength } || (unbillableReason is not null && RequestGuard.HasControlCharacter(unbillableReason)))
+        {
+            throw HubInput.Refusal("invalid-argument", $"'unbillableReason' has at most {HubInput.MaxReasonLength} characters, without control characters.");
+        }
+        return rooms.EndAsync(id, Context.User!.ToCaller(), billable, unbillableReason, Context.ConnectionAborted);
+    }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {

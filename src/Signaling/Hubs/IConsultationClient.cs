@@ -20,6 +20,9 @@ public interface IConsultationClient
 
     Task ChatMessage(Guid appointmentId, string participantId, string text, DateTimeOffset at);
 
+    /// <summary>A participant turned their microphone or camera off or on (so the others see a sign on its tile).</summary>
+    Task MediaStateChanged(Guid appointmentId, string participantId, bool microphone, bool camera);
+
     /// <summary>A payment event the person must know about (declined card, 3-D Secure to complete, captured).</summary>
     Task PaymentStatusChanged(Guid appointmentId, string status, string? message, string? clientSecret);
 }

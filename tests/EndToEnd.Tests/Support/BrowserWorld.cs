@@ -72,8 +72,9 @@ public sealed class BrowserWorld : IAsyncLifetime
         return body!.Token;
     }
 
-    /// <summary>Schedules an appointment that starts now, as the scheduling system would.</summary>
-    public async Task<Guid> CreateAppointmentAsync(string practitioner, string patient, string patientName, string paymentMethod = "pm_card_visa")
+    /// <summary>Schedules an appointment that starts now (or at <paramref name="startsAt"/>), as the scheduling system would.</summary>
+    public async Task<Guid> CreateAppointmentAsync(string practitioner, string patient, string patientName, string paymentMethod = "pm_card_visa",
+        DateTimeOffset? startsAt = null, string? practitionerName = null)
     {
         var id = Guid.NewGuid();
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/appointments/{id}")
@@ -83,7 +84,8 @@ public sealed class BrowserWorld : IAsyncLifetime
                 practitionerId = practitioner,
                 patientId = patient,
                 patientName,
-                startsAt = DateTimeOffset.UtcNow,
+                practitionerName,
+                startsAt = startsAt ?? DateTimeOffset.UtcNow,
                 durationMinutes = 20,
                 price = new { amount = 2500, currency = "EUR" },
                 payer = new { type = "card", stripeCustomerId = "cus_e2e", paymentMethodId = paymentMethod },

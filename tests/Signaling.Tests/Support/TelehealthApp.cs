@@ -28,8 +28,15 @@ public sealed class TelehealthApp : IAsyncDisposable
     private readonly List<HubConnection> connections = [];
     private WebApplicationFactory<Program> factory;
 
-    private TelehealthApp(string connectionString, FakeTimeProvider time, ILogEventSink? logSink)
+    private readonly string environment;
+
+    private readonly IReadOnlyDictionary<string, string> settings;
+
+    private TelehealthApp(string connectionString, FakeTimeProvider time, ILogEventSink? logSink, string environment,
+        IReadOnlyDictionary<string, string>? settings)
     {
+        this.environment = environment;
+        this.settings = settings ?? new Dictionary<string, string>();
         ConnectionString = connectionString;
         Time = time;
         LogSink = logSink;
@@ -46,25 +53,34 @@ public sealed class TelehealthApp : IAsyncDisposable
 
     public IServiceProvider Services => factory.Services;
 
-    public static async Task<TelehealthApp> StartAsync(ILogEventSink? logSink = null)
+    /// <summary>Starts the server in <paramref name="environment"/>: the tests' own <c>Testing</c> by default, or
+    /// <c>Development</c> / <c>Production</c> to check what differs there (Production runs without dev tokens, which it
+    /// refuses).</summary>
+    public static async Task<TelehealthApp> StartAsync(ILogEventSink? logSink = null, string environment = "Testing",
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var server = await PostgresServer.GetAsync();
         var database = await server.CreateDatabaseAsync("signaling");
-        var app = new TelehealthApp(database, new FakeTimeProvider(DateTimeOffset.UtcNow), logSink);
+        var app = new TelehealthApp(database, new FakeTimeProvider(DateTimeOffset.UtcNow), logSink, environment, settings);
         _ = app.factory.Server; // starts the host: migrations, supervisor
         return app;
     }
 
     private WebApplicationFactory<Program> Create() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
-        web.UseEnvironment("Testing");
+        web.UseEnvironment(environment);
         web.UseSetting("ConnectionStrings:Telehealth", ConnectionString);
         web.UseSetting("Auth:SigningKey", SigningKey);
-        web.UseSetting("Auth:DevTokens", "true");
+        web.UseSetting("Auth:DevTokens", environment == "Production" ? "false" : "true");
+        web.UseSetting("Demo:Seed", "false");
         web.UseSetting("Rooms:ReconnectGrace", Grace.ToString());
         web.UseSetting("Rooms:SupervisorInterval", "00:00:01");
         web.UseSetting("Media:UdpPort", "0");
         web.UseSetting("Serilog:MinimumLevel:Default", "Debug");
+        foreach (var (key, value) in settings)
+        {
+            web.UseSetting(key, value);
+        }
         web.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);

@@ -118,11 +118,12 @@ export async function chargeDetail(area: HTMLElement, identity: Identity, id: st
     h("section", { class: "card", "aria-labelledby": "timeline-title" }, T("h2", "bi.timeline", { id: "timeline-title" }),
       detail.timeline.length === 0 ? T("p", "bi.timelineEmpty", { class: "hint" })
         : table(["bi.col.when", "bi.col.kind", "bi.col.who", "bi.col.detail"], detail.timeline.map((e) => h("tr", {},
-          cell(formatDateTime(e.at, true)), cell(label("bi.tl.", e.kind)), cell(e.participant ? idOf(e.participant) : "—"), cell(labelOrText("bi.why.", e.detail)))), "timeline")),
+          cell(formatDateTime(e.at, true)), cell(label("bi.tl.", e.kind)), cell(e.participant ? idOf(e.participant) : "—"), cell(detailText(e.detail)))), "timeline")),
     h("section", { class: "card", "aria-labelledby": "attempts-title" }, T("h2", "bi.attempts", { id: "attempts-title" }),
       detail.attempts.length === 0 ? T("p", "bi.attemptsEmpty", { class: "hint" })
         : table(["bi.col.kind", "bi.col.status", ["bi.col.tries", "num"], "bi.col.outcome", "bi.col.error", "bi.col.when", "bi.col.completed"],
-          detail.attempts.map((a) => h("tr", {}, cell(label("bi.attempt.", a.kind)), cell(label("bi.attempt.", a.status)), cell(String(a.tries), true), cell(a.outcome), cell(a.lastError),
+          detail.attempts.map((a) => h("tr", {}, cell(label("bi.attempt.", a.kind)), cell(label("bi.attempt.", a.status)), cell(String(a.tries), true),
+            cell(a.outcome ? label("bi.status.", a.outcome) : null), cell(a.lastError),
             cell(formatDateTime(a.createdAt)), cell(formatDateTime(a.completedAt)))), "attempts")),
     h("section", { class: "card", "aria-labelledby": "refunds-title" }, T("h2", "bi.refunds", { id: "refunds-title" }),
       detail.refunds.length === 0 ? T("p", "bi.refundsEmpty", { class: "hint" })
@@ -179,4 +180,14 @@ function refundForm(identity: Identity, id: string, currency: string, refundable
     }
   }
   return section;
+}
+
+/** A timeline detail as words: participant states and end reasons come as snake_case or PascalCase codes. */
+function detailText(detail: string | null | undefined): string | null {
+  if (!detail) return detail ?? null;
+  return /^[A-Za-z_]+$/.test(detail) ? label("bi.detail.", snake(detail)) : detail;
+}
+
+function snake(code: string): string {
+  return code.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 }

@@ -26,6 +26,9 @@ export class CallView {
   private streams = new Map<string, MediaStream>();
   private people: Participant[] = [];
   private readonly empty = T("p", "call.alone", { class: "stage-empty" });
+  private readonly elapsed = h("time", { class: "elapsed", "data-testid": "elapsed", "aria-live": "off" }, "0:00");
+  private readonly startedAt = Date.now();
+  private readonly remoteMedia = new Map<string, { microphone: boolean; camera: boolean }>();
 
   constructor(
     private readonly me: string,
@@ -37,17 +40,25 @@ export class CallView {
     this.camButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "camera", onclick: () => this.toggleCam() });
     const leave = h("button", { type: "button", class: leaveStyle === "danger" ? "control danger" : "control", "data-testid": "leave", onclick: () => actions.leave() }, T("span", "call.leave"));
     const form = h("form", { class: "chat-form", onsubmit: (e) => void this.submitChat(e) },
-      T("label", "chat.label", { for: "chat-input", class: "visually-hidden" }),
+      T("label", "chat.label", { for: "chat-input", class: "chat-label" }),
       this.chatInput,
       h("button", { type: "submit", class: "secondary", "data-testid": "chat-send" }, T("span", "chat.send")));
     this.element = h("section", { class: "call", "aria-labelledby": "call-title" },
-      T("h2", "call.title", { id: "call-title", class: "visually-hidden" }),
+      h("div", { class: "call-title" }, T("h1", "call.heading", { id: "call-title" }),
+        h("span", { class: "elapsed-wrap" }, T("span", "call.elapsed", { class: "visually-hidden" }), this.elapsed)),
       h("div", { class: "call-main" },
         h("div", { class: "video-area" }, this.stage, h("div", { class: "self" }, this.selfVideo, T("span", "call.you", { class: "tile-label" }))),
         h("div", { class: "controls", role: "toolbar", "aria-label": t("call.controls") }, this.micButton, this.camButton, ...extraControls, leave)),
       h("aside", { class: "chat", "aria-labelledby": "chat-title" }, T("h3", "chat.title", { id: "chat-title" }), this.chatLog, form));
     this.renderButtons();
     this.renderStage();
+    const tick = window.setInterval(() => {
+      if (!this.element.isConnected && this.elapsed.textContent !== "0:00") {
+        window.clearInterval(tick);
+        return;
+      }
+      this.elapsed.textContent = elapsedText(Date.now() - this.startedAt);
+    }, 1000);
     onLanguageChange(() => {
       this.renderButtons();
       this.renderStage();
@@ -60,6 +71,17 @@ export class CallView {
 
   setParticipants(people: Participant[]): void {
     this.people = people;
+    this.renderStage();
+  }
+
+  /** The microphone and camera state of this participant's own controls, to share with the others. */
+  mediaState(): { microphone: boolean; camera: boolean } {
+    return { microphone: this.micOn, camera: this.camOn };
+  }
+
+  /** Another participant turned their microphone or camera off or on: their tile shows it. */
+  setRemoteMedia(id: string, microphone: boolean, camera: boolean): void {
+    this.remoteMedia.set(id, { microphone, camera });
     this.renderStage();
   }
 
@@ -134,6 +156,14 @@ export class CallView {
       }
       tile.classList.toggle("main", index === 0);
       tile.querySelector(".tile-label")!.textContent = this.nameOf(id);
+      const media = this.remoteMedia.get(id) ?? { microphone: true, camera: true };
+      tile.classList.toggle("camera-off", !media.camera);
+      tile.querySelector(".tile-signs")?.remove();
+      if (!media.microphone || !media.camera) {
+        tile.append(h("span", { class: "tile-signs", role: "status", "data-testid": "remote-media-state" },
+          !media.camera ? h("span", { class: "sign", "data-sign": "camera-off" }, t("remote.cameraOff")) : null,
+          !media.microphone ? h("span", { class: "sign", "data-sign": "mic-off" }, t("remote.micOff")) : null));
+      }
       return tile;
     });
     this.stage.classList.toggle("many", tiles.length > 1);
@@ -141,4 +171,13 @@ export class CallView {
     // Moving a video element in the page pauses it; start every tile again.
     this.stage.querySelectorAll("video").forEach((v) => void v.play().catch(() => undefined));
   }
+}
+
+/** "4:05" or "1:02:09". */
+function elapsedText(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, "0");
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
 }

@@ -26,6 +26,8 @@ interface Room {
   view: RoomView | null;
   refusal: string | null;
   payment: string | null;
+  /** What the practitioner chose when ending here: billed or not (unknown when the consultation ended otherwise). */
+  billed?: boolean;
 }
 
 /** The practitioner's day: today's teleconsultations with who is waiting (live), admit, invite, the call, the end. */
@@ -129,6 +131,9 @@ class Console {
     hub.on("ChatMessage", (id: string, from: string, text: string, at: string) => {
       if (id === this.active) this.call?.addChat(from, text, new Date(at));
     });
+    hub.on("MediaStateChanged", (id: string, who: string, microphone: boolean, camera: boolean) => {
+      if (id === this.active) this.call?.setRemoteMedia(who, microphone, camera);
+    });
     hub.on("PaymentStatusChanged", (id: string, status: string) => {
       const room = this.rooms.get(id);
       if (!room) return;
@@ -164,6 +169,8 @@ class Console {
 
   private renderList(): void {
     const rooms = [...this.rooms.values()];
+    const waiting = rooms.reduce((n, room) => n + (room.view?.participants.filter((p) => p.state === "waiting").length ?? 0), 0);
+    document.title = waiting > 0 ? t("pr.tabWaiting", { count: waiting }) : t("page.practitioner");
     if (rooms.length === 0) {
       replace(this.listArea, T("p", "pr.none", { class: "hint" }));
       return;
@@ -205,8 +212,18 @@ class Console {
         return h("p", { class: "notice amber", "data-testid": "payment-action" }, t("pr.payAction"));
       case "authorized":
         return h("p", { class: "notice green-notice", "data-testid": "payment-authorized" }, t("pr.payOk"));
-      default:
-        return null;
+      case "captured":
+        return h("p", { class: "notice green-notice", role: "status", "data-testid": "billing-outcome", "data-outcome": "captured" }, t("pr.payCaptured"));
+      case "released":
+        return h("p", { class: "notice", role: "status", "data-testid": "billing-outcome", "data-outcome": "released" }, t("pr.payReleased"));
+      case "claim_recorded":
+        return h("p", { class: "notice", role: "status", "data-testid": "billing-outcome", "data-outcome": "claim_recorded" }, t("pr.claimRecorded"));
+      default: {
+        const state = room.view?.consultationState ?? room.appointment.consultationState;
+        if (state !== "ended") return null;
+        if (room.billed === false) return h("p", { class: "notice", role: "status", "data-testid": "billing-outcome", "data-outcome": "not_billed" }, t("pr.notBilled"));
+        return room.billed ? h("p", { class: "notice", role: "status", "data-testid": "billing-outcome", "data-outcome": "pending" }, t("pr.payPending")) : null;
+      }
     }
   }
 
@@ -236,6 +253,9 @@ class Console {
     if (!answer) return;
     try {
       await this.hub.invoke("End", id, answer.billable, answer.reason);
+      const room = this.rooms.get(id);
+      if (room) room.billed = answer.billable;
+      this.renderList();
     } catch (error) {
       banner(this.shell, "action", "error", fromHubError(error).message || t("error.unexpected"));
     }
@@ -282,9 +302,19 @@ class Console {
     this.active = id;
     const invite = h("button", { type: "button", class: "control", "data-testid": "invite", onclick: () => void this.invite(id) }, T("span", "pr.invite"));
     const end = h("button", { type: "button", class: "control danger", "data-testid": "end", onclick: () => void this.end(id) }, T("span", "pr.end"));
+    const share = () => {
+      const state = this.call?.mediaState();
+      if (state) void this.hub.invoke("SetMediaState", id, state.microphone, state.camera).catch(() => undefined);
+    };
     this.call = new CallView(room.view.me, {
-      microphone: (on) => this.media?.setMicrophone(on),
-      camera: (on) => this.media?.setCamera(on),
+      microphone: (on) => {
+        this.media?.setMicrophone(on);
+        share();
+      },
+      camera: (on) => {
+        this.media?.setCamera(on);
+        share();
+      },
       leave: () => void this.leaveCall(id),
       sendChat: async (text) => {
         try {

@@ -11,7 +11,8 @@ export interface Identity {
   expiresAt: Date;
 }
 
-export type TokenProblem = "missing" | "expired" | "malformed";
+/** "invalid": the server refused the token (401 token-invalid), e.g. a link cut or changed when it was copied. */
+export type TokenProblem = "missing" | "expired" | "malformed" | "invalid";
 
 export function takeToken(): Identity | TokenProblem {
   const fragment = new URLSearchParams(location.hash.replace(/^#/, ""));

@@ -74,6 +74,11 @@ export function formatTime(date: Date): string {
   return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit" }).format(date);
 }
 
+/** "Tuesday 1 December 2026" / "mardi 1 décembre 2026", in the browser's time zone. */
+export function formatDate(date: Date): string {
+  return new Intl.DateTimeFormat(locale(), { weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(date);
+}
+
 export function formatDateTime(date: Date | string | null | undefined, seconds = false): string {
   if (!date) return "—";
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: seconds ? "medium" : "short" }).format(new Date(date));

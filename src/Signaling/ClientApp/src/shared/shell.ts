@@ -34,8 +34,11 @@ export function banner(shell: Shell, key: string, tone: BannerTone | null, conte
 }
 
 export function signedOutScreen(shell: Shell, problem: TokenProblem): void {
-  replace(shell.main, h("section", { class: "card narrow" },
-    T("h1", "auth.title"),
-    T("p", problem === "expired" ? "auth.expired" : "auth.missing")));
-  document.title = t("auth.title");
+  const [title, body] = problem === "expired" ? (["auth.expiredTitle", "auth.expired"] as const)
+    : problem === "missing" ? (["auth.title", "auth.missing"] as const)
+    : (["auth.invalidTitle", "auth.invalid"] as const);
+  replace(shell.main, h("section", { class: "card narrow", "data-testid": "signed-out", "data-problem": problem },
+    T("h1", title),
+    T("p", body)));
+  document.title = t(title);
 }

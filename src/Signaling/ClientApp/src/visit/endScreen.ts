@@ -1,5 +1,5 @@
 import { h, replace, focusHeading } from "../shared/dom";
-import { T, t } from "../shared/i18n";
+import { T, t, currentLanguage } from "../shared/i18n";
 import { api } from "../shared/api";
 import { UserFacingError } from "../shared/errors";
 import type { Identity } from "../shared/auth";
@@ -24,11 +24,22 @@ async function pollReceipt(area: HTMLElement, identity: Identity, appointmentId:
   const deadline = Date.now() + 10 * 60_000;
   while (Date.now() < deadline && area.isConnected) {
     try {
-      const html = await api<string>(identity.token, "GET", `/api/billing/receipts/${appointmentId}`);
+      // The receipt in the page's language and the browser's time zone.
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+      const html = await api<string>(identity.token, "GET",
+        `/api/billing/receipts/${appointmentId}?lang=${currentLanguage()}&tz=${encodeURIComponent(zone)}`);
       const url = URL.createObjectURL(new Blob([html], { type: "text/html" }));
+      // "Download as PDF": the receipt has a print layout, so the browser's print window saves it as a PDF.
+      const pdf = h("button", { type: "button", class: "secondary", "data-testid": "receipt-pdf", onclick: () => {
+        const win = window.open(url, "_blank");
+        win?.addEventListener("load", () => win.print(), { once: true });
+      } }, T("span", "end.receiptPdf"));
       replace(area,
         T("p", "end.receiptReady"),
-        h("a", { href: url, target: "_blank", rel: "noopener", class: "button primary", "data-testid": "receipt-link" }, T("span", "end.receiptLink")));
+        h("div", { class: "actions" },
+          h("a", { href: url, target: "_blank", rel: "noopener", class: "button primary", "data-testid": "receipt-link" }, T("span", "end.receiptLink")),
+          pdf),
+        T("p", "end.receiptPdfHint", { class: "hint" }));
       return;
     } catch (error) {
       if (error instanceof UserFacingError && error.code === "receipt-not-available" && /released|not_billable|declined|failed/.test(error.message)) {

@@ -1,9 +1,9 @@
 import "../shared/styles.css";
 import { takeToken, type Identity } from "../shared/auth";
 import { h, replace, focusHeading } from "../shared/dom";
-import { T, t, initLanguage } from "../shared/i18n";
+import { T, t, initLanguage, formatTime, onLanguageChange } from "../shared/i18n";
 import { createHub, participant, roomView, signalR, type Participant, type RawParticipant, type RawRoomView, type RoomView } from "../shared/hub";
-import { fromHubError } from "../shared/errors";
+import { fromHubError, refusalText, canRetry, isUnauthorized } from "../shared/errors";
 import { mountShell, banner, signedOutScreen, type Shell } from "../shared/shell";
 import { MediaSession } from "../call/media";
 import { CallView } from "../call/callView";
@@ -17,6 +17,16 @@ const resumeKey = "telehealth.resume";
 
 type Phase = "devices" | "joining" | "waiting" | "call" | "left" | "ended";
 
+/** What the hub's Describe gives before the camera is asked for. */
+interface AppointmentSummary {
+  appointmentId: string;
+  startsAt: string;
+  durationMinutes: number;
+  practitionerName: string | null;
+  consultationState: string;
+  cancelled: boolean;
+}
+
 /** The patient's (or an invited guest's) visit: device check, waiting room, call, end screen. */
 class Visit {
   private phase: Phase = "devices";
@@ -27,6 +37,7 @@ class Visit {
   private people: Participant[] = [];
   private me = "";
   private captured = false;
+  private summary: AppointmentSummary | null = null;
 
   constructor(
     private readonly shell: Shell,
@@ -38,6 +49,8 @@ class Visit {
   }
 
   async run(): Promise<void> {
+    // Before the camera: is the link good, and has this consultation already ended?
+    if (!(await this.describe())) return;
     document.title = t("device.title");
     // After a reload during the visit (same tab), go straight back in with the devices already checked.
     if (sessionStorage.getItem(resumeKey) === this.appointmentId) {
@@ -50,6 +63,27 @@ class Visit {
     this.stream ??= await deviceCheck(this.shell.main, "device.join");
     sessionStorage.setItem(resumeKey, this.appointmentId);
     await this.join();
+  }
+
+  /** False when the page already shows why the person cannot go on (bad link, ended, refused). */
+  private async describe(): Promise<boolean> {
+    replace(this.shell.main, h("section", { class: "card narrow", "aria-busy": "true" }, T("h1", "visit.joining")));
+    try {
+      if (this.hub.state === signalR.HubConnectionState.Disconnected) await this.hub.start();
+      this.summary = await this.hub.invoke<AppointmentSummary>("Describe", this.appointmentId);
+    } catch (error) {
+      if (isUnauthorized(error)) {
+        signedOutScreen(this.shell, "invalid");
+        return false;
+      }
+      this.refused(error);
+      return false;
+    }
+    if (this.summary.consultationState === "ended") {
+      this.ended();
+      return false;
+    }
+    return true;
   }
 
   private wireHub(): void {
@@ -76,6 +110,9 @@ class Visit {
     });
     hub.on("ChatMessage", (id: string, from: string, text: string, at: string) => {
       if (mine(id)) this.call?.addChat(from, text, new Date(at));
+    });
+    hub.on("MediaStateChanged", (id: string, who: string, microphone: boolean, camera: boolean) => {
+      if (mine(id)) this.call?.setRemoteMedia(who, microphone, camera);
     });
     hub.on("PaymentStatusChanged", (id: string, status: string, message: string | null, clientSecret: string | null) => {
       if (!mine(id)) return;
@@ -107,7 +144,8 @@ class Visit {
       const view = roomView(await this.hub.invoke<RawRoomView>("Join", this.appointmentId));
       this.applyView(view);
     } catch (error) {
-      this.refused(error);
+      if (isUnauthorized(error)) signedOutScreen(this.shell, "invalid");
+      else this.refused(error);
     }
   }
 
@@ -143,11 +181,25 @@ class Visit {
       return;
     }
     this.phase = "devices";
+    const retry = canRetry(problem);
+    const titleKey = retry ? "visit.cannotJoin" : "visit.cannotJoinTitle";
+    const text = h("p", { class: "problem", "data-testid": "join-problem", "data-code": problem.code ?? "" }, refusalText(problem));
+    onLanguageChange(() => { text.textContent = refusalText(problem); });
     replace(this.shell.main, h("section", { class: "card narrow", "aria-labelledby": "refused-title" },
-      T("h1", "visit.cannotJoin", { id: "refused-title" }),
-      h("p", { class: "problem", "data-testid": "join-problem" }, problem.message || t("error.unexpected")),
-      h("div", { class: "actions" }, h("button", { type: "button", class: "primary", onclick: () => void this.join() }, T("span", "visit.tryAgain")))));
+      T("h1", titleKey, { id: "refused-title" }),
+      text,
+      retry ? h("div", { class: "actions" }, h("button", { type: "button", class: "primary", "data-testid": "try-again", onclick: () => void this.retry() }, T("span", "visit.tryAgain"))) : null));
+    document.title = t(titleKey);
     focusHeading(this.shell.main);
+  }
+
+  /** Try again after a refusal: the checks before the camera first, then the camera if it is not open yet. */
+  private async retry(): Promise<void> {
+    if (!this.stream) {
+      await this.run();
+      return;
+    }
+    await this.join();
   }
 
   private showWaiting(): void {
@@ -158,10 +210,20 @@ class Visit {
     replace(this.shell.main, h("section", { class: "card narrow waiting", "aria-labelledby": "waiting-title", "data-testid": "waiting-room" },
       h("div", { class: "pulse", "aria-hidden": "true" }),
       T("h1", this.identity.role === "guest" ? "waiting.titleGuest" : "waiting.title", { id: "waiting-title" }),
+      this.appointmentLine(),
       T("p", "waiting.keepOpen", { class: "lead" }),
       self,
       h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: () => void this.leave() }, T("span", "waiting.leave")))));
     focusHeading(this.shell.main);
+  }
+
+  private appointmentLine(): HTMLElement | null {
+    const summary = this.summary;
+    if (!summary) return null;
+    const time = formatTime(new Date(summary.startsAt));
+    return summary.practitionerName
+      ? T("p", "waiting.when", { class: "appointment-line", "data-testid": "waiting-appointment" }, { time, who: summary.practitionerName })
+      : T("p", "waiting.whenNoName", { class: "appointment-line", "data-testid": "waiting-appointment" }, { time });
   }
 
   private async enterCall(): Promise<void> {
@@ -169,8 +231,14 @@ class Visit {
     document.title = t("call.title");
     const stream = this.stream!;
     this.call = new CallView(this.me, {
-      microphone: (on) => this.media?.setMicrophone(on),
-      camera: (on) => this.media?.setCamera(on),
+      microphone: (on) => {
+        this.media?.setMicrophone(on);
+        this.shareMediaState();
+      },
+      camera: (on) => {
+        this.media?.setCamera(on);
+        this.shareMediaState();
+      },
       leave: () => void this.leave(),
       sendChat: async (text) => {
         try {
@@ -198,6 +266,12 @@ class Visit {
     } catch (error) {
       banner(this.shell, "media", "error", fromHubError(error).message || t("media.failed"));
     }
+  }
+
+  /** Tells the others that the microphone or camera went off or on, so their tile of us shows it. */
+  private shareMediaState(): void {
+    const state = this.call?.mediaState();
+    if (state) void this.hub.invoke("SetMediaState", this.appointmentId, state.microphone, state.camera).catch(() => undefined);
   }
 
   private async leave(): Promise<void> {

@@ -31,17 +31,17 @@ export function paymentNotice(shell: Shell, status: string, message: string | nu
           T("span", "pay.action.button")));
       break;
     case "authorized":
-      banner(shell, "payment", "success", h("span", { "data-testid": "payment-authorized" }, t("pay.authorized")));
+      banner(shell, "payment", "success", T("span", "pay.authorized", { "data-testid": "payment-authorized" }));
       break;
     case "declined":
     case "failed":
       banner(shell, "payment", "error", h("span", { "data-testid": "payment-declined" }, T("strong", "pay.declined.title"), " ", T("span", "pay.declined.body")));
       break;
     case "captured":
-      banner(shell, "payment", "success", t("pay.captured"));
+      banner(shell, "payment", "success", T("span", "pay.captured", { "data-testid": "payment-captured" }));
       break;
     case "released":
-      banner(shell, "payment", "info", t("pay.released"));
+      banner(shell, "payment", "info", T("span", "pay.released", { "data-testid": "payment-released" }));
       break;
     default:
       banner(shell, "payment", null);
