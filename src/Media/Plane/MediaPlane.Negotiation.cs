@@ -44,6 +44,7 @@ internal sealed partial class MediaPlane
                 IceSession ice = _ice.AddSession(participant.RoomId + "/" + participant.ParticipantId, IceCredentials.Generate());
                 session = new ParticipantSession(participant, ice, ufrag, pwd, fingerprint);
                 Sessions.Add(session);
+                WakePeriodicLocked();
                 session.Sections.AddRange(ReadSections(offer, null));
                 PublishTracksLocked(session, offer);
                 StartDtls(session);

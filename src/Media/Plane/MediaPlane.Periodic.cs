@@ -10,15 +10,44 @@ internal sealed partial class MediaPlane
     internal const long GenerousBitrate = 2_500_000;
     private const int MaxReportBlocks = 16;
 
-    /// <summary>Once per check interval: reports sessions whose ICE consent lapsed, then sends each publisher an
-    /// RR for its tracks and a REMB so its video climbs.</summary>
+    /// <summary>The plane's one timer. It ticks only while there is a session: the first session starts it, and the
+    /// first tick that finds none stops it, so a server at rest wakes for nothing. Caller holds the lock.</summary>
+    private void WakePeriodicLocked()
+    {
+        if (!_periodicRunning)
+        {
+            _periodicRunning = true;
+            _periodic.Period = _options.ConsentCheckInterval;
+        }
+    }
+
+    private long _periodicTicks;
+
+    /// <summary>Ticks of the periodic timer so far, for tests that check a plane at rest does nothing.</summary>
+    internal long PeriodicTicks => Interlocked.Read(ref _periodicTicks);
+
+    /// <summary>Returns false (and stops the timer) when there is nothing left to do.</summary>
+    private bool KeepPeriodicLocked()
+    {
+        if (Sessions.Count > 0)
+        {
+            return true;
+        }
+
+        _periodicRunning = false;
+        _periodic.Period = Timeout.InfiniteTimeSpan;
+        return false;
+    }
+
+    /// <summary>Once per check interval while there are sessions: reports sessions whose ICE consent lapsed, then
+    /// sends each publisher an RR for its tracks and a REMB so its video climbs.</summary>
     private async Task RunPeriodicAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(_options.ConsentCheckInterval, Time);
+        PeriodicTimer timer = _periodic;
         var lost = new List<IceSession>();
         var sessions = new List<ParticipantSession>();
         byte[] rtcp = new byte[1200];
-        long lastTick = Time.GetTimestamp();
+        long lastTick = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -33,14 +62,23 @@ internal sealed partial class MediaPlane
                     }
                 }
 
-                long now = Time.GetTimestamp();
-                double seconds = Math.Max(0.001, (now - lastTick) / (double)Time.TimestampFrequency);
-                lastTick = now;
+                Interlocked.Increment(ref _periodicTicks);
                 sessions.Clear();
                 lock (_gate)
                 {
+                    if (!KeepPeriodicLocked())
+                    {
+                        lastTick = 0; // the next tick comes after an idle spell: measure over one interval
+                        continue;
+                    }
+
                     sessions.AddRange(Sessions.All);
                 }
+
+                long now = Time.GetTimestamp();
+                double seconds = lastTick == 0 ? _options.ConsentCheckInterval.TotalSeconds
+                    : Math.Max(0.001, (now - lastTick) / (double)Time.TimestampFrequency);
+                lastTick = now;
 
                 foreach (ParticipantSession session in sessions)
                 {

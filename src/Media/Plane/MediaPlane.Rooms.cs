@@ -1,5 +1,4 @@
 using Doctolib.Telehealth.Media.Forwarding;
-using Doctolib.Telehealth.Media.Sdp;
 
 namespace Doctolib.Telehealth.Media.Plane;
 

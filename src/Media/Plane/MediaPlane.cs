@@ -20,6 +20,10 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
     private readonly IceLiteServer _ice;
     private readonly ServerTransportInfo _transport;
 
+    /// <summary>Idle (infinite period) while there is no session; see <see cref="WakePeriodicLocked"/>.</summary>
+    private readonly PeriodicTimer _periodic;
+    private bool _periodicRunning;
+
     /// <param name="signalSink">Where server re-offers go (the signaling layer).</param>
     /// <param name="observer">Who hears of media up and down (the rooms layer's timeline).</param>
     public MediaPlane(MediaOptions options, IMediaSignalSink signalSink, IMediaObserver observer, TimeProvider time, ILoggerFactory? loggerFactory)
@@ -31,6 +35,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
         Socket = new UdpMediaSocket(new IPEndPoint(IPAddress.Parse(options.BindAddress), options.UdpPort), Counters);
         Sender = new UdpMediaSender(Socket);
         Sessions = new SessionRegistry(Socket);
+        _periodic = new PeriodicTimer(Timeout.InfiniteTimeSpan, time);
         _certificate = DtlsCertificate.Shared;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ice = new IceLiteServer(time, new IceLiteOptions { ConsentTimeout = options.ConsentTimeout });
@@ -119,6 +124,7 @@ internal sealed partial class MediaPlane : IMediaPlane, IMediaMetrics, IDisposab
 
     public void Dispose()
     {
+        _periodic.Dispose();
         Socket.Dispose();
         TcpListener?.Dispose();
         lock (_gate)

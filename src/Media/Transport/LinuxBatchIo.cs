@@ -58,8 +58,7 @@ internal sealed class LinuxBatchIo : IDisposable
 
     public int PendingSends => _pending;
 
-    /// <summary>Blocks until at least one datagram arrives (or the socket's receive timeout passes) and returns how
-    /// many were read; -1 on timeout or error.</summary>
+    /// <summary>Blocks until at least one datagram arrives and returns how many were read; -1 on error.</summary>
     public int Receive(nint socket, bool withTimestamps)
     {
         // The kernel rewrites only msg_namelen, msg_controllen and msg_len, and only for the slots it filled last time.

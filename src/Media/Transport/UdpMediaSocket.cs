@@ -91,17 +91,13 @@ internal sealed class UdpMediaSocket : IDisposable
 
         byte[] buffer = GC.AllocateArray<byte>(MaxDatagram, pinned: true);
         var source = new SocketAddress(AddressFamily);
-        _socket.ReceiveTimeout = 250;
+        using CancellationTokenRegistration wake = cancellationToken.UnsafeRegister(static s => ((UdpMediaSocket)s!).WakeReceiver(), this);
         while (!cancellationToken.IsCancellationRequested)
         {
             int length;
             try
             {
                 length = _socket.ReceiveFrom(buffer.AsSpan(), SocketFlags.None, source);
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
-            {
-                continue;
             }
             catch (SocketException)
             {
@@ -112,6 +108,11 @@ internal sealed class UdpMediaSocket : IDisposable
             catch (ObjectDisposedException)
             {
                 return;
+            }
+
+            if (length == 0)
+            {
+                continue; // nothing to read; also how WakeReceiver stops the wait
             }
 
             _counters.Received(length);
@@ -139,7 +140,7 @@ internal sealed class UdpMediaSocket : IDisposable
         using var receive = new LinuxBatchIo();
         using var send = new LinuxBatchIo();
         var source = new SocketAddress(AddressFamily);
-        _socket.ReceiveTimeout = 250;
+        using CancellationTokenRegistration wake = cancellationToken.UnsafeRegister(static s => ((UdpMediaSocket)s!).WakeReceiver(), this);
         // Hold the handle so Dispose cannot close (and the OS reuse) the descriptor while this thread uses it.
         bool added = false;
         _socket.SafeHandle.DangerousAddRef(ref added);
@@ -159,6 +160,11 @@ internal sealed class UdpMediaSocket : IDisposable
                 for (int i = 0; i < count; i++)
                 {
                     Span<byte> datagram = receive.Datagram(i);
+                    if (datagram.IsEmpty)
+                    {
+                        continue; // nothing to read; also how WakeReceiver stops the wait
+                    }
+
                     receive.CopySource(i, source);
                     _counters.Received(datagram.Length);
                     try
@@ -252,6 +258,26 @@ internal sealed class UdpMediaSocket : IDisposable
     public void Dispose()
     {
         Volatile.Write(ref _disposed, true);
+        WakeReceiver();
         _socket.Dispose();
+    }
+
+    /// <summary>The dedicated receive thread blocks with no timeout, so at rest it costs nothing; to stop it, an empty
+    /// datagram to our own port wakes it and it sees the cancellation or the disposal.</summary>
+    private void WakeReceiver()
+    {
+        IPAddress address = LocalEndPoint.Address;
+        IPAddress target = address.Equals(IPAddress.Any) ? IPAddress.Loopback
+            : address.Equals(IPAddress.IPv6Any) ? IPAddress.IPv6Loopback
+            : address;
+        try
+        {
+            using var waker = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            waker.SendTo(ReadOnlySpan<byte>.Empty, SocketFlags.None, new IPEndPoint(target, LocalEndPoint.Port));
+        }
+        catch (SocketException)
+        {
+            // Best effort: without it the thread ends at the next datagram.
+        }
     }
 }
