@@ -267,50 +267,6 @@ public sealed class TransportFeedbackFormatTests
     }
 
     [Fact]
-    public void Writer_Output_ParsesWithTheExistingRtpParser()
-    {
-        var writer = new TransportFeedbackWriter();
-        writer.Begin(7, 8, 65530, 9);
-        long?[] expected = [1_000_000, null, 1_000_250, 1_010_000, null, null, 999_000, 1_100_000, 1_100_000, null, 1_100_500];
-        for (int i = 0; i < expected.Length; i++)
-        {
-            if (expected[i] is long t)
-            {
-                Assert.True(writer.TryAddReceived((ushort)(65530 + i), t));
-            }
-        }
-
-        Assert.True(RtcpTransportFeedback.TryParse(Write(writer), out RtcpTransportFeedback? parsed));
-
-        Assert.Equal(65530, parsed.BaseSequence);
-        Assert.Equal(9, parsed.FeedbackCount);
-        Assert.Equal(expected.Length, parsed.ArrivalMicros.Count);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.Equal(expected[i] is null, parsed.ArrivalMicros[i] is null);
-            if (expected[i] is long t)
-            {
-                Assert.Equal(t - expected[0]!.Value, parsed.ArrivalMicros[i]!.Value - parsed.ArrivalMicros[0]!.Value);
-            }
-        }
-    }
-
-    [Fact]
-    public void Reader_ExistingRtpWriterOutput_ReadsTheSameStatuses()
-    {
-        long?[] arrivals = [5_000_000, null, 5_000_500, 4_990_000, null, 5_200_000];
-        var feedback = new RtcpTransportFeedback(1, 2, 300, 4, arrivals);
-        byte[] buffer = new byte[256];
-        Assert.True(feedback.TryWrite(buffer, out int written));
-
-        List<TransportPacketStatus> statuses = Statuses(buffer.AsSpan(0, written));
-
-        Assert.Equal(arrivals.Select(a => a is not null), statuses.Select(s => s.Received));
-        Assert.Equal(-10_000, statuses[3].ArrivalMicros - statuses[0].ArrivalMicros);
-        Assert.Equal(200_000, statuses[5].ArrivalMicros - statuses[0].ArrivalMicros);
-    }
-
-    [Fact]
     public void WriterAndReader_SteadyState_AllocateNothing()
     {
         var writer = new TransportFeedbackWriter();
