@@ -41,6 +41,23 @@ public sealed class HeadersTests : IAsyncLifetime
         Assert.DoesNotMatch("<script(?![^>]*\\bsrc=)[^>]*>", html);
     }
 
+    [Fact]
+    public async Task Page_RevalidatedWith304_KeepsItsOwnPolicy()
+    {
+        using var http = app.Http();
+        var first = await http.GetAsync("/practitioner");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/practitioner");
+        if (first.Headers.ETag is { } etag)
+        {
+            request.Headers.IfNoneMatch.Add(etag);
+        }
+        request.Headers.IfModifiedSince = first.Content.Headers.LastModified;
+        Assert.True(first.Headers.ETag is not null || first.Content.Headers.LastModified is not null, "the page is revalidatable");
+        var again = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
+        Assert.False(again.Headers.Contains("Content-Security-Policy"), "a 304 must not replace the cached page's policy");
+    }
+
     [Theory]
     [InlineData("/api/practitioner/appointments", "practitioner")]
     [InlineData("/api/billing/charges", "billing")]

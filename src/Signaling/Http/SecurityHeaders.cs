@@ -35,10 +35,15 @@ internal static class SecurityHeaders
                 headers["Referrer-Policy"] = "no-referrer";
                 headers.XFrameOptions = "DENY";
                 headers["Permissions-Policy"] = "camera=(self), microphone=(self), display-capture=(), geolocation=(), usb=(), payment=()";
-                var page = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-                headers.ContentSecurityPolicy = !page ? ApiPolicy
-                    : stripe && context.Request.Path.StartsWithSegments("/visit") ? StripePagePolicy
-                    : PagePolicy;
+                // A 304 carries no body and no content type; a browser would store its headers over the cached page's, so it
+                // gets no policy and the page keeps its own.
+                if (response.StatusCode != StatusCodes.Status304NotModified)
+                {
+                    var page = response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
+                    headers.ContentSecurityPolicy = !page ? ApiPolicy
+                        : stripe && context.Request.Path.StartsWithSegments("/visit") ? StripePagePolicy
+                        : PagePolicy;
+                }
                 var path = context.Request.Path;
                 if (path.StartsWithSegments("/api") || path.StartsWithSegments("/dev") || path.StartsWithSegments("/hubs"))
                 {
