@@ -76,6 +76,7 @@ export const en = {
   "media.failed": "The video connection could not be set up. Reload the page to try again.",
 
   "pay.action.title": "Your bank asks you to confirm the payment.",
+  "pay.action.others": "The patient’s bank asks them to confirm the payment; nothing to do on your side.",
   "pay.action.body": "Confirm it below; you may also be asked to approve it in your banking app. This message changes once it is confirmed.",
   "pay.action.button": "Confirm the payment",
   "pay.action.progress": "Confirming the payment with your bank…",

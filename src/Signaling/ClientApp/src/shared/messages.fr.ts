@@ -78,6 +78,7 @@ export const fr: Record<MessageKey, string> = {
   "media.failed": "La connexion vidéo n’a pas pu être établie. Rechargez la page pour réessayer.",
 
   "pay.action.title": "Votre banque vous demande de confirmer le paiement.",
+  "pay.action.others": "La banque du patient lui demande de confirmer le paiement ; rien à faire de votre côté.",
   "pay.action.body": "Confirmez-le ci-dessous ; votre banque peut aussi vous demander de le valider dans son application. Ce message change une fois la confirmation reçue.",
   "pay.action.button": "Confirmer le paiement",
   "pay.action.progress": "Confirmation du paiement auprès de votre banque…",

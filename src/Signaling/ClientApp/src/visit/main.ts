@@ -117,7 +117,8 @@ class Visit {
     hub.on("PaymentStatusChanged", (id: string, status: string, message: string | null, clientSecret: string | null) => {
       if (!mine(id)) return;
       if (status === "captured") this.captured = true;
-      paymentNotice(this.shell, status, message, clientSecret, { token: this.identity.token, appointmentId: this.appointmentId });
+      paymentNotice(this.shell, status, message, clientSecret,
+        { token: this.identity.token, appointmentId: this.appointmentId, forPatient: this.identity.role === "patient" });
       if (status === "captured" && this.phase === "ended") this.showEnd();
     });
     hub.onreconnecting(() => banner(this.shell, "connection", "warning", t("conn.reconnecting")));

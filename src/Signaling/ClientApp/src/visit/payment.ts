@@ -14,6 +14,8 @@ interface BillingConfig {
 export interface PaymentContext {
   token: string;
   appointmentId: string;
+  /** The patient confirms 3-D Secure; anyone else on the page only sees the status. */
+  forPatient: boolean;
 }
 
 /**
@@ -22,6 +24,11 @@ export interface PaymentContext {
  * changes when the server reports the payment authorised.
  */
 export function paymentNotice(shell: Shell, status: string, message: string | null, clientSecret: string | null, context: PaymentContext): void {
+  if (status === "requires_action" && !context.forPatient) {
+    // Only the patient can confirm: the practitioner is told what is happening, with no button and no secret.
+    banner(shell, "payment", "info", T("span", "pay.action.others", { "data-testid": "payment-action-others" }));
+    return;
+  }
   switch (status) {
     case "requires_action":
       banner(shell, "payment", "warning",
