@@ -1,4 +1,3 @@
-using System.Globalization;
 using Doctolib.Telehealth.Billing.Api;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Processing;
@@ -13,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing;
@@ -29,13 +29,21 @@ public static class BillingModule
     {
         // Billing's row classes use C# names for snake_case columns.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-        var options = ReadOptions(configuration);
-        var concurrency = configuration.GetValue("Billing:Worker:Concurrency", 2);
-        services.AddSingleton(options);
+        services.AddOptions<BillingOptions>()
+            .Bind(configuration.GetSection(BillingOptions.Section))
+            .PostConfigure(options =>
+            {
+                options.Stripe.SecretKey = First(configuration["STRIPE_SECRET_KEY"], options.Stripe.SecretKey);
+                options.Stripe.WebhookSecret = First(configuration["STRIPE_WEBHOOK_SECRET"], options.Stripe.WebhookSecret);
+                options.Stripe.PublishableKey = First(configuration["STRIPE_PUBLISHABLE_KEY"], options.Stripe.PublishableKey);
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BillingOptions>, BillingOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<BillingOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPaymentNotifier, LoggingPaymentNotifier>();
         services.AddSingleton<FaultInjector>();
-        services.AddSingleton<IPaymentProvider>(sp => options.UsesStripe
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<BillingOptions>() is { UsesStripe: true } options
             ? new StripePaymentProvider(options, new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
             : new LocalPaymentProvider(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ConsultationEventHandler>();
@@ -49,12 +57,7 @@ public static class BillingModule
         services.AddSingleton<ChargeQueries>();
         services.AddSingleton<Reconciler>();
         services.AddHostedService<BillingAnnouncer>();
-        if (options.WorkerEnabled)
-        {
-            services.AddHostedService(sp => new BillingWorkerService(
-                sp.GetRequiredService<BillingWorker>(), sp.GetRequiredService<AttemptExecutor>(), sp.GetRequiredService<WorkSignal>(), options,
-                sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BillingWorkerService>>()) { Concurrency = concurrency });
-        }
+        services.AddHostedService<BillingWorkerService>();
         return services;
     }
 
@@ -73,27 +76,6 @@ public static class BillingModule
     /// <summary>Creates or upgrades the <c>billing</c> schema (DbUp, embedded scripts, journal billing.schema_versions).</summary>
     public static Task MigrateBillingAsync(this IServiceProvider services, CancellationToken ct) =>
         BillingMigrator.MigrateAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
-
-    internal static BillingOptions ReadOptions(IConfiguration configuration)
-    {
-        var options = new BillingOptions
-        {
-            StripeSecretKey = First(configuration["STRIPE_SECRET_KEY"], configuration["Billing:Stripe:SecretKey"]),
-            StripeWebhookSecret = First(configuration["STRIPE_WEBHOOK_SECRET"], configuration["Billing:Stripe:WebhookSecret"]),
-            StripePublishableKey = First(configuration["STRIPE_PUBLISHABLE_KEY"], configuration["Billing:Stripe:PublishableKey"]),
-            StripeApiBase = configuration["Billing:Stripe:ApiBase"],
-            MinimumBillable = TimeSpan.FromSeconds(configuration.GetValue("Billing:MinimumBillableSeconds", 60)),
-            PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Billing:Worker:PollIntervalMs", 15_000)),
-            WorkerEnabled = configuration.GetValue("Billing:Worker:Enabled", true),
-        };
-        var schedule = configuration["Billing:CaptureRetryScheduleSeconds"];
-        if (!string.IsNullOrWhiteSpace(schedule))
-        {
-            options.RetrySchedule = schedule.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(s => TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture))).ToArray();
-        }
-        return options;
-    }
 
     private static string? First(string? a, string? b) => string.IsNullOrWhiteSpace(a) ? (string.IsNullOrWhiteSpace(b) ? null : b) : a;
 }

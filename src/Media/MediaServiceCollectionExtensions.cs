@@ -1,4 +1,3 @@
-using System.Globalization;
 using Doctolib.Telehealth.Media.Plane;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,10 +11,13 @@ namespace Doctolib.Telehealth.Media;
 /// The host must also register an <see cref="IMediaSignalSink"/> and an <see cref="IMediaObserver"/>.</summary>
 public static class MediaServiceCollectionExtensions
 {
+    /// <summary>Binds section <c>Media</c> (validated at start-up: a bad value stops it with a message naming the key).</summary>
     public static IServiceCollection AddMedia(this IServiceCollection services, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddMedia(options => Bind(configuration.GetSection(MediaOptions.SectionName), options));
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection(MediaOptions.SectionName));
+        return services.AddMediaPlane();
     }
 
     public static IServiceCollection AddMedia(this IServiceCollection services, Action<MediaOptions> configure)
@@ -23,6 +25,13 @@ public static class MediaServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
+        return services.AddMediaPlane();
+    }
+
+    private static IServiceCollection AddMediaPlane(this IServiceCollection services)
+    {
+        services.AddOptions<MediaOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaOptions>, MediaOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MediaPlane>(static sp => new MediaPlane(
             sp.GetRequiredService<IOptions<MediaOptions>>().Value,
@@ -34,58 +43,5 @@ public static class MediaServiceCollectionExtensions
         services.TryAddSingleton<IMediaMetrics>(static sp => sp.GetRequiredService<MediaPlane>());
         services.AddSingleton<IHostedService, MediaPlaneHostedService>();
         return services;
-    }
-
-    private static void Bind(IConfiguration section, MediaOptions options)
-    {
-        options.AdvertisedAddress = section[nameof(MediaOptions.AdvertisedAddress)] ?? options.AdvertisedAddress;
-        options.BindAddress = section[nameof(MediaOptions.BindAddress)] ?? options.BindAddress;
-        options.UdpPort = ReadInt(section, nameof(MediaOptions.UdpPort)) ?? options.UdpPort;
-        options.TcpPort = ReadInt(section, nameof(MediaOptions.TcpPort)) ?? options.TcpPort;
-        options.MaxSessions = ReadInt(section, nameof(MediaOptions.MaxSessions)) ?? options.MaxSessions;
-        options.ConsentTimeout = ReadTime(section, nameof(MediaOptions.ConsentTimeout)) ?? options.ConsentTimeout;
-        options.AsyncReceiveLoop = ReadBool(section, nameof(MediaOptions.AsyncReceiveLoop)) ?? options.AsyncReceiveLoop;
-        options.ConsentCheckInterval = ReadTime(section, nameof(MediaOptions.ConsentCheckInterval)) ?? options.ConsentCheckInterval;
-        options.RelayIdleTimeout = ReadTime(section, nameof(MediaOptions.RelayIdleTimeout)) ?? options.RelayIdleTimeout;
-        options.RelayMarkInterval = ReadTime(section, nameof(MediaOptions.RelayMarkInterval)) ?? options.RelayMarkInterval;
-    }
-
-    private static int? ReadInt(IConfiguration section, string key)
-    {
-        string? raw = section[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return null;
-        }
-
-        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-            ? value
-            : throw new InvalidOperationException($"Configuration Media:{key} must be an integer.");
-    }
-
-    private static bool? ReadBool(IConfiguration section, string key)
-    {
-        string? raw = section[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return null;
-        }
-
-        return bool.TryParse(raw, out bool value)
-            ? value
-            : throw new InvalidOperationException($"Configuration Media:{key} must be true or false.");
-    }
-
-    private static TimeSpan? ReadTime(IConfiguration section, string key)
-    {
-        string? raw = section[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return null;
-        }
-
-        return TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out TimeSpan value)
-            ? value
-            : throw new InvalidOperationException($"Configuration Media:{key} must be a time span such as 00:00:30.");
     }
 }

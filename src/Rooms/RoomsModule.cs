@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Rooms;
@@ -18,7 +19,8 @@ public static class RoomsModule
     /// <see cref="IMediaPlane"/> from the host.</summary>
     public static IServiceCollection AddRooms(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RoomsOptions>().Bind(configuration.GetSection(RoomsOptions.Section));
+        services.AddOptions<RoomsOptions>().Bind(configuration.GetSection(RoomsOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoomsOptions>, RoomsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RoomsMetrics>();
         services.AddSingleton<SupervisorWakeup>();

@@ -9,11 +9,13 @@ internal sealed class BillingWorkerService(
     BillingWorker worker, AttemptExecutor executor, WorkSignal signal, BillingOptions options, TimeProvider time,
     ILogger<BillingWorkerService> logger) : BackgroundService
 {
-    public int Concurrency { get; init; } = 2;
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var count = Math.Max(1, Concurrency);
+        if (!options.WorkerEnabled)
+        {
+            return Task.CompletedTask;
+        }
+        var count = options.Worker.Concurrency;
         var loops = new Task[count + 1];
         for (var i = 0; i < count; i++)
         {

@@ -8,7 +8,7 @@ namespace Doctolib.Telehealth.Billing.Processing;
 /// <c>NOTIFY billing_work</c> in their transaction and the Rooms outbox runs <c>NOTIFY rooms_outbox</c> in its own
 /// (PostgreSQL delivers both at commit); one listening connection per instance turns them into a signal. A slow
 /// safety poll stays as the fallback for a notification lost while that connection was down.</summary>
-internal sealed class WorkSignal(NpgsqlDataSource dataSource, ILogger<WorkSignal> logger)
+internal sealed class WorkSignal(NpgsqlDataSource dataSource, ILogger<WorkSignal> logger) : IDisposable
 {
     public const string Channel = "billing_work";
     private readonly SemaphoreSlim signal = new(0, int.MaxValue);
@@ -62,4 +62,6 @@ internal sealed class WorkSignal(NpgsqlDataSource dataSource, ILogger<WorkSignal
             }
         }
     }
+
+    public void Dispose() => signal.Dispose();
 }

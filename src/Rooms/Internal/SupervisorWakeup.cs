@@ -2,7 +2,7 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 
 /// <summary>Tells the supervisor that this process just made timed work (a consultation started, a participant
 /// dropped), so that an idle supervisor goes back to sweeping at once instead of at its next rest check.</summary>
-internal sealed class SupervisorWakeup(TimeProvider time)
+internal sealed class SupervisorWakeup(TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim signal = new(0, 1);
 
@@ -33,4 +33,6 @@ internal sealed class SupervisorWakeup(TimeProvider time)
             return false;
         }
     }
+
+    public void Dispose() => signal.Dispose();
 }

@@ -109,14 +109,14 @@ internal sealed partial class EmbeddedPostgres(string folder, string binaries, i
     {
         var file = Path.Combine(binaries, tool);
         return asPostgres
-            ? ExecAsync("runuser", ["-u", "postgres", "--", file, .. args], cancellationToken, throwOnError)
-            : ExecAsync(file, args, cancellationToken, throwOnError);
+            ? ExecAsync("runuser", ["-u", "postgres", "--", file, .. args], throwOnError, cancellationToken)
+            : ExecAsync(file, args, throwOnError, cancellationToken);
     }
 
     private static Task<int> RunRootAsync(string file, string[] args, CancellationToken cancellationToken) =>
-        ExecAsync(file, args, cancellationToken, throwOnError: true);
+        ExecAsync(file, args, throwOnError: true, cancellationToken);
 
-    private static async Task<int> ExecAsync(string file, string[] args, CancellationToken cancellationToken, bool throwOnError)
+    private static async Task<int> ExecAsync(string file, string[] args, bool throwOnError, CancellationToken cancellationToken)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
