@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Bwe;
 
@@ -10,8 +11,10 @@ internal static class PaddingProbe
 {
     public const int MaxPaddingBytes = 255;
 
+    private const int HeaderLength = RtpHeader.FixedLength + 8;
+
     /// <summary>Header (12) + one-byte extension block with the sequence element (8) + padding.</summary>
-    public static int Length(int paddingBytes) => 20 + paddingBytes;
+    public static int Length(int paddingBytes) => HeaderLength + paddingBytes;
 
     /// <summary>Writes the probe and returns its length, or 0 if the buffer is too small.</summary>
     public static int Write(Span<byte> destination, uint rtxSsrc, ushort rtxSequence, byte rtxPayloadType, uint timestamp,
@@ -27,17 +30,14 @@ internal static class PaddingProbe
             return 0;
         }
 
-        destination[0] = 0x80 | 0x20 | 0x10; // V=2, P, X
-        destination[1] = (byte)(rtxPayloadType & 0x7F);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[2..], rtxSequence);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[4..], timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[8..], rtxSsrc);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[12..], RtpExtensionBlockWriter.OneByteProfile);
-        BinaryPrimitives.WriteUInt16BigEndian(destination[14..], 1);
-        destination[16] = (byte)((transportSequenceId << 4) | (TransportWideSequence.ValueLength - 1));
-        BinaryPrimitives.WriteUInt16BigEndian(destination[17..], transportSequence);
-        destination[19] = 0;
-        destination[20..length].Clear();
+        RtpHeader.WriteFixed(destination, marker: false, rtxPayloadType, rtxSequence, timestamp, rtxSsrc, hasExtension: true);
+        destination[0] |= 0x20; // P
+        var block = new RtpExtensionBlockWriter(destination[RtpHeader.FixedLength..HeaderLength], twoByte: false);
+        Span<byte> value = stackalloc byte[TransportWideSequence.ValueLength];
+        BinaryPrimitives.WriteUInt16BigEndian(value, transportSequence);
+        block.TryAdd(transportSequenceId, value); // cannot fail: id 1-14 checked above, 2 bytes fit the 8-byte block
+        block.Finish();
+        destination[HeaderLength..length].Clear();
         destination[length - 1] = (byte)paddingBytes;
         return length;
     }

@@ -1,3 +1,5 @@
+using Doctolib.Telehealth.Media.Rtp;
+
 namespace Doctolib.Telehealth.Media.Bwe;
 
 /// <summary>The packets recently sent on one outgoing stream, by their (outgoing) sequence number, so a Generic NACK
@@ -76,7 +78,7 @@ internal sealed class RetransmissionHistory
 
     /// <summary>Answers a NACK: fills <paramref name="toResend"/> with the named sequence numbers this history can
     /// resend now (see <see cref="TryTakeForResend"/>; read each with <see cref="Peek"/>) and returns how many.</summary>
-    public int Answer(in GenericNackReader nack, long nowMicros, Span<ushort> toResend)
+    public int Answer(in RtcpGenericNack nack, long nowMicros, Span<ushort> toResend)
     {
         int count = 0;
         foreach (ushort sequence in nack)

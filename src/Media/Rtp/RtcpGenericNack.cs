@@ -3,8 +3,10 @@ using System.Buffers.Binary;
 namespace Doctolib.Telehealth.Media.Rtp;
 
 /// <summary>Generic NACK (RFC 4585 §6.2.1), read in place: RTPFB FMT 1, a list of (PID, BLP) pairs, each naming a
-/// lost packet and a bitmask of up to 16 more lost packets after it.</summary>
-internal readonly ref struct RtcpGenericNack
+/// lost packet and a bitmask of up to 16 more lost packets after it. Enumerating it (<c>foreach</c>) yields every
+/// lost sequence number in order; <see cref="WriteLost"/> packs a list of lost sequence numbers into items. Nothing
+/// here allocates.</summary>
+internal readonly ref partial struct RtcpGenericNack
 {
     private const int ItemsOffset = 12;
     private const int ItemSize = 4;
@@ -36,6 +38,10 @@ internal readonly ref struct RtcpGenericNack
         return true;
     }
 
+    /// <summary>Every lost sequence number, PID first then each BLP bit, item after item (16-bit wrap kept).</summary>
+    public LostSequenceEnumerator GetEnumerator() => new(_packet);
+
+    /// <summary>Writes the given items; throws when there are none (the caller names the items itself).</summary>
     public static int Write(Span<byte> destination, uint senderSsrc, uint mediaSsrc, ReadOnlySpan<RtcpNackItem> items)
     {
         if (items.IsEmpty)

@@ -8,6 +8,9 @@ internal readonly record struct RtcpHeader(bool Padding, int Count, byte PacketT
 {
     public const int Size = 4;
 
+    /// <summary>The longest packet the 16-bit length field (32-bit words minus one) can describe.</summary>
+    public const int MaxLength = 4 * 65536;
+
     /// <summary>The header and the sender's SSRC that every RTCP packet starts with (what SRTCP needs).</summary>
     public const int SizeWithSenderSsrc = 8;
 

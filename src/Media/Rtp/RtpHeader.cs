@@ -9,6 +9,9 @@ internal readonly struct RtpHeader
     public const int FixedLength = 12;
     public const ushort OneByteExtensionProfile = 0xBEDE;
 
+    /// <summary>The two-byte form's profile as written (RFC 8285 §4.3: 0x100 then 4 application bits, sent as 0).</summary>
+    public const ushort TwoByteExtensionProfile = 0x1000;
+
     public byte Version { get; init; }
     public bool HasPadding { get; init; }
     public bool HasExtension { get; init; }
@@ -34,7 +37,7 @@ internal readonly struct RtpHeader
     public int PaddingLength { get; init; }
 
     public bool HasOneByteExtensions => HasExtension && ExtensionProfile == OneByteExtensionProfile;
-    public bool HasTwoByteExtensions => HasExtension && (ExtensionProfile & 0xFFF0) == 0x1000;
+    public bool HasTwoByteExtensions => HasExtension && (ExtensionProfile & 0xFFF0) == TwoByteExtensionProfile;
 
     public uint GetCsrc(ReadOnlySpan<byte> packet, int index) =>
         BinaryPrimitives.ReadUInt32BigEndian(packet[(FixedLength + (index * 4))..]);

@@ -1,5 +1,6 @@
 using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Rtp;
+using Doctolib.Telehealth.Media.Tests.Stun;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Bwe;
@@ -15,6 +16,9 @@ public sealed class ProbeCapAndClockTests
             transportSequenceId: 5, transportSequence: 0xBEEF, paddingBytes: 200);
 
         Assert.Equal(220, length);
+        // V=2 P X, PT 97, seq 3, ts 1000, SSRC 9; one-byte block 0xBEDE of 1 word: id 5 len 2 = 0xBEEF, 1 pad byte.
+        Assert.Equal(Hex.Parse("b0 61 00 03 00 00 03 e8 00 00 00 09 be de 00 01 51 be ef 00"), buffer[..20]);
+        Assert.Equal(200, buffer[length - 1]);
         Assert.True(RtpHeader.TryParse(buffer.AsSpan(0, length), out RtpHeader header));
         Assert.True(RtxPacket.IsPaddingProbe(header));
         Assert.Equal(200, header.PaddingLength);

@@ -1,4 +1,5 @@
 using Doctolib.Telehealth.Media.Bwe;
+using Doctolib.Telehealth.Media.Rtp;
 
 namespace Doctolib.Telehealth.Media.Tests.Bwe;
 
@@ -7,12 +8,12 @@ public sealed class RetransmissionTests
     private static byte[] Nack(params ushort[] lost)
     {
         byte[] buffer = new byte[256];
-        return buffer[..GenericNackWriter.Write(buffer, 1, 2, lost)];
+        return buffer[..RtcpGenericNack.WriteLost(buffer, 1, 2, lost)];
     }
 
     private static int Answer(RetransmissionHistory history, byte[] nack, long now, Span<ushort> resend)
     {
-        Assert.True(GenericNackReader.TryParse(nack, out GenericNackReader reader));
+        Assert.True(RtcpGenericNack.TryParse(nack, out RtcpGenericNack reader));
         return history.Answer(reader, now, resend);
     }
 

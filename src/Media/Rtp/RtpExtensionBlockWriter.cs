@@ -1,15 +1,13 @@
 using System.Buffers.Binary;
 
-namespace Doctolib.Telehealth.Media.Bwe;
+namespace Doctolib.Telehealth.Media.Rtp;
 
 /// <summary>Builds an RTP header extension block (RFC 3550 §5.3.1) in the one-byte (RFC 8285 §4.2, profile 0xBEDE,
 /// ids 1-14, values 1-16 bytes) or two-byte form (RFC 8285 §4.3, profile 0x1000, ids 1-255, values 0-255 bytes)
-/// straight into a caller's buffer: the 4-byte block header, the elements, then zero padding to a 32-bit boundary.</summary>
+/// straight into a caller's buffer: the 4-byte block header, the elements, then zero padding to a 32-bit boundary.
+/// The writing counterpart of <see cref="RtpExtensionEnumerator"/>.</summary>
 internal ref struct RtpExtensionBlockWriter
 {
-    public const ushort OneByteProfile = 0xBEDE;
-    public const ushort TwoByteProfile = 0x1000;
-
     private readonly Span<byte> _destination;
     private int _offset;
 
@@ -22,7 +20,7 @@ internal ref struct RtpExtensionBlockWriter
 
         _destination = destination;
         IsTwoByte = twoByte;
-        BinaryPrimitives.WriteUInt16BigEndian(destination, twoByte ? TwoByteProfile : OneByteProfile);
+        BinaryPrimitives.WriteUInt16BigEndian(destination, twoByte ? RtpHeader.TwoByteExtensionProfile : RtpHeader.OneByteExtensionProfile);
         _offset = 4;
     }
 
