@@ -41,6 +41,19 @@ public sealed class HeadersTests : IAsyncLifetime
         Assert.DoesNotMatch("<script(?![^>]*\\bsrc=)[^>]*>", html);
     }
 
+    [Theory]
+    [InlineData("/visit/3f2504e0-4f89-11d3-9a0c-0305e82c3301")]
+    [InlineData("/practitioner")]
+    [InlineData("/billing")]
+    public async Task Page_AskedWithHead_AnswersItsHeadersLikeGet(string path)
+    {
+        using var http = app.Http();
+        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'self'", Header(response, "Content-Security-Policy"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Page_RevalidatedWith304_KeepsItsOwnPolicy()
     {

@@ -6,9 +6,11 @@ internal static class PageEndpoints
 {
     public static void MapPages(this WebApplication app)
     {
-        app.MapGet("/visit/{appointmentId:guid}", (Guid appointmentId, IWebHostEnvironment env) => Page(env, "visit.html")).AllowAnonymous();
-        app.MapGet("/practitioner", (IWebHostEnvironment env) => Page(env, "practitioner.html")).AllowAnonymous();
-        app.MapGet("/billing", (IWebHostEnvironment env) => Page(env, "billing.html")).AllowAnonymous();
+        // HEAD as well as GET: link checkers and uptime probes ask for a page's headers only.
+        string[] methods = [HttpMethods.Get, HttpMethods.Head];
+        app.MapMethods("/visit/{appointmentId:guid}", methods, (Guid appointmentId, IWebHostEnvironment env) => Page(env, "visit.html")).AllowAnonymous();
+        app.MapMethods("/practitioner", methods, (IWebHostEnvironment env) => Page(env, "practitioner.html")).AllowAnonymous();
+        app.MapMethods("/billing", methods, (IWebHostEnvironment env) => Page(env, "billing.html")).AllowAnonymous();
     }
 
     private static IResult Page(IWebHostEnvironment env, string file)
