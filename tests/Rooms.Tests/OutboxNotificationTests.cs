@@ -1,7 +1,4 @@
-using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms.Internal;
-using Doctolib.Telehealth.TestInfrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -14,18 +11,7 @@ public sealed class OutboxNotificationTests : IAsyncLifetime
     private ServiceProvider services = null!;
     private string connectionString = "";
 
-    public async Task InitializeAsync()
-    {
-        connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("rooms");
-        services = new ServiceCollection()
-            .AddLogging()
-            .AddNpgsqlDataSource(connectionString)
-            .AddSingleton<IRoomNotifier>(_ => throw new InvalidOperationException("not used here"))
-            .AddSingleton<IMediaPlane>(_ => throw new InvalidOperationException("not used here"))
-            .AddRooms(new ConfigurationBuilder().Build())
-            .BuildServiceProvider();
-        await services.MigrateRoomsAsync(CancellationToken.None);
-    }
+    public async Task InitializeAsync() => (services, connectionString) = await RoomsDatabase.StartAsync();
 
     public async Task DisposeAsync() => await services.DisposeAsync();
 

@@ -1,8 +1,5 @@
 using Dapper;
-using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
-using Doctolib.Telehealth.TestInfrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -16,18 +13,7 @@ public sealed class OutboxTests : IAsyncLifetime
     private ServiceProvider services = null!;
     private string connectionString = "";
 
-    public async Task InitializeAsync()
-    {
-        connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("rooms");
-        services = new ServiceCollection()
-            .AddLogging()
-            .AddNpgsqlDataSource(connectionString)
-            .AddSingleton<IRoomNotifier>(_ => throw new InvalidOperationException("not used here"))
-            .AddSingleton<IMediaPlane>(_ => throw new InvalidOperationException("not used here"))
-            .AddRooms(new ConfigurationBuilder().Build())
-            .BuildServiceProvider();
-        await services.MigrateRoomsAsync(CancellationToken.None);
-    }
+    public async Task InitializeAsync() => (services, connectionString) = await RoomsDatabase.StartAsync();
 
     public async Task DisposeAsync() => await services.DisposeAsync();
 

@@ -3,8 +3,6 @@ using Dapper;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Rooms.Internal;
-using Doctolib.Telehealth.TestInfrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -25,19 +23,8 @@ public sealed class RelayedTimelineTests : IAsyncLifetime
     private Task run = Task.CompletedTask;
     private string connectionString = "";
 
-    public async Task InitializeAsync()
-    {
-        connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("rooms");
-        services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddNpgsqlDataSource(connectionString)
-            .AddSingleton<IRoomNotifier, NoClients>()
-            .AddSingleton<IMediaPlane>(_ => plane!)
-            .AddRooms(new ConfigurationBuilder().Build())
-            .BuildServiceProvider();
-        await services.MigrateRoomsAsync(CancellationToken.None);
-    }
+    public async Task InitializeAsync() =>
+        (services, connectionString) = await RoomsDatabase.StartAsync(notifier: _ => new NoClients(), media: _ => plane!);
 
     /// <summary>The signaling layer's notifications; no hub client is connected in these tests.</summary>
     private sealed class NoClients : IRoomNotifier

@@ -1,0 +1,27 @@
+using Doctolib.Telehealth.Media;
+using Doctolib.Telehealth.TestInfrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Doctolib.Telehealth.Rooms.Tests;
+
+/// <summary>A fresh database of the shared test cluster, migrated, with the Rooms module on it. The notifier and the
+/// media plane belong to other modules: unless a test gives its own, any use of them throws.</summary>
+internal static class RoomsDatabase
+{
+    public static async Task<(ServiceProvider Services, string ConnectionString)> StartAsync(
+        Func<IServiceProvider, IRoomNotifier>? notifier = null, Func<IServiceProvider, IMediaPlane>? media = null)
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("rooms");
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddMetrics()
+            .AddNpgsqlDataSource(connectionString)
+            .AddSingleton(notifier ?? (_ => throw new InvalidOperationException("not used here")))
+            .AddSingleton(media ?? (_ => throw new InvalidOperationException("not used here")))
+            .AddRooms(new ConfigurationBuilder().Build())
+            .BuildServiceProvider();
+        await services.MigrateRoomsAsync(CancellationToken.None);
+        return (services, connectionString);
+    }
+}
