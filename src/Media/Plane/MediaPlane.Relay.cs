@@ -25,10 +25,16 @@ internal sealed partial class MediaPlane
     {
         lock (session.RelayGate)
         {
-            if (session.MarkMediaDown())
-            {
-                Events.MediaDown(session.Participant, LastRelayedUtc(session), reason);
-            }
+            ReportMediaDownLocked(session, reason);
+        }
+    }
+
+    /// <summary>Under the session's relay gate: media down at the last relayed packet, once per up-transition.</summary>
+    private void ReportMediaDownLocked(ParticipantSession session, string reason)
+    {
+        if (session.MarkMediaDown())
+        {
+            Events.MediaDown(session.Participant, LastRelayedUtc(session), reason);
         }
     }
 
@@ -55,15 +61,9 @@ internal sealed partial class MediaPlane
 
             lock (session.RelayGate)
             {
-                if (!session.IsMediaUp)
-                {
-                    continue;
-                }
-
                 if (Time.GetElapsedTime(session.LastRelayedAt, now) >= _options.RelayIdleTimeout)
                 {
-                    session.MarkMediaDown();
-                    Events.MediaDown(session.Participant, LastRelayedUtc(session), "media_stopped");
+                    ReportMediaDownLocked(session, "media_stopped");
                     continue;
                 }
             }
