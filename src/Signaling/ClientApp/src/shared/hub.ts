@@ -1,9 +1,15 @@
 import * as signalR from "@microsoft/signalr";
 
-/** The consultation hub with automatic reconnect (the page re-joins and re-negotiates media on reconnected). */
+/** The consultation hub with automatic reconnect (the page re-joins and re-negotiates media on reconnected).
+ * WebSockets only, without the negotiate round trip: the connection is one request, so a load balancer in front of
+ * several nodes needs no sticky sessions (negotiate and connect could otherwise land on different nodes). */
 export function createHub(token: () => string): signalR.HubConnection {
   return new signalR.HubConnectionBuilder()
-    .withUrl("/hubs/consultation", { accessTokenFactory: token })
+    .withUrl("/hubs/consultation", {
+      accessTokenFactory: token,
+      skipNegotiation: true,
+      transport: signalR.HttpTransportType.WebSockets,
+    })
     .withAutomaticReconnect({
       // Keep trying for as long as the page is open: 0, 1, 2, 5 s, then every 10 s.
       nextRetryDelayInMilliseconds: (context) => [0, 1000, 2000, 5000][context.previousRetryCount] ?? 10000,
