@@ -72,7 +72,7 @@ internal static class ShapedBench
             foreach (var shaping in Shapings.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
             {
                 Console.WriteLine();
-                Console.WriteLine($"== {shaping.Name}");
+                Console.WriteLine($"== {shaping.Name}   (load average {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.ProcessorCount} cores)");
                 var call = new ShapedCall(browser, baseUrl, http, script, signalr) { LiftAt = shaping.LiftAt };
                 if (shaping.ThreeParty)
                 {

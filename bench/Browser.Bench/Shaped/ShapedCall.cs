@@ -22,8 +22,10 @@ internal sealed record PartyLimit(Party Party, ShapedDirection Direction, int Kb
 internal sealed class ShapedCall(IBrowser browser, string baseUrl, HttpClient http, string script, string signalr)
 {
     public const double Duration = 40;
-    private const string PauseEvent = "VideoPaused";
-    private const string ResumeEvent = "VideoResumed";
+    // The hub events that tell a page its video is paused / resumed (issue 12, audio-only fallback); their names can be
+    // set until the server's are settled. A page listening for an event the server never sends loses nothing.
+    private static readonly string PauseEvent = Environment.GetEnvironmentVariable("BENCH_PAUSE_EVENT") ?? "VideoPaused";
+    private static readonly string ResumeEvent = Environment.GetEnvironmentVariable("BENCH_RESUME_EVENT") ?? "VideoResumed";
 
     public double? LiftAt { get; init; }
 
