@@ -11,7 +11,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests.Support;
 /// profile with a fake camera and microphone, driven over WebDriver BiDi (Firefox's Remote Agent on a loopback port,
 /// no geckodriver). Inside a namespace that has only <c>lo</c>, Firefox gathers no ICE candidate until the namespace has
 /// a default route (it looks for the default route's source address), so <see cref="LaunchAsync"/> gives it one on
-/// loopback; nothing can leave the namespace all the same. One browser, one page (its first tab).</summary>
+/// loopback for as long as the browser runs; nothing can leave the namespace all the same. One browser, one page (its first tab).</summary>
 internal sealed class FirefoxBrowser : IAsyncDisposable
 {
     public const string ExecutablePath = "/usr/bin/firefox-esr";
@@ -19,9 +19,12 @@ internal sealed class FirefoxBrowser : IAsyncDisposable
     private readonly DirectoryInfo profile;
     private readonly BiDiConnection connection;
     private readonly StringBuilder processOutput;
+    private bool addedRoute;
 
-    private FirefoxBrowser(Process process, DirectoryInfo profile, BiDiConnection connection, StringBuilder processOutput, string version, FirefoxPage page)
+    private FirefoxBrowser(Process process, DirectoryInfo profile, BiDiConnection connection, StringBuilder processOutput, string version, FirefoxPage page,
+        bool addedRoute)
     {
+        this.addedRoute = addedRoute;
         this.process = process;
         this.profile = profile;
         this.connection = connection;
@@ -77,7 +80,7 @@ internal sealed class FirefoxBrowser : IAsyncDisposable
             throw new InvalidOperationException(
                 $"Firefox ESR is not installed ({ExecutablePath} is missing): run `bash scripts/install-deps.sh test` (Debian package firefox-esr).");
         }
-        await EnsureDefaultRouteOnLoopbackAsync(cancellationToken);
+        var addedRoute = await AddDefaultRouteOnLoopbackAsync(cancellationToken);
         var profile = Directory.CreateTempSubdirectory("e2e-firefox.");
         await File.WriteAllTextAsync(Path.Combine(profile.FullName, "user.js"), UserJs(), cancellationToken);
         var port = FreePorts.Tcp();
@@ -130,7 +133,7 @@ internal sealed class FirefoxBrowser : IAsyncDisposable
             var tree = await connection.SendAsync("browsingContext.getTree", new JsonObject { ["maxDepth"] = 0 }, cancellationToken);
             var context = tree.GetProperty("contexts")[0].GetProperty("context").GetString()!;
             var page = await FirefoxPage.AttachAsync(connection, context, cancellationToken);
-            return new FirefoxBrowser(process, profile, connection, output, version, page);
+            return new FirefoxBrowser(process, profile, connection, output, version, page, addedRoute);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -139,6 +142,10 @@ internal sealed class FirefoxBrowser : IAsyncDisposable
                 await connection.DisposeAsync();
             }
             Stop(process);
+            if (addedRoute)
+            {
+                await IpAsync(["route", "del", "default", "dev", "lo"], CancellationToken.None);
+            }
             string printed;
             lock (output)
             {
@@ -149,23 +156,37 @@ internal sealed class FirefoxBrowser : IAsyncDisposable
         }
     }
 
-    /// <summary><c>ip route replace default dev lo src 127.0.0.1</c>, only in a namespace whose one interface is lo.</summary>
-    public static async Task EnsureDefaultRouteOnLoopbackAsync(CancellationToken cancellationToken)
+    /// <summary>Adds <c>default dev lo src 127.0.0.1</c> to the namespace (only one whose one interface is lo) unless it
+    /// has a default route already; returns whether it added one, so that <see cref="DisposeAsync"/> takes it away again
+    /// and the Chromium tests that run after keep the namespace they were written for.</summary>
+    public static async Task<bool> AddDefaultRouteOnLoopbackAsync(CancellationToken cancellationToken)
     {
         NetworkIsolation.Require();
-        var start = new ProcessStartInfo("ip", ["route", "replace", "default", "dev", "lo", "src", "127.0.0.1"])
+        if ((await IpAsync(["route", "show", "default"], cancellationToken)).Trim().Length > 0)
+        {
+            return false;
+        }
+        await IpAsync(["route", "add", "default", "dev", "lo", "src", "127.0.0.1"], cancellationToken);
+        return true;
+    }
+
+    private static async Task<string> IpAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("ip", arguments)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
         using var ip = Process.Start(start) ?? throw new InvalidOperationException("Cannot start ip (Debian package iproute2).");
+        var output = ip.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = await ip.StandardError.ReadToEndAsync(cancellationToken);
         await ip.WaitForExitAsync(cancellationToken);
         if (ip.ExitCode != 0)
         {
-            throw new InvalidOperationException($"Could not give the namespace a default route on loopback (Firefox needs one for ICE): {error.Trim()}");
+            throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed (Firefox needs a default route on loopback for ICE): {error.Trim()}");
         }
+        return await output;
     }
 
     private static string UserJs()
@@ -219,6 +240,11 @@ internal sealed class FirefoxBrowser : IAsyncDisposable
         }
         catch (IOException)
         {
+        }
+        if (addedRoute)
+        {
+            addedRoute = false;
+            await IpAsync(["route", "del", "default", "dev", "lo"], CancellationToken.None);
         }
     }
 }
