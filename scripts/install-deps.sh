@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the server and its tests need, only those that are missing.
 #   install-deps.sh run   -> PostgreSQL (the server's embedded cluster)
-#   install-deps.sh test  -> PostgreSQL, Chromium (browser tests), iproute2 + util-linux (private network namespace),
-#                            openssl (DTLS interop tests)
+#   install-deps.sh test  -> PostgreSQL, Chromium and Firefox ESR (browser tests), iproute2 + util-linux (private network
+#                            namespace, tc for shaping), openssl (DTLS interop tests)
 set -euo pipefail
 mode=${1:-run}
 missing=()
@@ -10,7 +10,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "$mode" = test ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  { command -v ip && command -v tc; } >/dev/null 2>&1 || missing+=(iproute2)
   command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 fi

@@ -20,6 +20,10 @@ if (System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any
     Console.Error.WriteLine("Run this inside a private network namespace: unshare -n bash -c 'ip link set lo up; exec ...' (scripts/bench-browser.sh).");
     return 2;
 }
+if (args.Contains("--shaped"))
+{
+    return await Doctolib.Telehealth.Browser.Bench.Shaped.ShapedBench.RunAsync(root, serverDll, args.SkipWhile(a => a != "--shaped").Skip(1).FirstOrDefault());
+}
 var port = FreeTcpPort();
 var baseUrl = $"http://127.0.0.1:{port}";
 var data = Directory.CreateTempSubdirectory("bench-pg.").FullName;

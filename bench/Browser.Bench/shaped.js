@@ -1,0 +1,101 @@
+// Runs in the shaped bench's pages (one page = one participant, one RTCPeerConnection in window.pc).
+// shapedRelay() + shapedPublish(): join the appointment through the hub and, once admitted, negotiate with the server
+// (its renegotiations included);
+// shapedLocal() + shapedOffer/shapedAnswer/shapedAccept: a direct call between two pages, signalled by the bench.
+// Every page maps each received track to the sender's stream id (the server relays the publisher's msid), so the bench
+// can tell whose video a page receives in a room of three.
+window.shaped = { from: {}, streamId: null, pausedAt: [], resumedAt: [] };
+// Received tracks are played as a page would: Chromium counts audio samples (totalSamplesReceived, concealedSamples)
+// only for audio that is played out.
+const onTrack = e => {
+  window.shaped.from[e.track.id] = e.streams[0] ? e.streams[0].id : e.track.id;
+  const element = document.createElement(e.track.kind === "audio" ? "audio" : "video");
+  element.autoplay = true;
+  element.muted = e.track.kind === "video";
+  element.srcObject = new MediaStream([e.track]);
+  document.body.appendChild(element);
+  element.play().catch(() => {});
+};
+const openMedia = async () => {
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });
+  window.shaped.streamId = stream.id;
+  return stream;
+};
+window.shapedRelay = async ({ token, id, pauseEvent, resumeEvent }) => {
+  const c = new signalR.HubConnectionBuilder().withUrl("/hubs/consultation", { accessTokenFactory: () => token })
+    .configureLogging(signalR.LogLevel.None).build();
+  window.hub = c;
+  const pc = new RTCPeerConnection();
+  window.pc = pc;
+  pc.ontrack = onTrack;
+  const stream = await openMedia();
+  for (const t of stream.getTracks()) pc.addTrack(t, stream);
+  c.on("Offer", async (_, sdp) => {
+    await pc.setRemoteDescription({ type: "offer", sdp });
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription(answer);
+    await c.invoke("SendAnswer", id, answer.sdp);
+  });
+  // The server's "video paused / resumed" hub events, once they exist; an event that is never sent costs nothing.
+  if (pauseEvent) c.on(pauseEvent, () => window.shaped.pausedAt.push(performance.now()));
+  if (resumeEvent) c.on(resumeEvent, () => window.shaped.resumedAt.push(performance.now()));
+  await c.start();
+  await c.invoke("Join", id);
+  window.shaped.appointment = id;
+};
+// Sends the page's media: the server takes it only once the participant is admitted.
+window.shapedPublish = async () => {
+  const offer = await window.pc.createOffer();
+  await window.pc.setLocalDescription(offer);
+  await window.pc.setRemoteDescription({ type: "answer", sdp: await window.hub.invoke("SendOffer", window.shaped.appointment, offer.sdp) });
+};
+window.shapedLocal = async () => {
+  const pc = new RTCPeerConnection();
+  window.pc = pc;
+  pc.ontrack = onTrack;
+  const stream = await openMedia();
+  for (const t of stream.getTracks()) pc.addTrack(t, stream);
+};
+const gathered = pc => new Promise(resolve => {
+  if (pc.iceGatheringState === "complete") return resolve();
+  const check = () => { if (pc.iceGatheringState === "complete") resolve(); };
+  pc.addEventListener("icegatheringstatechange", check);
+  setTimeout(resolve, 3000);
+});
+window.shapedOffer = async () => {
+  await window.pc.setLocalDescription(await window.pc.createOffer());
+  await gathered(window.pc);
+  return window.pc.localDescription.sdp;
+};
+window.shapedAnswer = async sdp => {
+  await window.pc.setRemoteDescription({ type: "offer", sdp });
+  await window.pc.setLocalDescription(await window.pc.createAnswer());
+  await gathered(window.pc);
+  return window.pc.localDescription.sdp;
+};
+window.shapedAccept = async sdp => window.pc.setRemoteDescription({ type: "answer", sdp });
+// One sample: per received video (keyed by the sender's stream id), the audio totals, the selected pair.
+window.shapedSample = async () => {
+  const stats = await window.pc.getStats();
+  const out = { t: performance.now(), video: {}, audio: { packets: 0, concealed: 0, total: 0 }, localPort: null, rttMs: null, pauses: window.shaped.pausedAt.length, resumes: window.shaped.resumedAt.length };
+  let pair = null;
+  stats.forEach(r => {
+    if (r.type === "transport" && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
+    if (r.type !== "inbound-rtp") return;
+    if (r.kind === "audio") {
+      out.audio.packets += r.packetsReceived ?? 0;
+      out.audio.concealed += r.concealedSamples ?? 0;
+      out.audio.total += r.totalSamplesReceived ?? 0;
+    } else if (r.kind === "video") {
+      const from = window.shaped.from[r.trackIdentifier] ?? r.trackIdentifier ?? r.id;
+      out.video[from] = { bytes: r.bytesReceived ?? 0, frames: r.framesDecoded ?? 0, freezes: r.freezeCount ?? 0, w: r.frameWidth ?? 0, h: r.frameHeight ?? 0 };
+    }
+  });
+  if (!pair) stats.forEach(r => { if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") pair = r; });
+  if (pair) {
+    const local = stats.get(pair.localCandidateId);
+    out.localPort = local ? local.port : null;
+    out.rttMs = pair.currentRoundTripTime != null ? pair.currentRoundTripTime * 1000 : null;
+  }
+  return out;
+};

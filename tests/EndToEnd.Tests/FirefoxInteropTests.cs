@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Doctolib.Telehealth.EndToEnd.Tests.Support;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Doctolib.Telehealth.EndToEnd.Tests;
+
+/// <summary>Firefox stays supported: a patient in Firefox ESR (WebDriver BiDi) and a practitioner in
+/// Chromium (Playwright) hold a call through the server.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Firefox_PatientInFirefoxPractitionerInChromium_BothDecodeVideoThroughTheServer()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var cancel = timeout.Token;
+        await using var firefox = await FirefoxBrowser.LaunchAsync(cancel);
+        output.WriteLine($"Browser: {firefox.Version}");
+        var appointment = await world.CreateAppointmentAsync("pr-firefox", "pa-firefox", "Léa Girard");
+        var patient = firefox.Page;
+        try
+        {
+            var link = new Uri(world.BaseAddress, $"/visit/{appointment}#token={await world.TokenAsync("pa-firefox", "patient")}");
+            await FirefoxVisit.OpenAsync(patient, link, cancel);
+            await FirefoxVisit.PassDeviceCheckAsync(patient, cancel);
+            await FirefoxVisit.WaitVisibleAsync(patient, "waiting-room", cancel);
+
+            var practitioner = await world.NewPersonAsync();
+            await Visit.OpenAsync(practitioner, "/practitioner", await world.TokenAsync("pr-firefox", "practitioner"));
+            await practitioner.Locator($"[data-appointment='{appointment}']").GetByTestId("admit").ClickAsync();
+
+            await FirefoxVisit.WaitDecodingAsync(patient, cancel);
+            await Visit.WaitDecodingAsync(practitioner);
+            await FirefoxVisit.WaitFramesGrowingAsync(patient, cancel);
+            await Visit.WaitFramesGrowingAsync(practitioner);
+            await Expect(practitioner.GetByTestId("remote-video")).ToHaveCountAsync(1);
+
+            var pair = await FirefoxVisit.SelectedPairAsync(patient, cancel);
+            Assert.Equal($"127.0.0.1:{world.MediaPort}/udp", pair.GetProperty("remote").GetString());
+            var inbound = await FirefoxVisit.InboundAsync(patient, cancel);
+            Assert.True(inbound.GetProperty("audioPackets").GetInt64() > 0, "audio packets should reach Firefox from the practitioner");
+            var practitionerInbound = await practitioner.EvaluateAsync<JsonElement>(PeerStats.Inbound, "").WaitAsync(BrowserWorld.Step, cancel);
+            Assert.True(practitionerInbound.GetProperty("audioPackets").GetInt64() > 0, "audio packets should reach Chromium from Firefox");
+            output.WriteLine($"Chromium's inbound audio from Firefox: {practitionerInbound}");
+            Assert.True(practitionerInbound.GetProperty("audioEnergy").GetDouble() > 0, "Firefox's fake microphone tone should play out in Chromium, not silence");
+            await BrowserWorld.ScreenshotAsync(practitioner, "firefox-01-practitioner-sees-firefox-patient");
+            await patient.ScreenshotAsync(Path.Combine(BrowserWorld.ScreenshotFolder, "firefox-02-patient-in-firefox.png"), cancel).WaitAsync(BrowserWorld.Step, cancel);
+            await practitioner.Context.CloseAsync();
+        }
+        catch
+        {
+            output.WriteLine("Firefox console:\n  " + string.Join("\n  ", patient.Console));
+            output.WriteLine("Firefox output:\n" + firefox.ProcessOutput);
+            throw;
+        }
+    }
+}
