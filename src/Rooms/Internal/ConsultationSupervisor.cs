@@ -60,21 +60,15 @@ internal sealed class ConsultationSupervisor(
 
     /// <summary>Sweeps every <see cref="RoomsOptions.SupervisorInterval"/> while there is something to keep time for;
     /// otherwise waits for this process to start some (<see cref="SupervisorWakeup"/>), looking again every
-    /// <see cref="RoomsOptions.SupervisorRestInterval"/> for work another instance started.</summary>
+    /// <see cref="RoomsOptions.SupervisorRestInterval"/> for work another instance started. The first sweep runs at
+    /// once: what the previous process left past its grace or its maximum duration is handled at start-up, and the
+    /// sweep's code is compiled while the server starts rather than at its first rest check, 30 s later.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (metrics.HasTimedWork)
-                {
-                    await Task.Delay(options.Value.SupervisorInterval, time, stoppingToken);
-                }
-                else
-                {
-                    await wakeup.WaitAsync(options.Value.SupervisorRestInterval, stoppingToken);
-                }
                 try
                 {
                     await SweepAsync(stoppingToken);
@@ -82,6 +76,14 @@ internal sealed class ConsultationSupervisor(
                 catch (Exception error) when (error is NpgsqlException or TimeoutException)
                 {
                     RoomsLog.SweepFailed(logger, error);
+                }
+                if (metrics.HasTimedWork)
+                {
+                    await Task.Delay(options.Value.SupervisorInterval, time, stoppingToken);
+                }
+                else
+                {
+                    await wakeup.WaitAsync(options.Value.SupervisorRestInterval, stoppingToken);
                 }
             }
         }
