@@ -9,8 +9,10 @@ using Microsoft.Playwright;
 // itself peer-to-peer on loopback; the receiving side's video bitrate is printed at 10 s and 20 s for both, and the
 // server's CPU per forwarded RTP packet over [10 s, 20 s] of the relayed call (issue 9), by thread.
 // Run inside a private network namespace (scripts/bench-browser.sh does it): Chromium must not reach other interfaces.
+// A second argument runs another tree's Release build of the server (an old build, side by side).
 var root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
-var serverDll = Path.Combine(root, "src/Signaling/bin/Release/net10.0/Doctolib.Telehealth.Signaling.dll");
+var serverRoot = args.Length > 1 ? args[1] : root;
+var serverDll = Path.Combine(serverRoot, "src/Signaling/bin/Release/net10.0/Doctolib.Telehealth.Signaling.dll");
 if (!File.Exists(serverDll))
 {
     Console.Error.WriteLine($"Build the server first (dotnet build -c Release src/Signaling): {serverDll} is missing.");
@@ -24,7 +26,7 @@ if (System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Any
 var port = FreeTcpPort();
 var baseUrl = $"http://127.0.0.1:{port}";
 var data = Directory.CreateTempSubdirectory("bench-pg.").FullName;
-using var server = Process.Start(new ProcessStartInfo("dotnet", [serverDll, "--urls", baseUrl, "--contentRoot", Path.Combine(root, "src/Signaling")])
+using var server = Process.Start(new ProcessStartInfo("dotnet", [serverDll, "--urls", baseUrl, "--contentRoot", Path.Combine(serverRoot, "src/Signaling")])
 {
     RedirectStandardOutput = true,
     RedirectStandardError = true,
