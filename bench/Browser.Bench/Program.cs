@@ -71,7 +71,8 @@ try
     var signalr = Path.Combine(root, "src/Signaling/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr.min.js");
     async Task<IPage> PageAsync()
     {
-        var page = await (await browser.NewContextAsync()).NewPageAsync();
+        // The bench injects its scripts into a server page: the server's Content-Security-Policy (rightly) forbids that.
+        var page = await (await browser.NewContextAsync(new() { BypassCSP = true })).NewPageAsync();
         await page.GotoAsync(baseUrl + "/healthz");
         await page.AddScriptTagAsync(new() { Path = signalr });
         await page.AddScriptTagAsync(new() { Content = script });
@@ -79,8 +80,8 @@ try
     }
     var practitioner = await PageAsync();
     var patient = await PageAsync();
-    await practitioner.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pr", "practitioner"), id });
-    await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id });
+    await practitioner.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pr", "practitioner"), id, me = "bench-pr", waitForAdmission = false });
+    await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id, me = "bench-pa", waitForAdmission = true });
     await practitioner.EvaluateAsync("id => window.hub.invoke('Admit', id, 'bench-pa')", id);
     var cpu = MeasureCpuAsync(http, server.Id);
     var relay = await MeasureAsync(patient);
