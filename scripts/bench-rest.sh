@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The server's CPU at rest (issue 9): starts the built server with no session at all against a throwaway PostgreSQL
 # cluster on free loopback ports, and prints the CPU it used over 10 s starting 30 s after start, read from
-# /proc/<pid>/task/*/schedstat, with a breakdown by thread name. Also prints the CPU of the whole first minute.
+# /proc/<pid>/task/*/schedstat, with a breakdown by thread name, and the CPU of each 10 s of the first minute with the
+# JIT's share of it (what ReadyToRun, tiered PGO and tiered compilation change). The threads are read four times a
+# second, so a short-lived one (the tiered-compilation worker comes and goes) is counted up to its last read.
 # Runs this tree's build side by side with an old build (a git worktree of OLD_REV, built on first use).
 #
 #   scripts/bench-rest.sh                      # new vs old (OLD_REV=e9c85a3)
-#   VARIANTS="new new:DOTNET_TieredPGO=0 new:DOTNET_TieredCompilation=0 old" scripts/bench-rest.sh
+#   VARIANTS="new new:DOTNET_TieredPGO=1 new:DOTNET_TieredCompilation=1 r2r old" scripts/bench-rest.sh
+#   RUNS=3 scripts/bench-rest.sh               # each variant three times, for the spread on a loaded machine
 #
-# A variant is "new" or "old", optionally followed by ":NAME=VALUE[,NAME=VALUE...]" environment settings.
+# A variant is "new", "r2r" (this tree published with PublishReadyToRun) or "old", optionally followed by
+# ":NAME=VALUE[,NAME=VALUE...]" environment settings (DOTNET_* ones override the build's runtimeconfig).
+# WARMUP and WINDOW are whole multiples of 10 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -17,6 +22,8 @@ VARIANTS=${VARIANTS:-"new old"}
 WARMUP=${WARMUP:-30}
 WINDOW=${WINDOW:-10}
 FIRST_MINUTE=${FIRST_MINUTE:-60}
+RUNS=${RUNS:-1}
+R2R_DIR=$ROOT/src/Signaling/bin/Release/net10.0/linux-x64/publish
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 
 build() {
@@ -29,6 +36,10 @@ if [[ " $VARIANTS " == *" old"* ]]; then
   build "$OLD_DIR"
 fi
 build "$ROOT"
+if [[ " $VARIANTS " == *" r2r"* ]]; then
+  dotnet publish "$ROOT/src/Signaling/Doctolib.Telehealth.Signaling.csproj" -c Release -r linux-x64 --self-contained false \
+    -p:PublishReadyToRun=true -o "$R2R_DIR" -v q -nologo >/dev/null
+fi
 
 free_port() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, getattr(socket, sys.argv[1])); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' "$1"; }
 
@@ -48,38 +59,50 @@ as_pg "$PG_BIN/initdb" -D "$WORK/data" -U postgres -A trust -E UTF8 --locale=C.U
 as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/pg.log" -w -t 30 \
   -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
 
-# Reads, for one process: per-thread CPU (ns) from schedstat and names, and the process's own utime+stime (ms).
-SAMPLE=$(cat <<'PY'
-import json, os, sys
-pid = sys.argv[1]
-threads = {}
-for tid in os.listdir(f"/proc/{pid}/task"):
-    try:
-        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-            ns = int(f.read().split()[0])
-        with open(f"/proc/{pid}/task/{tid}/comm") as f:
-            name = f.read().strip()
-    except OSError:
-        continue
-    threads[tid] = [name, ns]
-with open(f"/proc/{pid}/stat") as f:
-    fields = f.read().rsplit(")", 1)[1].split()
-ticks = os.sysconf("SC_CLK_TCK")
-print(json.dumps({"threads": threads, "process_ms": (int(fields[11]) + int(fields[12])) * 1000 / ticks}))
-PY
-)
-REPORT=$(cat <<'PY'
-import json, sys
-label, before, after, first_minute = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), float(sys.argv[4])
-by_name = {}
-for tid, (name, ns) in after["threads"].items():
-    start = before["threads"].get(tid, [name, 0])[1]
-    by_name[name] = by_name.get(name, 0) + (ns - start) / 1e6
-total = sum(by_name.values())
-print(f"{label}: {total:.1f} ms CPU per 10 s at rest; first minute {first_minute:.0f} ms CPU")
-for name, ms in sorted(by_name.items(), key=lambda p: -p[1]):
+# Follows one process from its start: every 0.25 s reads each thread's CPU (ns) from schedstat, keeping a thread's
+# last figure after it ends; at each 10 s mark notes the totals. Prints the window [WARMUP, WARMUP+WINDOW] by thread
+# name, and every 10 s of the first minute (all threads, and the tiered-compilation worker alone).
+FOLLOW=$(cat <<'PY'
+import os, sys, time
+label, pid, started, warmup, window, minute = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+seen = {}
+def read():
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                ns = int(f.read().split()[0])
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
+        except OSError:
+            continue
+        seen[tid] = (name, ns)
+def by_name():
+    out = {}
+    for name, ns in seen.values():
+        out[name] = out.get(name, 0) + ns / 1e6
+    return out
+marks = {0: {}}
+for at in range(10, minute + 1, 10):
+    while time.time() < started + at:
+        read()
+        time.sleep(min(0.25, max(0.0, started + at - time.time())))
+    read()
+    marks[at] = by_name()
+def delta(a, b):
+    names = set(a) | set(b)
+    return {n: b.get(n, 0) - a.get(n, 0) for n in names}
+rest = delta(marks[warmup], marks[warmup + window])
+total = sum(rest.values())
+print(f"{label}: {total:.1f} ms CPU per {window} s at rest ([{warmup},{warmup + window}] s); first minute {sum(marks[minute].values()):.0f} ms CPU")
+for name, ms in sorted(rest.items(), key=lambda p: -p[1]):
     if ms >= 0.05:
         print(f"    {ms:8.1f} ms  {name}")
+windows = []
+for at in range(10, minute + 1, 10):
+    d = delta(marks[at - 10], marks[at])
+    jit = sum(v for n, v in d.items() if n.startswith(".NET Tiered"))
+    windows.append(f"[{at - 10},{at}] {sum(d.values()):.0f} (JIT {jit:.0f})")
+print("    ms per 10 s of the first minute: " + ", ".join(windows))
 PY
 )
 
@@ -87,6 +110,8 @@ run_variant() {
   local variant=$1 build=${1%%:*} settings= dir
   [[ "$variant" == *:* ]] && settings=${variant#*:}
   dir=$ROOT; [ "$build" = old ] && dir=$OLD_DIR
+  local dll=bin/Release/net10.0/Doctolib.Telehealth.Signaling.dll
+  [ "$build" = r2r ] && dll=$R2R_DIR/Doctolib.Telehealth.Signaling.dll
   local db="rest_$(date +%s%N)"
   as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$db"
   local http; http=$(free_port SOCK_STREAM)
@@ -97,27 +122,26 @@ run_variant() {
     "Urls=http://127.0.0.1:$http" "Media__UdpPort=$udp" Media__BindAddress=127.0.0.1 Media__AdvertisedAddress=127.0.0.1
   )
   if [ -n "$settings" ]; then IFS=, read -r -a extra <<<"$settings"; envs+=("${extra[@]}"); fi
-  (cd "$dir/src/Signaling" && exec env -u STRIPE_SECRET_KEY "${envs[@]}" dotnet bin/Release/net10.0/Doctolib.Telehealth.Signaling.dll \
+  (cd "$dir/src/Signaling" && exec env -u STRIPE_SECRET_KEY "${envs[@]}" dotnet "$dll" \
      --contentRoot "$dir/src/Signaling" >"$WORK/server-$build.log" 2>&1) &
   SERVER_PID=$!
   local started; started=$(date +%s.%N)
+  # The dotnet host is the process itself (exec), so its pid is the server's; followed from the start.
+  python3 -c "$FOLLOW" "$variant" "$SERVER_PID" "$started" "$WARMUP" "$WINDOW" "$FIRST_MINUTE" >"$WORK/follow.txt" 2>&1 &
+  local follower=$!
   for _ in $(seq 1 300); do
     curl -fsS -o /dev/null "http://127.0.0.1:$http/readyz" 2>/dev/null && break
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "$variant: the server exited:"; tail -20 "$WORK/server-$build.log"; return 1; }
     sleep 0.2
   done
-  # The dotnet host is the process itself (exec), so its pid is the server's.
-  sleep "$(python3 -c "import time; print(max(0, $started + $WARMUP - time.time()))")"
-  local before; before=$(python3 -c "$SAMPLE" "$SERVER_PID")
-  sleep "$WINDOW"
-  local after; after=$(python3 -c "$SAMPLE" "$SERVER_PID")
-  sleep "$(python3 -c "import time; print(max(0, $started + $FIRST_MINUTE - time.time()))")"
-  local minute; minute=$(python3 -c "$SAMPLE" "$SERVER_PID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["process_ms"])')
+  wait "$follower" || true
+  cat "$WORK/follow.txt"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
-  python3 -c "$REPORT" "$variant" "$before" "$after" "$minute"
 }
 
 echo "CPU at rest: ${WINDOW} s window starting ${WARMUP} s after start (goal: <= 30 ms per 10 s); old = $OLD_REV"
-for variant in $VARIANTS; do
-  run_variant "$variant"
+for _ in $(seq 1 "$RUNS"); do
+  for variant in $VARIANTS; do
+    run_variant "$variant"
+  done
 done

@@ -6,10 +6,13 @@ using System.Text.Json;
 using Microsoft.Playwright;
 
 // Relayed vs direct video bitrate in Chromium: two pages call each other through the server, then one page calls
-// itself peer-to-peer on loopback; the receiving side's video bitrate is printed at 10 s and 20 s for both.
+// itself peer-to-peer on loopback; the receiving side's video bitrate is printed at 10 s and 20 s for both, and the
+// server's CPU per forwarded RTP packet over [10 s, 20 s] of the relayed call (issue 9), by thread.
 // Run inside a private network namespace (scripts/bench-browser.sh does it): Chromium must not reach other interfaces.
+// A second argument runs another tree's Release build of the server (an old build, side by side).
 var root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
-var serverDll = Path.Combine(root, "src/Signaling/bin/Release/net10.0/Doctolib.Telehealth.Signaling.dll");
+var serverRoot = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : root;
+var serverDll = Path.Combine(serverRoot, "src/Signaling/bin/Release/net10.0/Doctolib.Telehealth.Signaling.dll");
 if (!File.Exists(serverDll))
 {
     Console.Error.WriteLine($"Build the server first (dotnet build -c Release src/Signaling): {serverDll} is missing.");
@@ -27,7 +30,7 @@ if (args.Contains("--shaped"))
 var port = FreeTcpPort();
 var baseUrl = $"http://127.0.0.1:{port}";
 var data = Directory.CreateTempSubdirectory("bench-pg.").FullName;
-using var server = Process.Start(new ProcessStartInfo("dotnet", [serverDll, "--urls", baseUrl, "--contentRoot", Path.Combine(root, "src/Signaling")])
+using var server = Process.Start(new ProcessStartInfo("dotnet", [serverDll, "--urls", baseUrl, "--contentRoot", Path.Combine(serverRoot, "src/Signaling")])
 {
     RedirectStandardOutput = true,
     RedirectStandardError = true,
@@ -72,7 +75,8 @@ try
     var signalr = Path.Combine(root, "src/Signaling/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr.min.js");
     async Task<IPage> PageAsync()
     {
-        var page = await (await browser.NewContextAsync()).NewPageAsync();
+        // The bench injects its scripts into a server page: the server's Content-Security-Policy (rightly) forbids that.
+        var page = await (await browser.NewContextAsync(new() { BypassCSP = true })).NewPageAsync();
         await page.GotoAsync(baseUrl + "/healthz");
         await page.AddScriptTagAsync(new() { Path = signalr });
         await page.AddScriptTagAsync(new() { Content = script });
@@ -80,10 +84,12 @@ try
     }
     var practitioner = await PageAsync();
     var patient = await PageAsync();
-    await practitioner.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pr", "practitioner"), id });
-    await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id });
+    await practitioner.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pr", "practitioner"), id, me = "bench-pr", waitForAdmission = false });
+    await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id, me = "bench-pa", waitForAdmission = true });
     await practitioner.EvaluateAsync("id => window.hub.invoke('Admit', id, 'bench-pa')", id);
+    var cpu = MeasureCpuAsync(http, server.Id);
     var relay = await MeasureAsync(patient);
+    var (perThread, forwarded) = await cpu;
     var direct = await PageAsync();
     await direct.EvaluateAsync("() => benchDirect()");
     var peer = await MeasureAsync(direct);
@@ -91,6 +97,13 @@ try
     for (var i = 0; i < relay.Count; i++)
     {
         Console.WriteLine($"  t={relay[i].At,2} s  relay {relay[i].Kbps,5} kbps {relay[i].Resolution,-9}  direct {peer[i].Kbps,5} kbps {peer[i].Resolution,-9}  ratio {100.0 * relay[i].Kbps / Math.Max(1, peer[i].Kbps),5:0.0} %");
+    }
+    var total = perThread.Values.Sum();
+    Console.WriteLine($"Server CPU over [10 s, 20 s] of the relayed call: {total:0} ms for {forwarded} forwarded RTP packets, " +
+        $"{total * 1000 / Math.Max(1, forwarded):0.0} us per forwarded packet (goal <= 120 us; was 370 us, Janus 238 us). By thread:");
+    foreach (var (name, ms) in perThread.Where(p => p.Value >= 0.05).OrderByDescending(p => p.Value))
+    {
+        Console.WriteLine($"  {ms,8:0.0} ms  {ms * 1000 / Math.Max(1, forwarded),7:0.0} us/packet  {name}");
     }
     return 0;
 }
@@ -122,6 +135,36 @@ static async Task<List<(int At, long Kbps, string Resolution)>> MeasureAsync(IPa
         result.Add((at, kbps, $"{b.GetProperty("w").GetInt32()}x{b.GetProperty("h").GetInt32()}"));
     }
     return result;
+}
+
+// The server's CPU (schedstat, by thread) and its forwarded-packet counter (/metrics) at 10 s and 20 s from now.
+static async Task<(Dictionary<string, double> PerThread, long Forwarded)> MeasureCpuAsync(HttpClient http, int pid)
+{
+    var started = Stopwatch.StartNew();
+    var cpu = new ServerCpu(pid);
+    using var stop = new CancellationTokenSource();
+    var follow = cpu.FollowAsync(stop.Token);
+    await Task.Delay(TimeSpan.FromSeconds(10) - started.Elapsed);
+    var (before, forwardedBefore) = (cpu.Snapshot(), await ForwardedAsync(http));
+    await Task.Delay(TimeSpan.FromSeconds(20) - started.Elapsed);
+    var (after, forwardedAfter) = (cpu.Snapshot(), await ForwardedAsync(http));
+    await stop.CancelAsync();
+    await follow;
+    return (ServerCpu.Delta(before, after), forwardedAfter - forwardedBefore);
+}
+
+static async Task<long> ForwardedAsync(HttpClient http)
+{
+    const string name = "telehealth_media_rtp_forwarded_total";
+    foreach (var line in (await http.GetStringAsync("/metrics")).Split('\n'))
+    {
+        if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is ' ' or '{')
+        {
+            var value = line[name.Length] == '{' ? line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..] : line[name.Length..];
+            return (long)double.Parse(value.Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+    throw new InvalidOperationException($"/metrics has no {name}.");
 }
 
 static async Task<string> TokenAsync(HttpClient http, string sub, string role)

@@ -1,4 +1,5 @@
-// Runs in the bench's pages. relay(): join the appointment through the hub and negotiate with the server;
+// Runs in the bench's pages. relay(): join the appointment through the hub and negotiate with the server (a patient
+// once the practitioner has admitted them);
 // direct(): two peer connections in one page, on loopback. Both expose window.pc (the receiving side).
 window.benchStats = async () => {
   let video = null;
@@ -9,7 +10,7 @@ window.benchStats = async () => {
   });
   return video;
 };
-window.benchRelay = async ({ token, id }) => {
+window.benchRelay = async ({ token, id, me, waitForAdmission }) => {
   const c = new signalR.HubConnectionBuilder().withUrl("/hubs/consultation", { accessTokenFactory: () => token })
     .configureLogging(signalR.LogLevel.None).build();
   window.hub = c;
@@ -17,17 +18,32 @@ window.benchRelay = async ({ token, id }) => {
   window.pc = pc;
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });
   for (const t of stream.getTracks()) pc.addTrack(t, stream);
-  c.on("Offer", async (_, sdp) => {
+  // Every negotiation step runs after the previous one, as in the web client: a server offer that arrives while the
+  // page's own offer is pending must wait for its answer.
+  let queue = Promise.resolve();
+  const enqueue = step => (queue = queue.then(step, step));
+  c.on("Offer", (_, sdp) => enqueue(async () => {
     await pc.setRemoteDescription({ type: "offer", sdp });
     const answer = await pc.createAnswer();
     await pc.setLocalDescription(answer);
     await c.invoke("SendAnswer", id, answer.sdp);
+  }));
+  const negotiate = () => enqueue(async () => {
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    await pc.setRemoteDescription({ type: "answer", sdp: await c.invoke("SendOffer", id, offer.sdp) });
+  });
+  // A patient waits in the waiting room and sends media only once admitted (the server refuses it before).
+  let admitted = false;
+  c.on("Admitted", (_, who) => {
+    if (who === me && !admitted) {
+      admitted = true;
+      negotiate();
+    }
   });
   await c.start();
   await c.invoke("Join", id);
-  const offer = await pc.createOffer();
-  await pc.setLocalDescription(offer);
-  await pc.setRemoteDescription({ type: "answer", sdp: await c.invoke("SendOffer", id, offer.sdp) });
+  if (!waitForAdmission) await negotiate();
 };
 window.benchDirect = async () => {
   const a = new RTCPeerConnection(), b = new RTCPeerConnection();

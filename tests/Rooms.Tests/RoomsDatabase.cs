@@ -10,7 +10,8 @@ namespace Doctolib.Telehealth.Rooms.Tests;
 internal static class RoomsDatabase
 {
     public static async Task<(ServiceProvider Services, string ConnectionString)> StartAsync(
-        Func<IServiceProvider, IRoomNotifier>? notifier = null, Func<IServiceProvider, IMediaPlane>? media = null)
+        Func<IServiceProvider, IRoomNotifier>? notifier = null, Func<IServiceProvider, IMediaPlane>? media = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("rooms");
         var services = new ServiceCollection()
@@ -19,7 +20,7 @@ internal static class RoomsDatabase
             .AddNpgsqlDataSource(connectionString)
             .AddSingleton(notifier ?? (_ => throw new InvalidOperationException("not used here")))
             .AddSingleton(media ?? (_ => throw new InvalidOperationException("not used here")))
-            .AddRooms(new ConfigurationBuilder().Build())
+            .AddRooms(new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build())
             .BuildServiceProvider();
         await services.MigrateRoomsAsync(CancellationToken.None);
         return (services, connectionString);

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Doctolib.Telehealth.Billing.Processing;
 
-/// <summary>Hosts <see cref="BillingWorker"/> loops. An idle loop sleeps until it is notified of new work, until the
-/// next scheduled retry is due, or for the safety poll interval, whichever comes first: at rest it does nothing.</summary>
+/// <summary>Hosts <see cref="BillingWorker"/> loops. An idle loop sleeps until it is notified of new work; the first loop
+/// also wakes when the next scheduled retry is due, or after the safety poll interval, whichever comes first. One
+/// loop keeps time for all, so at rest the instance runs one safety poll per interval, not one per loop.</summary>
 internal sealed class BillingWorkerService(
     BillingWorker worker, AttemptExecutor executor, WorkSignal signal, BillingOptions options, TimeProvider time,
     ILogger<BillingWorkerService> logger) : BackgroundService
@@ -19,7 +20,7 @@ internal sealed class BillingWorkerService(
         var loops = new Task[count + 1];
         for (var i = 0; i < count; i++)
         {
-            loops[i] = LoopAsync(stoppingToken);
+            loops[i] = LoopAsync(keepsTime: i == 0, stoppingToken);
         }
         loops[count] = signal.ListenAsync(count, stoppingToken);
         return Task.WhenAll(loops);
@@ -32,17 +33,19 @@ internal sealed class BillingWorkerService(
 
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(500);
 
-    private async Task LoopAsync(CancellationToken stoppingToken)
+    /// <param name="keepsTime">Whether this loop runs the safety poll and wakes for due retries; the others wake on a
+    /// notification only.</param>
+    private async Task LoopAsync(bool keepsTime, CancellationToken stoppingToken)
     {
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
-            var wait = options.PollInterval;
+            var wait = keepsTime ? options.PollInterval : Timeout.InfiniteTimeSpan;
             try
             {
                 handled = await worker.RunUntilIdleAsync(stoppingToken);
-                if (handled == 0 && await executor.NextDueAtAsync(stoppingToken) is { } due)
+                if (keepsTime && handled == 0 && await executor.NextDueAtAsync(stoppingToken) is { } due)
                 {
                     wait = Clamp(due - time.GetUtcNow(), options.PollInterval);
                 }

@@ -17,10 +17,11 @@ public sealed class RoomsOptions
     /// <summary>A consultation in progress ends by itself after this long.</summary>
     public TimeSpan MaximumDuration { get; set; } = TimeSpan.FromMinutes(90);
 
-    /// <summary>How often the supervisor looks for expired grace periods and consultations to auto-end.</summary>
+    /// <summary>The shortest time between two sweeps of the supervisor, which looks for expired grace periods and
+    /// consultations to auto-end when the next of them is due (not on every interval).</summary>
     public TimeSpan SupervisorInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>With no consultation in progress and nobody inside a reconnect grace, how often the supervisor looks
-    /// for such work started by another instance (work this instance starts wakes it at once).</summary>
+    /// <summary>The longest the supervisor sleeps: how often it looks for work started by another instance (work
+    /// this instance starts wakes it at once).</summary>
     public TimeSpan SupervisorRestInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

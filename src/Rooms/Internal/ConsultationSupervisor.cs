@@ -58,23 +58,19 @@ internal sealed class ConsultationSupervisor(
         await base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Sweeps every <see cref="RoomsOptions.SupervisorInterval"/> while there is something to keep time for;
-    /// otherwise waits for this process to start some (<see cref="SupervisorWakeup"/>), looking again every
-    /// <see cref="RoomsOptions.SupervisorRestInterval"/> for work another instance started.</summary>
+    /// <summary>Sweeps when the next deadline the last sweep saw comes (a reconnect grace ends, a deserted consultation's
+    /// grace ends, a consultation reaches its maximum duration), at most every <see cref="RoomsOptions.SupervisorInterval"/>;
+    /// this process's own changes wake it at once (<see cref="SupervisorWakeup"/>), and it looks again at least every
+    /// <see cref="RoomsOptions.SupervisorRestInterval"/> for work another instance started. So a consultation in progress
+    /// with everyone connected costs no sweep per second, and a server at rest none at all. The first sweep runs at
+    /// once: what the previous process left past its grace or its maximum duration is handled at start-up, and the
+    /// sweep's code is compiled while the server starts rather than at its first rest check, 30 s later.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (metrics.HasTimedWork)
-                {
-                    await Task.Delay(options.Value.SupervisorInterval, time, stoppingToken);
-                }
-                else
-                {
-                    await wakeup.WaitAsync(options.Value.SupervisorRestInterval, stoppingToken);
-                }
                 try
                 {
                     await SweepAsync(stoppingToken);
@@ -83,11 +79,47 @@ internal sealed class ConsultationSupervisor(
                 {
                     RoomsLog.SweepFailed(logger, error);
                 }
+                await wakeup.WaitAsync(NextWait(), stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private DateTimeOffset? nextDeadline;
+
+    private TimeSpan NextWait()
+    {
+        var (shortest, longest) = (options.Value.SupervisorInterval, options.Value.SupervisorRestInterval);
+        if (nextDeadline is not { } deadline)
+        {
+            return longest;
+        }
+        var wait = deadline - time.GetUtcNow();
+        return wait < shortest ? shortest : wait > longest ? longest : wait;
+    }
+
+    /// <summary>The soonest moment a sweep can find something to do, from what is in the database now; null when
+    /// nothing is timed.</summary>
+    private async Task<DateTimeOffset?> NextDeadlineAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var next = await connection.QuerySingleAsync<DateTime?>(new CommandDefinition(
+            """
+            SELECT LEAST(
+                (SELECT min(disconnected_at) FROM rooms.participants WHERE state = 'disconnected') + @grace,
+                (SELECT min(admitted_at) FROM rooms.consultations WHERE state = 'in_progress') + @maximum,
+                (SELECT min(COALESCE(last_left, @now)) FROM (
+                    SELECT max(p.left_at) + @grace AS last_left
+                    FROM rooms.consultations c LEFT JOIN rooms.participants p ON p.appointment_id = c.appointment_id
+                    WHERE c.state = 'in_progress'
+                    GROUP BY c.appointment_id
+                    HAVING bool_and(p.state IS NULL OR p.state NOT IN ('waiting', 'admitted', 'disconnected'))) deserted))
+            """,
+            new { now = now.UtcDateTime, grace = options.Value.ReconnectGrace, maximum = options.Value.MaximumDuration },
+            cancellationToken: cancellationToken));
+        return next is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
     }
 
     /// <summary>One pass; internal so tests can run it without waiting for the timer.</summary>
@@ -138,5 +170,6 @@ internal sealed class ConsultationSupervisor(
             await consultations.EndAutomaticallyAsync(new AppointmentId(appointmentId), EndReason.MaximumDurationReached, cancellationToken);
         }
         await metrics.RefreshAsync(cancellationToken);
+        nextDeadline = await NextDeadlineAsync(time.GetUtcNow(), cancellationToken);
     }
 }

@@ -52,16 +52,5 @@ internal sealed class RoomsMetrics
         }
     }
 
-    /// <summary>Whether the last snapshot saw anything the supervisor must keep time for: a consultation in progress
-    /// (everyone may leave, or it may run past the maximum) or a dropped participant inside the reconnect grace.</summary>
-    public bool HasTimedWork
-    {
-        get
-        {
-            var current = snapshot;
-            return current.Disconnected > 0 || current.ByState.GetValueOrDefault(States[1]) > 0;
-        }
-    }
-
     private sealed record Snapshot(long RoomsOpen, long Connected, long Disconnected, IReadOnlyDictionary<string, long> ByState);
 }
