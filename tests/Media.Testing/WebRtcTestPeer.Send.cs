@@ -49,6 +49,7 @@ internal sealed partial class WebRtcTestPeer
                     VideoPacketsSent++;
                     if (TakeSkip())
                     {
+                        LastSkippedVideoSequence = sequence;
                         continue;
                     }
 
@@ -80,6 +81,9 @@ internal sealed partial class WebRtcTestPeer
     }
 
     public long AudioPacketsSent { get; private set; }
+
+    /// <summary>The video sequence number <see cref="SkipNextVideoPacket"/> last left unsent, or -1.</summary>
+    public int LastSkippedVideoSequence { get; private set; } = -1;
 
     public long VideoPacketsSent { get; private set; }
 
