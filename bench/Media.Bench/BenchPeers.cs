@@ -112,7 +112,8 @@ internal static class BenchPeers
                 }
                 else if (message.Verb == "OFFER" && peers.TryGetValue(key, out WebRtcTestPeer? peer))
                 {
-                    await channel.SendAsync("ANSWER", message.Room, message.Participant, peer.AnswerOffer(message.Sdp!), cancellationToken).ConfigureAwait(false);
+                    // Not awaited: this loop must keep reading while the answer waits for the pipe (see LineChannel).
+                    _ = channel.SendAsync("ANSWER", message.Room, message.Participant, peer.AnswerOffer(message.Sdp!), cancellationToken);
                     reoffers.AddOrUpdate(key, 1, static (_, n) => n + 1);
                 }
             }
