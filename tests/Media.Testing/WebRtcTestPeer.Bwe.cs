@@ -219,7 +219,7 @@ internal sealed partial class WebRtcTestPeer
         long now = NowMicros();
         double growth = Volatile.Read(ref _delayGrowth);
         long arrival = growth > 0 ? now + (long)((now - _delayGrowthStartMicros) * growth) : now;
-        TransportFeedbackBuilder builder = _feedbackBuilder ??= new TransportFeedbackBuilder(VideoSsrc);
+        TransportFeedbackBuilder builder = _feedbackBuilder ??= new TransportFeedbackBuilder(VideoSsrc, intervalMicros: 100_000); // Chromium's default interval
         builder.OnPacket(sequence, arrival, header.Ssrc);
         if (builder.IsDue(arrival))
         {

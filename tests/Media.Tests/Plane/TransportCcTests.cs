@@ -24,7 +24,7 @@ public sealed class TransportCcTests
         }
 
         Assert.False(patient.WasAcknowledged((ushort)patient.TransportSequencesSent));
-        // About every 50 ms while it sends, not one per packet.
+        // Every 100 ms while it sends, not one per packet.
         Assert.InRange(patient.TransportFeedbacksReceived, 5, patient.TransportSequencesSent / 4);
         Assert.True(PlaneHarness.ReceivedAll(doctor, patient), harness.Describe(patient, doctor));
     }
