@@ -29,6 +29,12 @@ internal static class BenchPeers
 
         var pairs = new List<(WebRtcTestPeer A, WebRtcTestPeer B)>();
         var options = new TestPeerOptions { VideoBitrate = arguments.VideoBitrate, ConsentInterval = TimeSpan.FromSeconds(2), ConnectTimeout = TimeSpan.FromSeconds(60) };
+        if (arguments.NoTransportCc)
+        {
+            options.TransportWideCcExtensionId = 0;
+            options.RtxPayloadType = 0;
+        }
+
         for (int i = 0; i < arguments.Sessions; i += 10)
         {
             var joins = new List<Task<WebRtcTestPeer>>();
