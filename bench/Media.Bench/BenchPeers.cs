@@ -29,6 +29,12 @@ internal static class BenchPeers
 
         var pairs = new List<(WebRtcTestPeer A, WebRtcTestPeer B)>();
         var options = new TestPeerOptions { VideoBitrate = arguments.VideoBitrate, ConsentInterval = TimeSpan.FromSeconds(2), ConnectTimeout = TimeSpan.FromSeconds(60) };
+        if (arguments.NoTransportCc)
+        {
+            options.TransportWideCcExtensionId = 0;
+            options.RtxPayloadType = 0;
+        }
+
         for (int i = 0; i < arguments.Sessions; i += 10)
         {
             var joins = new List<Task<WebRtcTestPeer>>();
@@ -112,7 +118,8 @@ internal static class BenchPeers
                 }
                 else if (message.Verb == "OFFER" && peers.TryGetValue(key, out WebRtcTestPeer? peer))
                 {
-                    await channel.SendAsync("ANSWER", message.Room, message.Participant, peer.AnswerOffer(message.Sdp!), cancellationToken).ConfigureAwait(false);
+                    // Not awaited: this loop must keep reading while the answer waits for the pipe (see LineChannel).
+                    _ = channel.SendAsync("ANSWER", message.Room, message.Participant, peer.AnswerOffer(message.Sdp!), cancellationToken);
                     reoffers.AddOrUpdate(key, 1, static (_, n) => n + 1);
                 }
             }

@@ -116,7 +116,8 @@ internal sealed class BenchServer : IMediaSignalSink, IMediaObserver
     {
         var participant = new MediaParticipant(message.Room, message.Participant);
         string answer = await _plane!.AcceptOfferAsync(participant, message.Sdp!, cancellationToken).ConfigureAwait(false);
-        await _channel!.SendAsync("ANSWER", message.Room, message.Participant, answer, cancellationToken).ConfigureAwait(false);
+        // Not awaited: the read loop that called this must keep reading while the answer waits for the pipe (see LineChannel).
+        _ = _channel!.SendAsync("ANSWER", message.Room, message.Participant, answer, cancellationToken);
         if (_offersPerRoom.AddOrUpdate(message.Room, 1, static (_, n) => n + 1) == 2)
         {
             await _plane.SetAdmittedAsync(message.Room, ["a", "b"], cancellationToken).ConfigureAwait(false);

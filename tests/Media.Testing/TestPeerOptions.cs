@@ -22,6 +22,16 @@ internal sealed class TestPeerOptions
 
     public uint? VideoSsrc { get; set; }
 
+    /// <summary>The transport-wide sequence extension id the peer offers (with transport-cc feedback), as browsers do;
+    /// 0 offers neither (a REMB-only peer).</summary>
+    public int TransportWideCcExtensionId { get; set; } = TestPeerSdp.TransportWideCcExtensionId;
+
+    /// <summary>The RTX payload type the peer offers for its video codec (apt), as browsers do; 0 offers no RTX.</summary>
+    public int RtxPayloadType { get; set; } = TestPeerSdp.RtxPayloadType;
+
+    /// <summary>Answer the server's NACKs for our video on our RTX stream (as browsers do).</summary>
+    public bool AnswerNacks { get; set; } = true;
+
     /// <summary>Connect over the server's passive ICE-TCP candidate (RFC 6544) instead of UDP.</summary>
     public bool UseTcp { get; set; }
 

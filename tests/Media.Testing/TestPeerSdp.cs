@@ -12,6 +12,9 @@ internal static class TestPeerSdp
     public const int Vp8PayloadType = 96;
     public const int MidExtensionId = 4;
     public const int AbsSendTimeExtensionId = 2;
+    public const int TransportWideCcExtensionId = 5;
+    public const int RtxPayloadType = 97;
+    public const string TransportWideCcUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     public const string AudioMid = "0";
     public const string VideoMid = "1";
 
@@ -38,22 +41,32 @@ internal static class TestPeerSdp
             sdp.Append("m=audio 9 UDP/TLS/RTP/SAVPF ").Append(me.AudioPayloadType).Append("\r\n");
             AppendTransport(sdp, me, "actpass");
             sdp.Append("a=mid:").Append(AudioMid).Append("\r\n");
-            AppendExtensions(sdp);
+            AppendExtensions(sdp, me);
             sdp.Append("a=sendrecv\r\n");
             sdp.Append("a=msid:").Append(me.StreamId).Append(" audio-").Append(me.StreamId).Append("\r\n");
             sdp.Append("a=rtcp-mux\r\n");
             sdp.Append("a=rtpmap:").Append(me.AudioPayloadType).Append(" opus/48000/2\r\n");
-            sdp.Append("a=rtcp-fb:").Append(me.AudioPayloadType).Append(" transport-cc\r\n");
+            if (me.TransportWideCcId != 0)
+            {
+                sdp.Append("a=rtcp-fb:").Append(me.AudioPayloadType).Append(" transport-cc\r\n");
+            }
+
             sdp.Append("a=fmtp:").Append(me.AudioPayloadType).Append(" minptime=10;useinbandfec=1\r\n");
             AppendSsrc(sdp, me.AudioSsrc, me, "audio-");
         }
 
         if (video)
         {
-            sdp.Append("m=video 9 UDP/TLS/RTP/SAVPF ").Append(me.VideoPayloadType).Append("\r\n");
+            sdp.Append("m=video 9 UDP/TLS/RTP/SAVPF ").Append(me.VideoPayloadType);
+            if (me.RtxPayloadType != 0)
+            {
+                sdp.Append(' ').Append(me.RtxPayloadType);
+            }
+
+            sdp.Append("\r\n");
             AppendTransport(sdp, me, "actpass");
             sdp.Append("a=mid:").Append(VideoMid).Append("\r\n");
-            AppendExtensions(sdp);
+            AppendExtensions(sdp, me);
             sdp.Append("a=sendrecv\r\n");
             sdp.Append("a=msid:").Append(me.StreamId).Append(" video-").Append(me.StreamId).Append("\r\n");
             sdp.Append("a=rtcp-mux\r\na=rtcp-rsize\r\n");
@@ -62,7 +75,18 @@ internal static class TestPeerSdp
             sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" ccm fir\r\n");
             sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" nack\r\n");
             sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" nack pli\r\n");
-            AppendSsrc(sdp, me.VideoSsrc, me, "video-");
+            if (me.TransportWideCcId != 0)
+            {
+                sdp.Append("a=rtcp-fb:").Append(me.VideoPayloadType).Append(" transport-cc\r\n");
+            }
+
+            if (me.RtxPayloadType != 0)
+            {
+                sdp.Append("a=rtpmap:").Append(me.RtxPayloadType).Append(" rtx/90000\r\n");
+                sdp.Append("a=fmtp:").Append(me.RtxPayloadType).Append(" apt=").Append(me.VideoPayloadType).Append("\r\n");
+            }
+
+            AppendVideoSsrcs(sdp, me);
         }
 
         return sdp.ToString();
@@ -201,8 +225,43 @@ internal static class TestPeerSdp
         else if (mid == VideoMid)
         {
             sdp.Append("a=msid:").Append(me.StreamId).Append(" video-").Append(me.StreamId).Append("\r\n");
-            AppendSsrc(sdp, me.VideoSsrc, me, "video-");
+            AppendVideoSsrcs(sdp, me);
         }
+    }
+
+    private static void AppendVideoSsrcs(StringBuilder sdp, TestPeerIdentity me)
+    {
+        if (me.RtxPayloadType != 0)
+        {
+            sdp.Append("a=ssrc-group:FID ").Append(me.VideoSsrc.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                .Append(me.RtxSsrc.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        }
+
+        AppendSsrc(sdp, me.VideoSsrc, me, "video-");
+        if (me.RtxPayloadType != 0)
+        {
+            AppendSsrc(sdp, me.RtxSsrc, me, "video-");
+        }
+    }
+
+    /// <summary>The a=ssrc-group:FID pairs (RTX SSRC → media SSRC) of a server description.</summary>
+    public static Dictionary<uint, uint> ReadRtxSsrcs(string sdp)
+    {
+        var pairs = new Dictionary<uint, uint>();
+        foreach (string raw in sdp.Split('\n'))
+        {
+            string line = raw.TrimEnd('\r');
+            if (line.StartsWith("a=ssrc-group:FID ", StringComparison.Ordinal))
+            {
+                string[] parts = line.Substring(17).Split(' ');
+                if (parts.Length == 2)
+                {
+                    pairs[uint.Parse(parts[1], CultureInfo.InvariantCulture)] = uint.Parse(parts[0], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return pairs;
     }
 
     private static void AppendTransport(StringBuilder sdp, TestPeerIdentity me, string setup)
@@ -215,10 +274,14 @@ internal static class TestPeerSdp
         sdp.Append("a=setup:").Append(setup).Append("\r\n");
     }
 
-    private static void AppendExtensions(StringBuilder sdp)
+    private static void AppendExtensions(StringBuilder sdp, TestPeerIdentity me)
     {
         sdp.Append("a=extmap:").Append(AbsSendTimeExtensionId).Append(" http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n");
         sdp.Append("a=extmap:").Append(MidExtensionId).Append(" urn:ietf:params:rtp-hdrext:sdes:mid\r\n");
+        if (me.TransportWideCcId != 0)
+        {
+            sdp.Append("a=extmap:").Append(me.TransportWideCcId).Append(' ').Append(TransportWideCcUri).Append("\r\n");
+        }
     }
 
     private static void AppendSsrc(StringBuilder sdp, uint ssrc, TestPeerIdentity me, string trackPrefix)
@@ -235,4 +298,5 @@ internal sealed record ServerDescription(string IceUfrag, string IcePwd, string 
 /// <summary>The test peer's own identifiers and credentials that go into its SDP.</summary>
 internal sealed record TestPeerIdentity(
     long SessionId, string StreamId, string Cname, string IceUfrag, string IcePwd, string Fingerprint, uint AudioSsrc, uint VideoSsrc,
-    int AudioPayloadType = TestPeerSdp.OpusPayloadType, int VideoPayloadType = TestPeerSdp.Vp8PayloadType);
+    int AudioPayloadType = TestPeerSdp.OpusPayloadType, int VideoPayloadType = TestPeerSdp.Vp8PayloadType,
+    int TransportWideCcId = TestPeerSdp.TransportWideCcExtensionId, int RtxPayloadType = TestPeerSdp.RtxPayloadType, uint RtxSsrc = 0);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
@@ -100,6 +101,7 @@ internal sealed partial class WebRtcTestPeer
         {
             if (discarded == -1)
             {
+                // Dropped before decryption, so the resent copy is no replay.
                 _discard[ssrc] = sequence;
                 SendNack(ssrc, sequence);
                 return;
@@ -124,13 +126,36 @@ internal sealed partial class WebRtcTestPeer
             return;
         }
 
-        ReadOnlySpan<byte> payload = plain.Slice(header.HeaderLength, header.PayloadLength);
-        bool video = header.PayloadType != Identity.AudioPayloadType;
+        OnTransportSequence(plain, header);
+        int payloadOffset = header.HeaderLength;
+        int payloadLength = header.PayloadLength;
+        int payloadType = header.PayloadType;
+        if (TryReadServerRtx(plain, header, out uint mediaSsrc, out ushort originalSequence))
+        {
+            // RFC 4588: the original packet, on the RTX stream; it counts as that stream's packet.
+            ssrc = mediaSsrc;
+            sequence = originalSequence;
+            payloadOffset += RtxPacket.OsnLength;
+            payloadLength -= RtxPacket.OsnLength;
+            payloadType = ReceivedStreamPayloadType(mediaSsrc, payloadType);
+            if (_discard.TryGetValue(ssrc, out int wanted) && wanted == sequence)
+            {
+                recovered = true;
+                _discard.TryRemove(ssrc, out _);
+            }
+        }
+
+        ReadOnlySpan<byte> payload = plain.Slice(payloadOffset, payloadLength);
+        bool video = payloadType != Identity.AudioPayloadType;
         SyntheticMedia.TryReadSendTimestamp(payload, video, out long sent);
         bool keyframe = video && SyntheticMedia.IsKeyframeStart(payload);
         ReceivedStream stream = _streams.GetOrAdd(ssrc, static s => new ReceivedStream(s));
-        stream.OnPacket(header.PayloadType, sequence, length, keyframe, recovered ? 0 : sent, recovered);
+        stream.OnPacket(payloadType, sequence, length, keyframe, recovered ? 0 : sent, recovered);
     }
+
+    /// <summary>The media payload type last seen on a stream (an RTX packet carries the RTX one).</summary>
+    private int ReceivedStreamPayloadType(uint mediaSsrc, int rtxPayloadType) =>
+        _streams.TryGetValue(mediaSsrc, out ReceivedStream? stream) && stream.PayloadType != 0 ? stream.PayloadType : rtxPayloadType;
 
     private void OnRtcp(Span<byte> datagram)
     {
@@ -152,8 +177,12 @@ internal sealed partial class WebRtcTestPeer
                 case RtcpPacketType.ReceiverReport:
                     Interlocked.Increment(ref _receiverReports);
                     break;
-                case RtcpPacketType.TransportFeedback when RtcpGenericNack.TryParse(packet, out _):
+                case RtcpPacketType.TransportFeedback when packets.Header.Count == RtcpPacketType.FormatTransportCc:
+                    OnTransportFeedback(packet);
+                    break;
+                case RtcpPacketType.TransportFeedback when RtcpGenericNack.TryParse(packet, out RtcpGenericNack nack):
                     Interlocked.Increment(ref _nacksReceived);
+                    AnswerNack(nack);
                     break;
                 case RtcpPacketType.PayloadFeedback when RtcpPictureLossIndication.TryParse(packet, out RtcpPictureLossIndication pli)
                     && pli.MediaSsrc == VideoSsrc:

@@ -7,7 +7,6 @@ namespace Doctolib.Telehealth.Media.Testing;
 internal sealed partial class WebRtcTestPeer
 {
     public const int TicksPerSecond = 50;
-    private const int RtpHeaderWithMid = 20;
 
     /// <summary>Sends one 20 ms tick of media: one audio packet and that tick's share of the video bitrate as one
     /// frame (marker on its last packet; a keyframe first and after each PLI).</summary>
@@ -42,11 +41,19 @@ internal sealed partial class WebRtcTestPeer
                     int size = Math.Min(frameBytes, SyntheticMedia.MaxVideoPayloadBytes);
                     frameBytes -= size;
                     Span<byte> packet = _sendBuffer;
-                    int header = WriteRtpHeader(packet, Identity.VideoPayloadType, frameBytes == 0, _videoSequence++, _videoTimestamp, VideoSsrc, TestPeerSdp.VideoMid);
+                    ushort sequence = _videoSequence++;
+                    int header = WriteRtpHeader(packet, Identity.VideoPayloadType, frameBytes == 0, sequence, _videoTimestamp, VideoSsrc, TestPeerSdp.VideoMid);
                     int length = header + SyntheticMedia.WriteVideo(packet.Slice(header), size, start, keyframe, Now());
                     start = false;
-                    ProtectAndSend(srtp, length);
+                    RememberVideo(sequence, packet[..length]);
                     VideoPacketsSent++;
+                    if (TakeSkip())
+                    {
+                        LastSkippedVideoSequence = sequence;
+                        continue;
+                    }
+
+                    ProtectAndSend(srtp, length);
                 }
 
                 _videoTimestamp += VideoClockPerTick;
@@ -74,6 +81,9 @@ internal sealed partial class WebRtcTestPeer
     }
 
     public long AudioPacketsSent { get; private set; }
+
+    /// <summary>The video sequence number <see cref="SkipNextVideoPacket"/> last left unsent, or -1.</summary>
+    public int LastSkippedVideoSequence { get; private set; } = -1;
 
     public long VideoPacketsSent { get; private set; }
 
@@ -116,16 +126,28 @@ internal sealed partial class WebRtcTestPeer
         }
     }
 
-    /// <summary>RTP header with a one-byte-profile MID extension, as browsers send under BUNDLE.</summary>
-    private static int WriteRtpHeader(Span<byte> packet, int payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc, string mid)
+    /// <summary>RTP header with a one-byte-profile MID extension, as browsers send under BUNDLE, and the next
+    /// transport-wide sequence number when the peer offers transport-cc.</summary>
+    private int WriteRtpHeader(Span<byte> packet, int payloadType, bool marker, ushort sequence, uint timestamp, uint ssrc, string mid)
     {
         RtpHeader.WriteFixed(packet, marker, payloadType, sequence, timestamp, ssrc, hasExtension: true);
         BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(12), RtpHeader.OneByteExtensionProfile);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(14), 1);
         packet[16] = (byte)(TestPeerSdp.MidExtensionId << 4);
         packet[17] = (byte)mid[0];
+        if (Identity.TransportWideCcId is >= 1 and <= 14)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(14), 2);
+            packet[18] = (byte)((Identity.TransportWideCcId << 4) | 1);
+            BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(19), NextTransportSequence());
+            packet[21] = 0;
+            packet[22] = 0;
+            packet[23] = 0;
+            return 24;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(packet.Slice(14), 1);
         packet[18] = 0;
         packet[19] = 0;
-        return RtpHeaderWithMid;
+        return 20;
     }
 }

@@ -62,7 +62,8 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
         uint video = options.VideoSsrc ?? (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
         Identity = new TestPeerIdentity(RandomNumberGenerator.GetInt32(1, int.MaxValue), "stream-" + name, "cname-" + name,
             _iceCredentials.Ufrag, _iceCredentials.Password, _certificate.SdpFingerprint, audio, video,
-            options.AudioPayloadType, options.VideoPayloadType);
+            options.AudioPayloadType, options.VideoPayloadType, options.TransportWideCcExtensionId, options.RtxPayloadType,
+            (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue));
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _socket.ReceiveBufferSize = 1024 * 1024;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -88,8 +89,16 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
 
     public string CreateOffer() => TestPeerSdp.BuildOffer(Identity, _options.Audio, _options.Video);
 
-    /// <summary>Answers a server re-offer (its sendonly sections become recvonly).</summary>
-    public string AnswerOffer(string offerSdp) => TestPeerSdp.BuildAnswer(offerSdp, Identity);
+    /// <summary>Answers a server re-offer (its sendonly sections become recvonly), learning the server's RTX SSRCs.</summary>
+    public string AnswerOffer(string offerSdp)
+    {
+        foreach ((uint rtx, uint media) in TestPeerSdp.ReadRtxSsrcs(offerSdp))
+        {
+            _serverRtx[rtx] = media;
+        }
+
+        return TestPeerSdp.BuildAnswer(offerSdp, Identity);
+    }
 
     public ReceivedStream? Stream(uint ssrc) => _streams.TryGetValue(ssrc, out ReceivedStream? s) ? s : null;
 

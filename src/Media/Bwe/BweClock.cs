@@ -7,5 +7,7 @@ internal static class BweClock
     public static long Micros(TimeProvider time) => ToMicros(time.GetTimestamp(), time.TimestampFrequency);
 
     public static long ToMicros(long timestamp, long frequency) =>
-        frequency == 1_000_000 ? timestamp : (long)((Int128)timestamp * 1_000_000 / frequency);
+        frequency == 1_000_000 ? timestamp
+        : frequency % 1_000_000 == 0 ? timestamp / (frequency / 1_000_000) // Stopwatch on Linux: 1 GHz, one division per packet
+        : (long)((Int128)timestamp * 1_000_000 / frequency);
 }

@@ -76,6 +76,21 @@ internal sealed class RetransmissionHistory
         return true;
     }
 
+    /// <summary>The stored packet for a sequence number if it is kept and not too old, without marking it resent (for a
+    /// history shared by several receivers, each of which may NACK the same packet).</summary>
+    public bool TryGet(ushort sequence, long nowMicros, out ReadOnlySpan<byte> packet)
+    {
+        packet = default;
+        int slot = sequence & _mask;
+        if (_sequences[slot] != sequence || nowMicros - _storedMicros[slot] > _maxAgeMicros)
+        {
+            return false;
+        }
+
+        packet = _data.AsSpan(slot * _slotBytes, _lengths[slot]);
+        return true;
+    }
+
     /// <summary>Answers a NACK: fills <paramref name="toResend"/> with the named sequence numbers this history can
     /// resend now (see <see cref="TryTakeForResend"/>; read each with <see cref="Peek"/>) and returns how many.</summary>
     public int Answer(in RtcpGenericNack nack, long nowMicros, Span<ushort> toResend)

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Transport;
 
@@ -20,6 +21,10 @@ internal interface IForwardingPeer
     /// <summary>The tracks forwarded to this peer, by their SSRC. A peer's feedback (NACK, PLI, FIR, report blocks)
     /// is looked up here only, so it can name no track it does not receive.</summary>
     DownTrackSet Incoming { get; }
+
+    /// <summary>The send side of transport-cc toward this peer (sequence numbers to stamp, its estimate), or null when the
+    /// peer did not negotiate transport-cc.</summary>
+    SubscriberBandwidth? Downlink { get; }
 
     /// <summary>The latest REMB this peer sent as a receiver (0 until it sends one).</summary>
     long PeekReceiverEstimate();

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Doctolib.Telehealth.Media.Bwe;
+
 namespace Doctolib.Telehealth.Media.Forwarding;
 
 /// <summary>One SSRC a participant publishes (announced in its offer): its receivers, receive statistics and,
@@ -7,6 +10,9 @@ internal sealed class PublishedTrack
 {
     private readonly Lock _gate = new();
     private DownTrack[] _subscribers = [];
+    private uint _publisherRtxSsrc;
+    private byte[] _rtxOriginalPayloadTypes = NoRtx;
+    private static readonly byte[] NoRtx = CreateRtxTable();
 
     public PublishedTrack(IForwardingPeer publisher, uint ssrc, bool isVideo, string mid, string streamId, string trackId,
         int payloadTypeHint, RetransmissionBuffer? retransmissions)
@@ -19,6 +25,7 @@ internal sealed class PublishedTrack
         TrackId = trackId;
         PayloadTypeHint = payloadTypeHint;
         Retransmissions = retransmissions;
+        Nacks = isVideo ? new NackGenerator() : null;
     }
 
     public IForwardingPeer Publisher { get; }
@@ -30,6 +37,45 @@ internal sealed class PublishedTrack
     public int PayloadTypeHint { get; }
     public RetransmissionBuffer? Retransmissions { get; }
     public ReceiveStatistics Statistics { get; } = new();
+
+    /// <summary>The SSRC of the server's RTX stream for this track (RFC 4588), announced to each receiver that
+    /// negotiated RTX with <c>a=ssrc-group:FID</c>; NACKs from those receivers are answered on it.</summary>
+    public uint ServerRtxSsrc { get; } = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+
+    /// <summary>The publisher's own RTX SSRC (its a=ssrc-group:FID), or 0; set by the control plane.</summary>
+    public uint PublisherRtxSsrc => Volatile.Read(ref _publisherRtxSsrc);
+
+    /// <summary>For video: the gaps in what the publisher sent, to NACK it for (receive loop only, under
+    /// <see cref="NackGate"/>).</summary>
+    public NackGenerator? Nacks { get; }
+
+    public Lock NackGate { get; } = new();
+
+    /// <summary>When <see cref="Nacks"/> was last collected, in <see cref="BweClock"/> microseconds (under <see cref="NackGate"/>).</summary>
+    public long LastNackCollectMicros { get; set; }
+
+    /// <summary>Sets the publisher's RTX SSRC and its RTX payload types (rtx PT → the apt it repairs).</summary>
+    public void SetPublisherRtx(uint rtxSsrc, IReadOnlyList<(int RtxPayloadType, int OriginalPayloadType)> payloadTypes)
+    {
+        byte[] table = CreateRtxTable();
+        foreach ((int rtx, int original) in payloadTypes)
+        {
+            table[rtx & 0x7F] = (byte)original;
+        }
+
+        Volatile.Write(ref _rtxOriginalPayloadTypes, table);
+        Volatile.Write(ref _publisherRtxSsrc, rtxSsrc);
+    }
+
+    /// <summary>The payload type an RTX payload type of the publisher repairs, or <see cref="RtpRewriteMap.NoPayloadType"/>.</summary>
+    public byte OriginalPayloadTypeFor(int rtxPayloadType) => Volatile.Read(ref _rtxOriginalPayloadTypes)[rtxPayloadType & 0x7F];
+
+    private static byte[] CreateRtxTable()
+    {
+        byte[] table = new byte[128];
+        Array.Fill(table, RtpRewriteMap.NoPayloadType);
+        return table;
+    }
 
     /// <summary>Last sender-report NTP middle 32 bits and when it arrived (for LSR/DLSR in our RR).</summary>
     public uint LastSenderReportNtp { get; set; }

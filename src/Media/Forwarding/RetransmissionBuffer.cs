@@ -1,43 +1,32 @@
+using Doctolib.Telehealth.Media.Bwe;
+
 namespace Doctolib.Telehealth.Media.Forwarding;
 
-/// <summary>The last second or so of one track's plaintext RTP packets, indexed by sequence number, so a
-/// receiver's NACK can be answered without asking the publisher. Slots are allocated once and reused.</summary>
+/// <summary>The last second or so of one published video track's plaintext RTP packets (as the publisher sent them,
+/// after unwrapping its RTX), so any receiver's NACK is answered without asking the publisher: plainly, or on the
+/// receiver's RTX stream. The storage is <see cref="RetransmissionHistory"/>; this adds the lock (the publisher's
+/// receive loop stores, a receiver's loop reads) and the plane's clock. Slots are allocated once.</summary>
 internal sealed class RetransmissionBuffer
 {
     private const int SlotCount = 256;
     private const int SlotBytes = 1280;
-    private const int Mask = SlotCount - 1;
 
-    private readonly byte[]?[] _slots = new byte[SlotCount][];
-    private readonly int[] _lengths = new int[SlotCount];
-    private readonly int[] _sequences = new int[SlotCount];
-    private readonly long[] _storedAt = new long[SlotCount];
-    private readonly long _maxAgeTicks;
+    private readonly RetransmissionHistory _history;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
 
     public RetransmissionBuffer(TimeProvider time, TimeSpan maxAge)
     {
         _time = time;
-        _maxAgeTicks = (long)(maxAge.TotalSeconds * time.TimestampFrequency);
-        Array.Fill(_sequences, -1);
+        _history = new RetransmissionHistory(SlotCount, SlotBytes, (long)maxAge.TotalMicroseconds, minResendIntervalMicros: 0);
     }
 
     public void Store(ushort sequence, ReadOnlySpan<byte> packet)
     {
-        if (packet.Length > SlotBytes)
-        {
-            return;
-        }
-
-        int slot = sequence & Mask;
+        long now = BweClock.Micros(_time);
         lock (_gate)
         {
-            byte[] buffer = _slots[slot] ??= new byte[SlotBytes];
-            packet.CopyTo(buffer);
-            _lengths[slot] = packet.Length;
-            _sequences[slot] = sequence;
-            _storedAt[slot] = _time.GetTimestamp();
+            _history.Store(sequence, packet, now);
         }
     }
 
@@ -45,28 +34,16 @@ internal sealed class RetransmissionBuffer
     /// gone (overwritten or older than the buffer keeps).</summary>
     public int TryCopy(ushort sequence, Span<byte> destination)
     {
-        int slot = sequence & Mask;
+        long now = BweClock.Micros(_time);
         lock (_gate)
         {
-            byte[]? buffer = _slots[slot];
-            if (buffer is null || _sequences[slot] != sequence)
+            if (!_history.TryGet(sequence, now, out ReadOnlySpan<byte> packet) || packet.Length > destination.Length)
             {
                 return 0;
             }
 
-            if (_time.GetTimestamp() - _storedAt[slot] > _maxAgeTicks)
-            {
-                return 0;
-            }
-
-            int length = _lengths[slot];
-            if (length > destination.Length)
-            {
-                return 0;
-            }
-
-            buffer.AsSpan(0, length).CopyTo(destination);
-            return length;
+            packet.CopyTo(destination);
+            return packet.Length;
         }
     }
 }

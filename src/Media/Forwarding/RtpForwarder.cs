@@ -1,12 +1,15 @@
+using System.Buffers.Binary;
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 using Doctolib.Telehealth.Media.Transport;
 
 namespace Doctolib.Telehealth.Media.Forwarding;
 
-/// <summary>Sends one publisher's decrypted RTP to each of its receivers, re-encrypted with the receiver's keys
-/// and renumbered for its negotiation; answers NACKs from the retransmission buffer; passes keyframe requests
-/// and sender reports along. Scratch buffers are per thread, so nothing is allocated per packet.</summary>
+/// <summary>Sends one publisher's decrypted RTP to each of its receivers, renumbered for its negotiation, stamped with
+/// the receiver's own transport-wide sequence number when it negotiated transport-cc, and re-encrypted with its keys;
+/// answers NACKs from the retransmission buffer (on the receiver's RTX stream when it negotiated RTX); passes keyframe
+/// requests and sender reports along. Scratch buffers are per thread, so nothing is allocated per packet.</summary>
 internal sealed class RtpForwarder
 {
     private const int ScratchBytes = UdpMediaSocket.MaxDatagram + 64;
@@ -14,6 +17,12 @@ internal sealed class RtpForwarder
 
     [ThreadStatic]
     private static byte[]? t_scratch;
+
+    [ThreadStatic]
+    private static byte[]? t_stamp;
+
+    [ThreadStatic]
+    private static byte[]? t_repair;
 
     private readonly MediaCounters _counters;
     private readonly TimeProvider _time;
@@ -27,6 +36,10 @@ internal sealed class RtpForwarder
     }
 
     private static byte[] Scratch => t_scratch ??= GC.AllocateArray<byte>(ScratchBytes, pinned: true);
+
+    private static byte[] StampScratch => t_stamp ??= GC.AllocateArray<byte>(ScratchBytes, pinned: true);
+
+    private static byte[] RepairScratch => t_repair ??= GC.AllocateArray<byte>(ScratchBytes, pinned: true);
 
     /// <summary>Sends a publisher's packet to every subscriber of its track; returns how many it went out to.</summary>
     public int Forward(PublishedTrack track, ReadOnlySpan<byte> plain)
@@ -44,7 +57,8 @@ internal sealed class RtpForwarder
         return sent;
     }
 
-    /// <summary>Answers a receiver's NACK: resends each listed packet still in the track's buffer.</summary>
+    /// <summary>Answers a receiver's NACK item (RFC 4585 §6.2.1: a packet id and a bitmask of the 16 after it): resends
+    /// each listed packet still in the track's buffer, on the receiver's RTX stream when it has one.</summary>
     public void Retransmit(DownTrack downTrack, ushort sequence, ushort bitmask)
     {
         RetransmissionBuffer? buffer = downTrack.Source.Retransmissions;
@@ -53,7 +67,7 @@ internal sealed class RtpForwarder
             return;
         }
 
-        Span<byte> packet = stackalloc byte[1500];
+        byte[] packet = RepairScratch;
         for (int bit = -1; bit < 16; bit++)
         {
             if (bit >= 0 && (bitmask & (1 << bit)) == 0)
@@ -62,10 +76,9 @@ internal sealed class RtpForwarder
             }
 
             ushort wanted = (ushort)(sequence + bit + 1);
-            int length = buffer.TryCopy(wanted, packet);
-            if (length > 0)
+            int length = buffer.TryCopy(wanted, packet.AsSpan(0, UdpMediaSocket.MaxDatagram));
+            if (length > 0 && (downTrack.Map.HasRetransmission ? SendRtx(downTrack, packet.AsSpan(0, length)) : SendTo(downTrack, packet.AsSpan(0, length))))
             {
-                SendTo(downTrack, packet.Slice(0, length));
                 _counters.Retransmitted();
             }
         }
@@ -143,6 +156,58 @@ internal sealed class RtpForwarder
             return false;
         }
 
+        return ProtectAndSend(downTrack, srtp, path, packet);
+    }
+
+    /// <summary>Resends a stored packet on the receiver's RTX stream (RFC 4588 §4): rewritten for the receiver first,
+    /// then wrapped with the RTX payload type of the receiver's payload type, the track's server RTX SSRC, and the next
+    /// sequence number of that stream, the original sequence number leading the payload. A payload type without RTX
+    /// goes out plainly.</summary>
+    private bool SendRtx(DownTrack downTrack, Span<byte> original)
+    {
+        IForwardingPeer receiver = downTrack.Receiver;
+        SrtpSession? srtp = receiver.Srtp;
+        MediaPath? path = receiver.Path;
+        if (srtp is null || path is null || original.Length + RtxPacket.OsnLength > UdpMediaSocket.MaxDatagram)
+        {
+            return false;
+        }
+
+        if (!downTrack.Map.IsIdentity && !RtpRewriter.TryRewrite(original, downTrack.Map))
+        {
+            _counters.RtpDroppedOne();
+            return false;
+        }
+
+        byte rtxPayloadType = downTrack.Map.RetransmissionPayloadTypeFor(original[1] & 0x7F);
+        if (rtxPayloadType == RtpRewriteMap.NoPayloadType)
+        {
+            return ProtectAndSend(downTrack, srtp, path, original);
+        }
+
+        byte[] scratch = Scratch;
+        if (!RtxPacket.TryWrap(original, scratch.AsSpan(0, UdpMediaSocket.MaxDatagram), downTrack.Source.ServerRtxSsrc,
+            downTrack.NextRtxSequence(), rtxPayloadType, out int written))
+        {
+            _counters.RtpDroppedOne();
+            return false;
+        }
+
+        return ProtectAndSend(downTrack, srtp, path, scratch.AsSpan(0, written));
+    }
+
+    /// <summary>Stamps the receiver's transport-wide sequence number (when it negotiated transport-cc on this section),
+    /// records the send for its estimate, protects and sends. <paramref name="packet"/> lies in <see cref="Scratch"/>
+    /// or <see cref="RepairScratch"/>; the protected packet is written to <see cref="Scratch"/>.</summary>
+    private bool ProtectAndSend(DownTrack downTrack, SrtpSession srtp, MediaPath path, Span<byte> packet)
+    {
+        int id = downTrack.TransportWideCcId;
+        if (id != 0 && downTrack.Receiver.Downlink is { } downlink)
+        {
+            packet = Stamp(packet, id, downlink, srtp.RtpOverhead);
+        }
+
+        byte[] scratch = Scratch;
         if (!srtp.TryProtectRtp(packet, scratch, out int written))
         {
             _counters.RtpDroppedOne();
@@ -152,5 +217,34 @@ internal sealed class RtpForwarder
         path.Send(scratch.AsSpan(0, written));
         _counters.RtpForwardedOne();
         return true;
+    }
+
+    /// <summary>Sets the transport-wide sequence element (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2): in
+    /// place when the packet carries it (the publisher's own, renumbered to the receiver's id), else in a copy with the
+    /// element added. The sequence number is taken only once the element is in place, so every recorded number goes
+    /// out; a packet that cannot take the element goes out unstamped and unrecorded.</summary>
+    private Span<byte> Stamp(Span<byte> packet, int id, SubscriberBandwidth downlink, int overhead)
+    {
+        if (!RtpHeader.TryParse(packet, out RtpHeader header))
+        {
+            return packet;
+        }
+
+        if (!header.TryFindExtension(packet, id, out int offset, out int length) || length != TransportWideSequence.ValueLength)
+        {
+            Span<byte> stamped = StampScratch;
+            if (!TransportWideSequence.TryStamp(packet, stamped[..UdpMediaSocket.MaxDatagram], id, 0, out int written)
+                || !RtpHeader.TryParse(stamped[..written], out header)
+                || !header.TryFindExtension(stamped[..written], id, out offset, out _))
+            {
+                return packet;
+            }
+
+            packet = stamped[..written];
+        }
+
+        ushort sequence = downlink.OnSending(packet.Length + overhead, BweClock.Micros(_time));
+        BinaryPrimitives.WriteUInt16BigEndian(packet[offset..], sequence);
+        return packet;
     }
 }

@@ -9,10 +9,12 @@ internal sealed class RtpRewriteMap
 
     private readonly byte[] _payloadTypes = new byte[128];
     private readonly byte[] _extensionIds = new byte[256];
+    private readonly byte[] _rtxPayloadTypes = new byte[128];
 
     public RtpRewriteMap()
     {
         Array.Fill(_payloadTypes, NoPayloadType);
+        Array.Fill(_rtxPayloadTypes, NoPayloadType);
     }
 
     /// <summary>True when every mapping is the identity, so the forwarder can skip the rewrite.</summary>
@@ -36,6 +38,20 @@ internal sealed class RtpRewriteMap
         HasExtensionRules = true;
         IsIdentity = false;
     }
+
+    /// <summary>The receiver's RTX payload type for one of its payload types (RFC 4588 apt); does not make the map
+    /// non-identity, since RTX is only used for retransmissions.</summary>
+    public void MapRetransmission(int receiverPt, int receiverRtxPt)
+    {
+        _rtxPayloadTypes[receiverPt & 0x7F] = (byte)receiverRtxPt;
+        HasRetransmission = true;
+    }
+
+    /// <summary>True when the receiver negotiated RTX for at least one of its payload types.</summary>
+    public bool HasRetransmission { get; private set; }
+
+    /// <summary>The receiver's RTX payload type for its payload type, or <see cref="NoPayloadType"/>.</summary>
+    public byte RetransmissionPayloadTypeFor(int receiverPt) => _rtxPayloadTypes[receiverPt & 0x7F];
 
     public byte PayloadTypeFor(int publisherPt) => _payloadTypes[publisherPt & 0x7F];
 

@@ -46,6 +46,7 @@ internal sealed partial class MediaPlane
                 Sessions.Add(session);
                 WakePeriodicLocked();
                 session.Sections.AddRange(ReadSections(offer, null));
+                session.ConfigureTransportCc(TransportWideCcId(session));
                 PublishTracksLocked(session, offer);
                 StartDtls(session);
                 MediaPlaneLog.SessionCreated(_logger, participant.RoomId, participant.ParticipantId);
@@ -64,6 +65,7 @@ internal sealed partial class MediaPlane
                 List<NegotiatedSection> sections = ReadSections(offer, session);
                 session.Sections.Clear();
                 session.Sections.AddRange(sections);
+                session.ConfigureTransportCc(TransportWideCcId(session));
                 PublishTracksLocked(session, offer);
                 Negotiator.ConfirmSlots(session);
 
@@ -226,10 +228,54 @@ internal sealed partial class MediaPlane
                     video ? new RetransmissionBuffer(Time, RetransmissionWindow) : null);
             }
 
+            track.SetPublisherRtx(RtxSsrc(media, ssrc), RtxPayloadTypes(section));
             tracks.Add(track);
         }
 
         session.SetTracks(tracks.ToArray());
+    }
+
+    /// <summary>The transport-wide sequence extension id the participant negotiated (one per BUNDLE transport: the
+    /// first accepted section of its own that has it), or 0.</summary>
+    private static int TransportWideCcId(ParticipantSession session)
+    {
+        foreach (NegotiatedSection section in session.Sections)
+        {
+            if (section.OfferedByParticipant && !section.Rejected && section.TransportWideCcId is > 0 and var id)
+            {
+                return id;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The RTX SSRC paired with a primary SSRC in an a=ssrc-group:FID (RFC 5576 §4.2, RFC 4588 §8.2), or 0.</summary>
+    private static uint RtxSsrc(SdpMediaSection media, uint primary)
+    {
+        foreach (SdpSsrcGroup group in media.SsrcGroups)
+        {
+            if (group.Semantics == "FID" && group.Ssrcs.Count > 1 && group.Ssrcs[0] == primary)
+            {
+                return group.Ssrcs[1];
+            }
+        }
+
+        return 0;
+    }
+
+    private static List<(int, int)> RtxPayloadTypes(NegotiatedSection section)
+    {
+        var payloadTypes = new List<(int, int)>();
+        foreach (NegotiatedCodec codec in section.Codecs)
+        {
+            if (codec.RtxPayloadType is { } rtx)
+            {
+                payloadTypes.Add((rtx, codec.PayloadType));
+            }
+        }
+
+        return payloadTypes;
     }
 
     /// <summary>SSRCs are keyed per session, so another room's SSRCs are none of this offer's business; inside one

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Forwarding;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Rtp;
@@ -80,8 +81,10 @@ internal sealed partial class MediaPlane
                     : Math.Max(0.001, (now - lastTick) / (double)Time.TimestampFrequency);
                 lastTick = now;
 
+                long nowMicros = BweClock.Micros(Time);
                 foreach (ParticipantSession session in sessions)
                 {
+                    FlushTransportFeedback(session, rtcp, nowMicros);
                     SendPublisherFeedback(session, rtcp, seconds, now);
                 }
 
@@ -140,10 +143,84 @@ internal sealed partial class MediaPlane
         {
             long measured = (long)(bytes * 8 / seconds);
             long estimate = EstimateBitrate(measured, worstLoss, ReceiversEstimate(session));
+            long cap = SubscribersCap(session);
+            if (cap > 0)
+            {
+                estimate = Math.Min(estimate, cap);
+            }
+
+            session.UplinkEstimateBps = estimate;
             length += RtcpRemb.Write(rtcp.Slice(length), session.ServerSsrc, (ulong)estimate, videoSsrcs.Slice(0, videoCount));
         }
 
         Forwarder.SendRtcp(session, rtcp.Slice(0, length));
+    }
+
+    /// <summary>Transport feedback the publisher's last packets left pending (the receive loop sends the rest as packets
+    /// arrive); nothing when it sent nothing since.</summary>
+    private void FlushTransportFeedback(ParticipantSession session, byte[] buffer, long nowMicros)
+    {
+        if (session.Uplink is not { } uplink)
+        {
+            return;
+        }
+
+        int length = uplink.Flush(nowMicros, buffer);
+        for (int i = 0; length > 0 && i < 8; i++)
+        {
+            Forwarder.SendRtcp(session, buffer.AsSpan(0, length));
+            length = uplink.Continue(nowMicros, buffer);
+        }
+    }
+
+    /// <summary>What a publisher's video may use so that every subscriber whose transport-cc estimate has met its path's
+    /// limit can take it (the smallest share; <see cref="PublisherBitrateCap"/>): each subscriber's estimate less its audio,
+    /// split evenly among the videos it receives. 0 when no such subscriber: the publisher is then not capped.</summary>
+    internal static long SubscribersCap(ParticipantSession publisher)
+    {
+        Span<long> shares = stackalloc long[MaxReportBlocks];
+        int count = 0;
+        foreach (PublishedTrack track in publisher.Tracks)
+        {
+            if (!track.IsVideo)
+            {
+                continue;
+            }
+
+            foreach (DownTrack downTrack in track.Subscribers)
+            {
+                if (count < shares.Length && downTrack.Receiver.Downlink is { IsConstrained: true, EstimateBps: > 0 } downlink)
+                {
+                    shares[count++] = VideoShare(downTrack.Receiver, downlink.EstimateBps);
+                }
+            }
+        }
+
+        return count == 0 ? 0 : PublisherBitrateCap.Compute(shares[..count], simulcast: false, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0);
+    }
+
+    /// <summary>Audio a subscriber receives per audio track, set aside before the video share.</summary>
+    private const long AudioShareBps = 40_000;
+
+    private const long MinimumVideoCapBps = 50_000;
+
+    private static long VideoShare(IForwardingPeer receiver, long estimateBps)
+    {
+        int videos = 0;
+        int audios = 0;
+        foreach (DownTrack incoming in receiver.Incoming.Items)
+        {
+            if (incoming.Source.IsVideo)
+            {
+                videos++;
+            }
+            else
+            {
+                audios++;
+            }
+        }
+
+        return (estimateBps - (audios * AudioShareBps)) / Math.Max(1, videos);
     }
 
     /// <summary>The bitrate to advertise to a publisher. Receivers reporting real loss (over 10 %) pull it down

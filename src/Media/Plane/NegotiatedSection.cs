@@ -27,6 +27,50 @@ internal sealed class NegotiatedSection
     public List<NegotiatedExtension> Extensions { get; init; } = [];
     public bool RtcpRsize { get; set; }
 
+    /// <summary>The transport-wide sequence number extension id negotiated on this section (its URI in
+    /// <see cref="Extensions"/> and transport-cc feedback on a codec), or 0.</summary>
+    public int TransportWideCcId
+    {
+        get
+        {
+            bool feedback = false;
+            foreach (NegotiatedCodec codec in Codecs)
+            {
+                feedback |= codec.Feedback.Contains(OfferReader.TransportCcFeedback);
+            }
+
+            if (feedback)
+            {
+                foreach (NegotiatedExtension extension in Extensions)
+                {
+                    if (extension.Uri == OfferReader.TransportWideCcUri)
+                    {
+                        return extension.Id;
+                    }
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    /// <summary>True when a codec of this section has an RTX payload type.</summary>
+    public bool HasRetransmission
+    {
+        get
+        {
+            foreach (NegotiatedCodec codec in Codecs)
+            {
+                if (codec.RtxPayloadType is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>For a server-added section: the track it carries, or null when inactive.</summary>
     public PublishedTrack? Track { get; set; }
 

@@ -4,8 +4,9 @@ using Doctolib.Telehealth.Media.Sdp;
 namespace Doctolib.Telehealth.Media.Plane;
 
 /// <summary>Turns a parsed browser offer into the sections the server accepts: Opus, VP8 and H.264
-/// (packetization-mode 1) with NACK/PLI/FIR/REMB feedback, and the header extensions the forwarder can carry.
-/// transport-cc is deliberately not accepted so the browser's bandwidth estimate follows our REMB.</summary>
+/// (packetization-mode 1) with NACK/PLI/FIR/REMB and transport-cc feedback, RTX (RFC 4588, <c>apt</c>) for each
+/// accepted video codec, and the header extensions the forwarder can carry, the transport-wide sequence number
+/// (draft-holmer-rmcat-transport-wide-cc-extensions-01) among them, each with the id the browser chose.</summary>
 internal static class OfferReader
 {
     public const string MidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
@@ -21,9 +22,13 @@ internal static class OfferReader
         "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
         "urn:ietf:params:rtp-hdrext:toffset",
         "urn:3gpp:video-orientation",
+        TransportWideCcUri,
     ];
 
-    private static readonly string[] SupportedFeedback = ["nack", "nack pli", "ccm fir", "goog-remb"];
+    public const string TransportWideCcUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    public const string TransportCcFeedback = "transport-cc";
+
+    private static readonly string[] SupportedFeedback = ["nack", "nack pli", "ccm fir", "goog-remb", TransportCcFeedback];
 
     public static NegotiatedSection Read(SdpSessionDescription offer, SdpMediaSection media)
     {
@@ -51,6 +56,11 @@ internal static class OfferReader
                 section.Codecs.Add(new NegotiatedCodec(map.PayloadType, map.EncodingName, map.ClockRate, map.Channels,
                     media.FindFmtp(map.PayloadType), FeedbackFor(media, map.PayloadType)));
             }
+        }
+
+        if (media.Kind == SdpMediaKind.Video)
+        {
+            AddRetransmission(media, section.Codecs);
         }
 
         foreach (SdpExtmap extmap in media.Extmaps)
@@ -208,6 +218,47 @@ internal static class OfferReader
         }
 
         return false;
+    }
+
+    /// <summary>RFC 4588 §8.1: an <c>rtx</c> payload type whose <c>a=fmtp apt=</c> names an accepted codec is that
+    /// codec's retransmission format; the first one listed for a codec wins.</summary>
+    private static void AddRetransmission(SdpMediaSection media, List<NegotiatedCodec> codecs)
+    {
+        foreach (SdpRtpMap map in media.RtpMaps)
+        {
+            if (!map.IsCodec("rtx") || !IsListed(media, map.PayloadType) || ReadApt(media.FindFmtp(map.PayloadType)) is not int apt)
+            {
+                continue;
+            }
+
+            for (int i = 0; i < codecs.Count; i++)
+            {
+                if (codecs[i].PayloadType == apt && codecs[i].RtxPayloadType is null && map.ClockRate == codecs[i].ClockRate)
+                {
+                    codecs[i] = codecs[i] with { RtxPayloadType = map.PayloadType };
+                }
+            }
+        }
+    }
+
+    private static int? ReadApt(string? fmtp)
+    {
+        if (fmtp is null)
+        {
+            return null;
+        }
+
+        foreach (string part in fmtp.Split(';'))
+        {
+            string trimmed = part.Trim();
+            if (trimmed.StartsWith("apt=", StringComparison.Ordinal)
+                && int.TryParse(trimmed.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out int apt) && apt is >= 0 and < 128)
+            {
+                return apt;
+            }
+        }
+
+        return null;
     }
 
     private static List<string> FeedbackFor(SdpMediaSection media, int payloadType)

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Forwarding;
 using Doctolib.Telehealth.Media.Rtp;
 
@@ -32,6 +33,9 @@ internal sealed partial class PacketDispatcher
                     && RtcpGenericNack.TryParse(packet, out RtcpGenericNack nack):
                     OnNack(session, nack);
                     break;
+                case RtcpPacketType.TransportFeedback when header.Count == RtcpPacketType.FormatTransportCc:
+                    OnTransportFeedback(session, packet);
+                    break;
                 case RtcpPacketType.PayloadFeedback when header.Count == RtcpPacketType.FormatPli
                     && RtcpPictureLossIndication.TryParse(packet, out RtcpPictureLossIndication pli):
                     RequestKeyframe(session, pli.MediaSsrc);
@@ -54,6 +58,15 @@ internal sealed partial class PacketDispatcher
         if (packets.IsMalformed)
         {
             _counters.Malformed();
+        }
+    }
+
+    /// <summary>A receiver's transport feedback about what the server sent it: its downlink estimate.</summary>
+    private void OnTransportFeedback(ParticipantSession receiver, ReadOnlySpan<byte> packet)
+    {
+        if (receiver.Downlink is { } downlink && downlink.OnTransportFeedback(packet, BweClock.Micros(plane.Time)))
+        {
+            receiver.DownlinkEstimateBps = downlink.EstimateBps;
         }
     }
 

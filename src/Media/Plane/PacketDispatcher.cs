@@ -1,4 +1,5 @@
 using System.Net;
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Forwarding;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Rtp;
@@ -164,16 +165,34 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         }
 
         _counters.RtpReceivedOne();
-        PublishedTrack? track = session.FindTrack(header.Ssrc);
-        if (track is null)
+        UplinkFeedback? uplink = session.Uplink;
+        ushort transportSequence = 0;
+        bool stamped = uplink is not null && TransportWideSequence.TryRead(plain, header, uplink.ExtensionId, out transportSequence);
+        if (session.FindTrack(header.Ssrc) is { } track)
         {
-            // RTX, probing or an SSRC the offer did not announce: nothing to forward it to.
+            OnPublisherPacket(session, track, plain, header.SequenceNumber);
+        }
+        else if (session.FindTrackByRtx(header.Ssrc) is { } repaired)
+        {
+            OnPublisherRtx(session, repaired, plain, header);
+        }
+        else
+        {
+            // Probing or an SSRC the offer did not announce: nothing to forward it to.
             _counters.RtpDroppedOne();
-            return;
         }
 
-        track.Statistics.OnPacket(header.SequenceNumber, length);
-        track.Retransmissions?.Store(header.SequenceNumber, plain);
+        if (stamped)
+        {
+            // After forwarding, so the feedback adds nothing to the forwarded packet's delay.
+            SendUplinkFeedback(session, uplink!, transportSequence, header.Ssrc);
+        }
+    }
+
+    private void OnPublisherPacket(ParticipantSession session, PublishedTrack track, ReadOnlySpan<byte> plain, ushort sequence)
+    {
+        track.Statistics.OnPacket(sequence, plain.Length);
+        track.Retransmissions?.Store(sequence, plain);
         if (plane.Forwarder.Forward(track, plain) > 0)
         {
             // Live media is media relayed to someone: what billing counts.
@@ -182,6 +201,11 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
             {
                 plane.ReportMediaUp(session);
             }
+        }
+
+        if (track.Nacks is not null)
+        {
+            TrackSequence(session, track, sequence);
         }
     }
 

@@ -198,7 +198,7 @@ internal sealed class ReOfferNegotiator(SessionRegistry sessions, ServerTranspor
             }
 
             NegotiatedSection publisherSection = PublisherOf(track).FindSection(track.Mid)!;
-            track.Subscribe(new DownTrack(track, receiver, RewriteMaps.Build(publisherSection, section)));
+            track.Subscribe(new DownTrack(track, receiver, RewriteMaps.Build(publisherSection, section), section.TransportWideCcId));
             if (track.IsVideo)
             {
                 forwarder.RequestKeyframe(track, force: true);

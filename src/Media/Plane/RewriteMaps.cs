@@ -20,6 +20,14 @@ internal static class RewriteMaps
             }
         }
 
+        foreach (NegotiatedCodec theirs in receiver.Codecs)
+        {
+            if (theirs.RtxPayloadType is { } rtx)
+            {
+                map.MapRetransmission(theirs.PayloadType, rtx);
+            }
+        }
+
         foreach (NegotiatedExtension extension in publisher.Extensions)
         {
             int receiverId = 0;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Doctolib.Telehealth.Media.Forwarding;
 using Doctolib.Telehealth.Media.Sdp;
 
 namespace Doctolib.Telehealth.Media.Plane;
@@ -52,6 +53,10 @@ internal static class SessionDescriptionWriter
         foreach (NegotiatedCodec codec in section.Codecs)
         {
             sdp.Append(' ').Append(codec.PayloadType);
+            if (codec.RtxPayloadType is { } rtx)
+            {
+                sdp.Append(' ').Append(rtx);
+            }
         }
 
         sdp.Append("\r\nc=IN IP4 ").Append(transport.AdvertisedAddress).Append("\r\n");
@@ -101,13 +106,29 @@ internal static class SessionDescriptionWriter
             {
                 sdp.Append("a=fmtp:").Append(codec.PayloadType).Append(' ').Append(codec.Fmtp).Append("\r\n");
             }
+
+            if (codec.RtxPayloadType is { } rtx)
+            {
+                // RFC 4588 §8.1: the retransmission format of this codec.
+                sdp.Append("a=rtpmap:").Append(rtx).Append(" rtx/").Append(codec.ClockRate).Append("\r\n");
+                sdp.Append("a=fmtp:").Append(rtx).Append(" apt=").Append(codec.PayloadType).Append("\r\n");
+            }
         }
 
         if (direction == SdpDirection.SendOnly && section.Track is { } sent)
         {
             string ssrc = sent.Ssrc.ToString(CultureInfo.InvariantCulture);
-            sdp.Append("a=ssrc:").Append(ssrc).Append(" cname:").Append(sent.StreamId).Append("\r\n");
-            sdp.Append("a=ssrc:").Append(ssrc).Append(" msid:").Append(sent.StreamId).Append(' ').Append(sent.TrackId).Append("\r\n");
+            if (section.HasRetransmission)
+            {
+                // RFC 5576 §4.2 / RFC 4588 §8.2: the server's RTX stream for this track, on which NACKs are answered.
+                sdp.Append("a=ssrc-group:FID ").Append(ssrc).Append(' ').Append(sent.ServerRtxSsrc.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+            }
+
+            AppendSsrc(sdp, ssrc, sent);
+            if (section.HasRetransmission)
+            {
+                AppendSsrc(sdp, sent.ServerRtxSsrc.ToString(CultureInfo.InvariantCulture), sent);
+            }
         }
 
         if (first)
@@ -122,6 +143,12 @@ internal static class SessionDescriptionWriter
 
             sdp.Append("a=end-of-candidates\r\n");
         }
+    }
+
+    private static void AppendSsrc(StringBuilder sdp, string ssrc, PublishedTrack track)
+    {
+        sdp.Append("a=ssrc:").Append(ssrc).Append(" cname:").Append(track.StreamId).Append("\r\n");
+        sdp.Append("a=ssrc:").Append(ssrc).Append(" msid:").Append(track.StreamId).Append(' ').Append(track.TrackId).Append("\r\n");
     }
 }
 

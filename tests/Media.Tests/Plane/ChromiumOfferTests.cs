@@ -119,7 +119,7 @@ public sealed class ChromiumOfferTests
         int vp8 = offered.RtpMaps.Single(m => m.IsCodec("VP8")).PayloadType;
         int h264 = offered.RtpMaps.Single(m => m.IsCodec("H264") && offered.FindFmtp(m.PayloadType) is { } fmtp
             && fmtp.Contains("packetization-mode=1", StringComparison.Ordinal) && fmtp.Contains("profile-level-id=42e01f", StringComparison.Ordinal)).PayloadType;
-        Assert.Equal([vp8, h264], video.RtpMaps.Select(m => m.PayloadType));
+        Assert.Equal([vp8, h264], video.RtpMaps.Where(m => !m.IsCodec("rtx")).Select(m => m.PayloadType));
         Assert.Equal(video.RtpMaps.Select(m => m.PayloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)), video.Formats);
         foreach (SdpRtpMap map in video.RtpMaps)
         {
@@ -127,13 +127,27 @@ public sealed class ChromiumOfferTests
             Assert.Equal(offered.FindFmtp(map.PayloadType), video.FindFmtp(map.PayloadType));
         }
 
-        Assert.Equal(["goog-remb", "ccm fir", "nack", "nack pli"],
+        Assert.Equal(["goog-remb", "transport-cc", "ccm fir", "nack", "nack pli"],
             video.RtcpFeedbacks.Where(f => f.PayloadType == vp8).Select(f => f.Parameter is null ? f.Type : f.Type + " " + f.Parameter));
-        Assert.DoesNotContain(answer.Media.SelectMany(m => m.RtcpFeedbacks), f => f.Type == "transport-cc");
     }
 
     [Fact]
-    public async Task Answer_ChromiumOffer_AnswersOnlyOfferedExtensionsWithTheirIdsAndNotTransportCc()
+    public async Task Answer_ChromiumOffer_AnswersRtxWithTheOfferedAptForEachAcceptedVideoCodecOnly()
+    {
+        await using var harness = new PlaneHarness();
+
+        SdpSessionDescription answer = await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        SdpMediaSection video = answer.Media.Single(m => m.Kind == SdpMediaKind.Video);
+        // Chromium 156: 97 repairs VP8 (96), 109 repairs mode-1 baseline H.264 (108); its other RTX types repair codecs not taken.
+        Assert.Equal([97, 109], video.RtpMaps.Where(m => m.IsCodec("rtx")).Select(m => m.PayloadType));
+        Assert.Equal("apt=96", video.FindFmtp(97));
+        Assert.Equal("apt=108", video.FindFmtp(109));
+        Assert.DoesNotContain(answer.Media.Single(m => m.Kind == SdpMediaKind.Audio).RtpMaps, m => m.IsCodec("rtx"));
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_NegotiatesTransportCcOnEveryCodecAndTheSequenceExtensionWithTheBrowsersId()
     {
         await using var harness = new PlaneHarness();
 
@@ -146,11 +160,30 @@ public sealed class ChromiumOfferTests
             foreach (SdpExtmap extension in media.Extmaps)
             {
                 Assert.Contains(offered.Extmaps, e => e.Id == extension.Id && e.Uri == extension.Uri);
-                Assert.NotEqual(TransportWideCcUri, extension.Uri);
+            }
+
+            Assert.Equal(3, media.Extmaps.Single(e => e.Uri == TransportWideCcUri).Id);
+            foreach (SdpRtpMap codec in media.RtpMaps.Where(m => !m.IsCodec("rtx")))
+            {
+                Assert.Contains(new SdpRtcpFeedback(codec.PayloadType, "transport-cc", null), media.RtcpFeedbacks);
             }
         }
 
-        Assert.Contains(Offer.Media[0].Extmaps, e => e.Uri == TransportWideCcUri);
+        Assert.Equal(3, harness.Plane.FindSession(Patient)!.Uplink!.ExtensionId);
+    }
+
+    [Fact]
+    public async Task Answer_ChromiumOffer_LearnsThePublishersRtxSsrcFromItsFidGroup()
+    {
+        await using var harness = new PlaneHarness();
+
+        await AnswerAsync(harness, Chromium156Captures.Offer);
+
+        PublishedTrack video = harness.Plane.FindSession(Patient)!.Tracks.Single(t => t.IsVideo);
+        Assert.Equal(3322617026u, video.PublisherRtxSsrc);
+        Assert.Equal(96, video.OriginalPayloadTypeFor(97));
+        Assert.Equal(108, video.OriginalPayloadTypeFor(109));
+        Assert.Equal(RtpRewriteMap.NoPayloadType, video.OriginalPayloadTypeFor(96));
     }
 
     [Fact]
@@ -246,7 +279,7 @@ public sealed class ChromiumOfferTests
 
         SdpMediaSection video = answer.Media.Single(m => m.Kind == SdpMediaKind.Video);
         Assert.False(video.IsRejected);
-        Assert.Equal(["108"], video.Formats);
+        Assert.Equal(["108", "109"], video.Formats);
         Assert.Null(video.FindRtpMap(96));
     }
 

@@ -26,7 +26,11 @@ public sealed class ReOfferTests
         Assert.Equal(patientOffer.Media.Select(m => m.Mid), offer.Media.Take(patientOffer.Media.Count).Select(m => m.Mid));
         Assert.All(offer.Media.Take(patientOffer.Media.Count), m => Assert.Equal(SdpDirection.RecvOnly, m.Direction));
         SdpMediaSection[] added = offer.Media.Skip(patientOffer.Media.Count).ToArray();
-        Assert.Equal([(SdpMediaKind.Audio, doctor.AudioSsrc), (SdpMediaKind.Video, doctor.VideoSsrc)], added.Select(m => (m.Kind, m.Ssrcs().Single())));
+        Assert.Equal([(SdpMediaKind.Audio, doctor.AudioSsrc), (SdpMediaKind.Video, doctor.VideoSsrc)], added.Select(m => (m.Kind, m.Ssrcs()[0])));
+        Assert.Single(added[0].Ssrcs());
+        SdpSsrcGroup fid = Assert.Single(added[1].SsrcGroups);
+        Assert.Equal(("FID", doctor.VideoSsrc), (fid.Semantics, fid.Ssrcs[0]));
+        Assert.Equal(added[1].Ssrcs(), fid.Ssrcs);
         Assert.DoesNotContain(added, m => patientOffer.Media.Any(p => p.Mid == m.Mid));
         for (int i = 0; i < added.Length; i++)
         {
@@ -98,7 +102,7 @@ public sealed class ReOfferTests
         SdpSessionDescription third = SdpParser.Parse(await harness.OfferAsync(patientId, 2));
         Assert.Equal(first.Media.Select(m => m.Mid), third.Media.Select(m => m.Mid));
         Assert.Equal([(SdpDirection.SendOnly, nurse.AudioSsrc), (SdpDirection.SendOnly, nurse.VideoSsrc)],
-            third.Media.Skip(2).Select(m => (m.Direction, m.Ssrcs().Single())));
+            third.Media.Skip(2).Select(m => (m.Direction, m.Ssrcs()[0])));
     }
 
     [Theory]
@@ -159,7 +163,7 @@ public sealed class ReOfferTests
 
         Assert.DoesNotContain(session.Sections, s => s.Confirmed);
         string second = await harness.OfferAsync(patientId, 1);
-        Assert.Equal([nurse.AudioSsrc, nurse.VideoSsrc], SdpParser.Parse(second).Media.Skip(2).Select(m => m.Ssrcs().Single()));
+        Assert.Equal([nurse.AudioSsrc, nurse.VideoSsrc], SdpParser.Parse(second).Media.Skip(2).Select(m => m.Ssrcs()[0]));
         await harness.Plane.AcceptAnswerAsync(patientId, patient.AnswerOffer(second), timeout.Token);
         Assert.Equal(2, session.Sections.Count(s => s.Confirmed));
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.Forwards(nurse, patient)), harness.Describe(patient, nurse));

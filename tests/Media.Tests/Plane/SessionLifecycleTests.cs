@@ -100,7 +100,6 @@ public sealed class SessionLifecycleTests
         Assert.Contains("a=group:BUNDLE 0 1\r\n", answer, StringComparison.Ordinal);
         Assert.Contains($"m=audio {harness.Plane.LocalEndPoint.Port} UDP/TLS/RTP/SAVPF 111", answer, StringComparison.Ordinal);
         Assert.Contains("a=recvonly", answer, StringComparison.Ordinal);
-        Assert.DoesNotContain("transport-cc", answer, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,70 @@
+namespace Doctolib.Telehealth.Media.Bwe;
+
+/// <summary>The send side of transport-wide congestion control for one subscriber's transport, shared by every thread
+/// that forwards to it: hands out the transport-wide sequence numbers the forwarder stamps (one 16-bit counter per
+/// transport, draft-holmer-rmcat-transport-wide-cc-extensions-01 §2), records each packet in the estimator's send
+/// history, and applies the subscriber's transport feedback. One uncontended lock per packet; nothing allocated.</summary>
+internal sealed class SubscriberBandwidth
+{
+    private const double HighLoss = 0.10;
+
+    private readonly Lock _gate = new();
+    private readonly SendSideBandwidthEstimator _estimator;
+    private ushort _nextSequence;
+    private long _estimateBps;
+    private int _constrained;
+
+    public SubscriberBandwidth(BandwidthEstimatorOptions? options = null)
+    {
+        _estimator = new SendSideBandwidthEstimator(options);
+    }
+
+    /// <summary>The estimate after the last transport feedback, in bits per second; 0 before the first.</summary>
+    public long EstimateBps => Volatile.Read(ref _estimateBps);
+
+    /// <summary>True once the path has pushed back (the delay detector saw over-use, or a loss window lost more than
+    /// the 10 % at which the loss-based controller cuts, draft-ietf-rmcat-gcc-02 §6): from then on it describes the path, not only what was sent, and may cap the publishers this subscriber receives.
+    /// Before that it is bounded by what the publishers chose to send, and capping them with it would only slow their
+    /// own ramp-up.</summary>
+    public bool IsConstrained => Volatile.Read(ref _constrained) != 0;
+
+    /// <summary>The next transport-wide sequence number, recorded as sent now with <paramref name="sizeBytes"/>.</summary>
+    public ushort OnSending(int sizeBytes, long nowMicros)
+    {
+        lock (_gate)
+        {
+            ushort sequence = _nextSequence++;
+            _estimator.OnPacketSent(sequence, sizeBytes, nowMicros);
+            return sequence;
+        }
+    }
+
+    /// <summary>Applies one transport feedback message (RTPFB FMT 15) from the subscriber; false when it is not one.</summary>
+    public bool OnTransportFeedback(ReadOnlySpan<byte> message, long nowMicros)
+    {
+        lock (_gate)
+        {
+            if (!_estimator.OnTransportFeedback(message, nowMicros))
+            {
+                return false;
+            }
+
+            if (_estimator.Usage == BandwidthUsage.Overusing || _estimator.LossFraction > HighLoss)
+            {
+                Volatile.Write(ref _constrained, 1);
+            }
+
+            Volatile.Write(ref _estimateBps, _estimator.EstimateBps);
+            return true;
+        }
+    }
+
+    /// <summary>Round-trip time to the subscriber, for the estimator's response interval.</summary>
+    public void OnRoundTripTime(long rttMicros)
+    {
+        lock (_gate)
+        {
+            _estimator.OnRoundTripTime(rttMicros);
+        }
+    }
+}
