@@ -21,6 +21,9 @@ internal interface IForwardingPeer
     /// is looked up here only, so it can name no track it does not receive.</summary>
     DownTrackSet Incoming { get; }
 
+    /// <summary>True while the server forwards no video to this peer (audio only: chosen, or a weak downlink).</summary>
+    bool VideoPaused { get; }
+
     /// <summary>The latest REMB this peer sent as a receiver (0 until it sends one).</summary>
     long PeekReceiverEstimate();
 }

@@ -134,6 +134,11 @@ internal sealed class RtpForwarder
             return false;
         }
 
+        if (downTrack.Source.IsVideo && receiver.VideoPaused)
+        {
+            return false; // audio only for this receiver: its audio still goes
+        }
+
         byte[] scratch = Scratch;
         Span<byte> packet = scratch.AsSpan(0, plain.Length);
         plain.CopyTo(packet);

@@ -48,6 +48,7 @@ internal sealed partial class MediaPlane
                 session.Sections.AddRange(ReadSections(offer, null));
                 PublishTracksLocked(session, offer);
                 StartDtls(session);
+                OnSessionCreatedLocked(session);
                 MediaPlaneLog.SessionCreated(_logger, participant.RoomId, participant.ParticipantId);
             }
             else

@@ -86,6 +86,7 @@ internal sealed partial class MediaPlane
                 }
 
                 CheckRelay(sessions, now);
+                CheckQuality(sessions);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
