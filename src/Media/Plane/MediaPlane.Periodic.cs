@@ -169,7 +169,8 @@ internal sealed partial class MediaPlane
         return Math.Max(estimate, 100_000);
     }
 
-    /// <summary>The lowest REMB the publisher's receivers reported since the last tick (0 when none did).</summary>
+    /// <summary>The lowest REMB the publisher's receivers reported since the last tick (0 when none did), among the
+    /// receivers that take its video.</summary>
     private static long ReceiversEstimate(ParticipantSession publisher)
     {
         long lowest = 0;
@@ -182,6 +183,11 @@ internal sealed partial class MediaPlane
 
             foreach (DownTrack downTrack in track.Subscribers)
             {
+                if (downTrack.Receiver.VideoPaused)
+                {
+                    continue; // takes no video now: its estimate must not cap the others'
+                }
+
                 long estimate = downTrack.Receiver.PeekReceiverEstimate();
                 if (estimate > 0 && (lowest == 0 || estimate < lowest))
                 {
