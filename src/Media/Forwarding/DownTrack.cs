@@ -4,9 +4,40 @@ namespace Doctolib.Telehealth.Media.Forwarding;
 /// types and extension ids need. The publisher's SSRC is kept.</summary>
 internal sealed class DownTrack(PublishedTrack source, IForwardingPeer receiver, RtpRewriteMap map)
 {
+    /// <summary>Skips further apart than this start a new skipped range.</summary>
+    private const double SkipGapSeconds = 0.5;
+
+    /// <summary>A skipped range is remembered this long: past the retransmission buffer's window (1 s).</summary>
+    private const double SkipMemorySeconds = 2;
+
+    private ushort _firstSkipped;
+    private ushort _lastSkipped;
+    private long _lastSkippedAt;
+
     public PublishedTrack Source { get; } = source;
 
     public IForwardingPeer Receiver { get; } = receiver;
 
     public RtpRewriteMap Map { get; } = map;
+
+    /// <summary>The forwarder did not send this packet because the receiver takes no video (audio only). Receive loop
+    /// only.</summary>
+    public void NoteSkipped(ushort sequence, long now, long frequency)
+    {
+        if (_lastSkippedAt == 0 || now - _lastSkippedAt > (long)(SkipGapSeconds * frequency))
+        {
+            _firstSkipped = sequence;
+        }
+
+        _lastSkipped = sequence;
+        _lastSkippedAt = now;
+    }
+
+    /// <summary>True for a packet of the latest skipped range, while it is recent: the receiver NACKs the gap it sees
+    /// after video resumes, and resending a second of video it was never sent would only flood a link that has just
+    /// recovered (the resume's keyframe request brings the picture back).</summary>
+    public bool WasSkipped(ushort sequence, long now, long frequency) =>
+        _lastSkippedAt != 0
+        && now - _lastSkippedAt <= (long)(SkipMemorySeconds * frequency)
+        && (ushort)(sequence - _firstSkipped) <= (ushort)(_lastSkipped - _firstSkipped);
 }

@@ -54,6 +54,7 @@ internal sealed class RtpForwarder
         }
 
         Span<byte> packet = stackalloc byte[1500];
+        long now = _time.GetTimestamp();
         for (int bit = -1; bit < 16; bit++)
         {
             if (bit >= 0 && (bitmask & (1 << bit)) == 0)
@@ -62,6 +63,11 @@ internal sealed class RtpForwarder
             }
 
             ushort wanted = (ushort)(sequence + bit + 1);
+            if (downTrack.WasSkipped(wanted, now, _time.TimestampFrequency))
+            {
+                continue;
+            }
+
             int length = buffer.TryCopy(wanted, packet);
             if (length > 0)
             {
@@ -136,6 +142,7 @@ internal sealed class RtpForwarder
 
         if (downTrack.Source.IsVideo && receiver.VideoPaused)
         {
+            downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
             return false; // audio only for this receiver: its audio still goes
         }
 

@@ -66,6 +66,28 @@ public sealed class AudioOnlyTests
     }
 
     [Fact]
+    public async Task AfterAResume_NacksForVideoSkippedWhilePaused_AreNotAnswered_ButLaterLossIsRepaired()
+    {
+        await using var harness = new PlaneHarness();
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await CallAsync(harness, "room-gap");
+        await SetAudioOnlyAsync(harness, "room-gap", "patient", true);
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), doctor);
+        var doctorVideo = harness.Session("room-gap", "doctor").FindTrack(doctor.VideoSsrc)!;
+        Assert.True(await PlaneHarness.EventuallyAsync(() => doctorVideo.Statistics.Received == doctor.VideoPacketsSent));
+        await SetAudioOnlyAsync(harness, "room-gap", "patient", false);
+        long retransmissions = harness.Plane.Counters.Retransmissions;
+
+        // The doctor's test peer numbers its video from 0: this one, skipped while paused, is still in the server's buffer.
+        patient.SendNack(doctor.VideoSsrc, (ushort)(doctor.VideoPacketsSent - 2));
+        patient.DiscardNextAndNack(doctor.VideoSsrc);
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), doctor);
+
+        // NACKs are handled in order on the receive loop: once the later one is answered, the first was handled.
+        Assert.True(await PlaneHarness.EventuallyAsync(() => patient.Stream(doctor.VideoSsrc)?.Recovered == 1), harness.Describe(patient, doctor));
+        Assert.Equal(retransmissions + 1, harness.Plane.Counters.Retransmissions);
+    }
+
+    [Fact]
     public async Task LowDownlinkEstimate_HeldForTwoSeconds_PausesVideo_AndFourSecondsOfRecoveryResumeIt()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
