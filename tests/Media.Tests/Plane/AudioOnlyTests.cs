@@ -88,6 +88,28 @@ public sealed class AudioOnlyTests
     }
 
     [Fact]
+    public async Task ForwardingVideoToAPausedReceiver_SendsNothing_AndAllocatesNothing()
+    {
+        await using var harness = new PlaneHarness();
+        (_, WebRtcTestPeer doctor) = await CallAsync(harness, "room-alloc");
+        await SetAudioOnlyAsync(harness, "room-alloc", "patient", true);
+        var video = harness.Session("room-alloc", "doctor").FindTrack(doctor.VideoSsrc)!;
+        byte[] packet = new byte[1000];
+        Doctolib.Telehealth.Media.Rtp.RtpHeader.WriteFixed(packet, false, 96, 1, 0, doctor.VideoSsrc, hasExtension: false);
+        harness.Plane.Forwarder.Forward(video, packet);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int sent = 0;
+        for (int i = 0; i < 10_000; i++)
+        {
+            sent += harness.Plane.Forwarder.Forward(video, packet);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, sent);
+    }
+
+    [Fact]
     public async Task LowDownlinkEstimate_HeldForTwoSeconds_PausesVideo_AndFourSecondsOfRecoveryResumeIt()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
