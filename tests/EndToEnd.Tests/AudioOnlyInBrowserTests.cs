@@ -45,6 +45,8 @@ public sealed class AudioOnlyInBrowserTests(BrowserWorld world)
         await Expect(patient.Locator("[data-testid=video-paused-notice][data-participant=me][data-reason=audio_only_chosen]")).ToBeVisibleAsync();
         await Expect(practitioner.Locator("[data-testid=video-paused-notice][data-participant=pa-audio][data-reason=audio_only_chosen]")).ToBeVisibleAsync();
         await Expect(patient.GetByTestId("audio-only")).ToHaveAttributeAsync("aria-pressed", "true");
+        await BrowserWorld.ScreenshotAsync(patient, "audio-only-patient");
+        await BrowserWorld.ScreenshotAsync(practitioner, "audio-only-practitioner");
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // frames already on their way are decoded
         var paused = await patient.EvaluateAsync<JsonElement>(Inbound).WaitAsync(BrowserWorld.Step);
         await Task.Delay(TimeSpan.FromSeconds(3));

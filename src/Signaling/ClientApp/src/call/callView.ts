@@ -85,6 +85,8 @@ export class CallView {
     else this.paused.delete(id);
     if (id === this.me) {
       this.audioOnly = reason === "audio_only_chosen";
+      // The last frame would stay on screen, frozen: dim it so the picture is not taken for live video.
+      this.stage.classList.toggle("video-paused", reason !== null);
       this.renderButtons();
     }
     this.renderNotices();
