@@ -170,6 +170,26 @@ public sealed class AudioOnlyTests
         Assert.True(harness.Session("room-early", "patient").VideoPaused);
     }
 
+    [Fact]
+    public async Task AudioOnlyChoice_HoldsAcrossAReload_AndTheNewPageIsToldItAgain()
+    {
+        await using var harness = new PlaneHarness();
+        (WebRtcTestPeer before, WebRtcTestPeer doctor) = await CallAsync(harness, "room-reload");
+        await SetAudioOnlyAsync(harness, "room-reload", "patient", true);
+        var participant = new MediaParticipant("room-reload", "patient");
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.NoticesAbout(participant).Count(n => n.Kind == "paused") == 1));
+
+        WebRtcTestPeer reloaded = await harness.JoinAsync("room-reload", "patient"); // a new peer connection: new certificate
+        await before.DisposeAsync(); // the harness now holds the new one
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.ForwardsAmong(reloaded, doctor)), harness.Describe(reloaded, doctor));
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(600), doctor);
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => Packets(reloaded, doctor.AudioSsrc) == doctor.AudioPacketsSent), harness.Describe(reloaded, doctor));
+        Assert.Equal(0, Packets(reloaded, doctor.VideoSsrc));
+        Assert.Equal([("paused", "audio_only_chosen"), ("paused", "audio_only_chosen")],
+            harness.NoticesAbout(participant).Where(n => n.Kind != "quality").ToList());
+    }
+
     /// <summary>Moves the plane's clock one check interval at a time, letting each tick run.</summary>
     private static async Task AdvanceAsync(PlaneHarness harness, FakeTimeProvider time, TimeSpan span)
     {
