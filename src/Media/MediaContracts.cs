@@ -24,12 +24,61 @@ public interface IMediaPlane
 
     /// <summary>Ends every media session of a room (the consultation ended).</summary>
     Task CloseRoomAsync(string roomId, CancellationToken cancellationToken);
+
+    /// <summary>"Audio only" chosen (or given up) by the participant: while on, the server forwards no video
+    /// <em>to</em> this participant (its audio, and what it publishes, are unchanged). The choice holds across a reload
+    /// of the page (a new peer connection) until the participant leaves or the room closes, and may be made before the
+    /// media session exists. The change is told through <see cref="IMediaSignalSink.VideoPausedAsync"/> /
+    /// <see cref="IMediaSignalSink.VideoResumedAsync"/>.</summary>
+    Task SetAudioOnlyAsync(MediaParticipant participant, bool audioOnly, CancellationToken cancellationToken);
 }
 
-/// <summary>Implemented by the signaling layer: carries the media plane's own offers to a participant's client.</summary>
+/// <summary>Why the server stopped forwarding video to a participant (snake_case on the wire).</summary>
+public enum VideoPauseReason
+{
+    /// <summary>The participant's downlink estimate stayed too low for video (about 150 kbps) for a few seconds.</summary>
+    WeakConnection,
+
+    /// <summary>The participant chose "audio only".</summary>
+    AudioOnlyChosen,
+}
+
+/// <summary>A participant's connection as the pages show it (snake_case on the wire).</summary>
+public enum ConnectionQualityLevel
+{
+    Good,
+    Fair,
+    Poor,
+}
+
+/// <summary>What a quality reading was made of; each is null while the server has no measure of it.</summary>
+/// <param name="LossPercent">Packets lost, in percent: the worse of what the participant reports losing (RTCP receiver
+/// reports) and what the server sees lost from it.</param>
+/// <param name="RoundTripMs">Round-trip time between the server and the participant.</param>
+/// <param name="JitterMs">Interarrival jitter the participant reports for the audio it receives.</param>
+/// <param name="EstimateKbps">The bandwidth estimate (the lower of downlink and uplink, when known).</param>
+public sealed record ConnectionQualityDetails(double? LossPercent, int? RoundTripMs, int? JitterMs, long? EstimateKbps);
+
+/// <summary>Implemented by the signaling layer: carries the media plane's own offers and its notices about a
+/// participant's connection to the clients. <c>recipients</c> are the room's admitted participant ids at the time
+/// (always including the participant concerned).</summary>
 public interface IMediaSignalSink
 {
     Task SendOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken);
+
+    /// <summary>The server stopped forwarding video to <paramref name="participant"/> (its audio continues), or the reason
+    /// changed. Sent again, unchanged, when a participant of the room reconnects, so its page learns the state.</summary>
+    Task VideoPausedAsync(MediaParticipant participant, VideoPauseReason reason, IReadOnlyCollection<string> recipients,
+        CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The server forwards video to <paramref name="participant"/> again (a keyframe was asked for).</summary>
+    Task VideoResumedAsync(MediaParticipant participant, IReadOnlyCollection<string> recipients, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>The participant's connection quality changed (worse at once, better only after a few seconds of better
+    /// readings), or was read for the first time, or a participant of the room reconnected.</summary>
+    Task ConnectionQualityChangedAsync(MediaParticipant participant, ConnectionQualityLevel quality, ConnectionQualityDetails details,
+        IReadOnlyCollection<string> recipients, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>Implemented by the room layer: learns when a participant's media is really relayed, for the timeline

@@ -6,7 +6,16 @@ namespace Doctolib.Telehealth.Media.Forwarding;
 /// sequence numbers are kept.</summary>
 internal sealed class DownTrack(PublishedTrack source, IForwardingPeer receiver, RtpRewriteMap map, int transportWideCcId = 0)
 {
+    /// <summary>Skips further apart than this start a new skipped range.</summary>
+    private const double SkipGapSeconds = 0.5;
+
+    /// <summary>A skipped range is remembered this long: past the retransmission buffer's window (1 s).</summary>
+    private const double SkipMemorySeconds = 2;
+
     private int _rtxSequence = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 0x10000);
+    private ushort _firstSkipped;
+    private ushort _lastSkipped;
+    private long _lastSkippedAt;
 
     public PublishedTrack Source { get; } = source;
 
@@ -18,4 +27,25 @@ internal sealed class DownTrack(PublishedTrack source, IForwardingPeer receiver,
 
     /// <summary>The next sequence number on the server's RTX stream to this receiver (RFC 4588 §4: its own sequence space).</summary>
     public ushort NextRtxSequence() => (ushort)Interlocked.Increment(ref _rtxSequence);
+
+    /// <summary>The forwarder did not send this packet because the receiver takes no video (audio only). Receive loop
+    /// only.</summary>
+    public void NoteSkipped(ushort sequence, long now, long frequency)
+    {
+        if (_lastSkippedAt == 0 || now - _lastSkippedAt > (long)(SkipGapSeconds * frequency))
+        {
+            _firstSkipped = sequence;
+        }
+
+        _lastSkipped = sequence;
+        _lastSkippedAt = now;
+    }
+
+    /// <summary>True for a packet of the latest skipped range, while it is recent: the receiver NACKs the gap it sees
+    /// after video resumes, and resending a second of video it was never sent would only flood a link that has just
+    /// recovered (the resume's keyframe request brings the picture back).</summary>
+    public bool WasSkipped(ushort sequence, long now, long frequency) =>
+        _lastSkippedAt != 0
+        && now - _lastSkippedAt <= (long)(SkipMemorySeconds * frequency)
+        && (ushort)(sequence - _firstSkipped) <= (ushort)(_lastSkipped - _firstSkipped);
 }

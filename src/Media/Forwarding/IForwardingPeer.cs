@@ -26,6 +26,9 @@ internal interface IForwardingPeer
     /// peer did not negotiate transport-cc.</summary>
     SubscriberBandwidth? Downlink { get; }
 
+    /// <summary>True while the server forwards no video to this peer (audio only: chosen, or a weak downlink).</summary>
+    bool VideoPaused { get; }
+
     /// <summary>The latest REMB this peer sent as a receiver (0 until it sends one).</summary>
     long PeekReceiverEstimate();
 }

@@ -68,6 +68,7 @@ internal sealed class RtpForwarder
         }
 
         byte[] packet = RepairScratch;
+        long now = _time.GetTimestamp();
         for (int bit = -1; bit < 16; bit++)
         {
             if (bit >= 0 && (bitmask & (1 << bit)) == 0)
@@ -76,6 +77,11 @@ internal sealed class RtpForwarder
             }
 
             ushort wanted = (ushort)(sequence + bit + 1);
+            if (downTrack.WasSkipped(wanted, now, _time.TimestampFrequency))
+            {
+                continue;
+            }
+
             int length = buffer.TryCopy(wanted, packet.AsSpan(0, UdpMediaSocket.MaxDatagram));
             if (length > 0 && (downTrack.Map.HasRetransmission ? SendRtx(downTrack, packet.AsSpan(0, length)) : SendTo(downTrack, packet.AsSpan(0, length))))
             {
@@ -145,6 +151,12 @@ internal sealed class RtpForwarder
         if (srtp is null || path is null || plain.Length > UdpMediaSocket.MaxDatagram)
         {
             return false;
+        }
+
+        if (downTrack.Source.IsVideo && receiver.VideoPaused)
+        {
+            downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
+            return false; // audio only for this receiver: its audio still goes
         }
 
         byte[] scratch = Scratch;

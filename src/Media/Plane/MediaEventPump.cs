@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Doctolib.Telehealth.Media.Plane;
 
-/// <summary>Carries the plane's notifications (media up/down, server offers) off the receive loop and the
+/// <summary>Carries the plane's notifications (media up/down, server offers, video paused/resumed, connection quality) off the receive loop and the
 /// control lock, in order, to the observer and the signal sink. One reader; a slow callee delays only this.</summary>
 internal sealed class MediaEventPump
 {
@@ -29,6 +29,15 @@ internal sealed class MediaEventPump
     public void Offer(MediaParticipant participant, string sdp) =>
         _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Offer, participant, default, sdp));
 
+    public void VideoPaused(MediaParticipant participant, VideoPauseReason reason, IReadOnlyCollection<string> recipients) =>
+        _events.Writer.TryWrite(new MediaEvent(MediaEventKind.VideoPaused, participant, default, null, Notice: new LinkNotice(reason, default, null, recipients)));
+
+    public void VideoResumed(MediaParticipant participant, IReadOnlyCollection<string> recipients) =>
+        _events.Writer.TryWrite(new MediaEvent(MediaEventKind.VideoResumed, participant, default, null, Notice: new LinkNotice(default, default, null, recipients)));
+
+    public void Quality(MediaParticipant participant, ConnectionQualityLevel quality, ConnectionQualityDetails details, IReadOnlyCollection<string> recipients) =>
+        _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Quality, participant, default, null, Notice: new LinkNotice(default, quality, details, recipients)));
+
     public void Relayed(IReadOnlyList<RelayMark> marks) =>
         _events.Writer.TryWrite(new MediaEvent(MediaEventKind.Relayed, default, default, null, marks));
 
@@ -38,7 +47,7 @@ internal sealed class MediaEventPump
     {
         while (_events.Reader.TryRead(out MediaEvent item))
         {
-            if (item.Kind != MediaEventKind.Offer)
+            if (item.Kind is MediaEventKind.Up or MediaEventKind.Down or MediaEventKind.Relayed)
             {
                 await DeliverAsync(item, CancellationToken.None).ConfigureAwait(false);
             }
@@ -79,6 +88,16 @@ internal sealed class MediaEventPump
                 case MediaEventKind.Relayed:
                     await _observer.MediaRelayedAsync(item.Marks!, timeout.Token).ConfigureAwait(false);
                     break;
+                case MediaEventKind.VideoPaused:
+                    await _signalSink.VideoPausedAsync(item.Participant, item.Notice!.Reason, item.Notice.Recipients, timeout.Token).ConfigureAwait(false);
+                    break;
+                case MediaEventKind.VideoResumed:
+                    await _signalSink.VideoResumedAsync(item.Participant, item.Notice!.Recipients, timeout.Token).ConfigureAwait(false);
+                    break;
+                case MediaEventKind.Quality:
+                    await _signalSink.ConnectionQualityChangedAsync(item.Participant, item.Notice!.Quality, item.Notice.Details!,
+                        item.Notice.Recipients, timeout.Token).ConfigureAwait(false);
+                    break;
                 default:
                     await _signalSink.SendOfferAsync(item.Participant, item.Text!, timeout.Token).ConfigureAwait(false);
                     break;
@@ -97,8 +116,15 @@ internal sealed class MediaEventPump
         Down,
         Offer,
         Relayed,
+        VideoPaused,
+        VideoResumed,
+        Quality,
     }
 
     private readonly record struct MediaEvent(
-        MediaEventKind Kind, MediaParticipant Participant, DateTimeOffset At, string? Text, IReadOnlyList<RelayMark>? Marks = null);
+        MediaEventKind Kind, MediaParticipant Participant, DateTimeOffset At, string? Text, IReadOnlyList<RelayMark>? Marks = null,
+        LinkNotice? Notice = null);
+
+    private sealed record LinkNotice(VideoPauseReason Reason, ConnectionQualityLevel Quality, ConnectionQualityDetails? Details,
+        IReadOnlyCollection<string> Recipients);
 }

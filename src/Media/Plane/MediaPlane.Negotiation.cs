@@ -49,6 +49,7 @@ internal sealed partial class MediaPlane
                 session.ConfigureTransportCc(TransportWideCcId(session));
                 PublishTracksLocked(session, offer);
                 StartDtls(session);
+                OnSessionCreatedLocked(session);
                 MediaPlaneLog.SessionCreated(_logger, participant.RoomId, participant.ParticipantId);
             }
             else

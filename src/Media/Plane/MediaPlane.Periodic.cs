@@ -89,6 +89,7 @@ internal sealed partial class MediaPlane
                 }
 
                 CheckRelay(sessions, now);
+                CheckQuality(sessions);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -174,7 +175,7 @@ internal sealed partial class MediaPlane
     }
 
     /// <summary>What a publisher's video may use so that every subscriber whose transport-cc estimate has met its path's
-    /// limit can take it (the smallest share; <see cref="PublisherBitrateCap"/>): each subscriber's estimate less its audio,
+    /// limit can take it (the smallest share; <see cref="PublisherBitrateCap"/>; a receiver in audio only is left out): each subscriber's estimate less its audio,
     /// split evenly among the videos it receives. 0 when no such subscriber: the publisher is then not capped.</summary>
     internal static long SubscribersCap(ParticipantSession publisher)
     {
@@ -189,6 +190,11 @@ internal sealed partial class MediaPlane
 
             foreach (DownTrack downTrack in track.Subscribers)
             {
+                if (downTrack.Receiver.VideoPaused)
+                {
+                    continue; // takes no video now: its estimate must not cap the others'
+                }
+
                 if (count < shares.Length && downTrack.Receiver.Downlink is { IsConstrained: true, EstimateBps: > 0 } downlink)
                 {
                     shares[count++] = VideoShare(downTrack.Receiver, downlink.EstimateBps);
@@ -245,7 +251,8 @@ internal sealed partial class MediaPlane
         return Math.Max(estimate, 100_000);
     }
 
-    /// <summary>The lowest REMB the publisher's receivers reported since the last tick (0 when none did).</summary>
+    /// <summary>The lowest REMB the publisher's receivers reported since the last tick (0 when none did), among the
+    /// receivers that take its video.</summary>
     private static long ReceiversEstimate(ParticipantSession publisher)
     {
         long lowest = 0;
@@ -258,6 +265,11 @@ internal sealed partial class MediaPlane
 
             foreach (DownTrack downTrack in track.Subscribers)
             {
+                if (downTrack.Receiver.VideoPaused)
+                {
+                    continue; // takes no video now: its estimate must not cap the others'
+                }
+
                 long estimate = downTrack.Receiver.PeekReceiverEstimate();
                 if (estimate > 0 && (lowest == 0 || estimate < lowest))
                 {

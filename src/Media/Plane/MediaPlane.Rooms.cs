@@ -24,6 +24,7 @@ internal sealed partial class MediaPlane
         ParticipantSession? session;
         lock (_gate)
         {
+            ForgetAudioOnlyLocked(participant);
             if (Sessions.TryGet(participant, out session))
             {
                 RemoveSessionLocked(session);
@@ -59,6 +60,7 @@ internal sealed partial class MediaPlane
             }
 
             Negotiator.ForgetRoom(roomId);
+            ForgetRoomAudioOnlyLocked(roomId);
         }
 
         foreach (ParticipantSession session in closed)

@@ -86,8 +86,14 @@ internal sealed partial class PacketDispatcher
         }
     }
 
-    private static void OnReportBlock(ParticipantSession receiver, RtcpReportBlock block) =>
-        receiver.Incoming.Find(block.Ssrc)?.Source.ReportLoss(block.FractionLost);
+    private void OnReportBlock(ParticipantSession receiver, RtcpReportBlock block)
+    {
+        if (receiver.Incoming.Find(block.Ssrc) is { } downTrack)
+        {
+            downTrack.Source.ReportLoss(block.FractionLost);
+            receiver.OnReceiverReport(downTrack.Source, block, plane.Time.GetTimestamp(), plane.Time.TimestampFrequency);
+        }
+    }
 
     private void OnNack(ParticipantSession receiver, RtcpGenericNack nack)
     {

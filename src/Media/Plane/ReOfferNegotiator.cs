@@ -19,6 +19,9 @@ internal sealed class ReOfferNegotiator(SessionRegistry sessions, ServerTranspor
 
     public void ForgetRoom(string roomId) => _admitted.Remove(roomId);
 
+    /// <summary>A copy of the room's admitted participant ids (empty when none).</summary>
+    public string[] AdmittedIn(string roomId) => _admitted.TryGetValue(roomId, out HashSet<string>? set) ? [.. set] : [];
+
     /// <summary>True while a server-added slot waits for the participant to confirm it in an answer.</summary>
     public static bool HasUnconfirmedSlots(ParticipantSession session)
     {

@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 
 namespace Doctolib.Telehealth.Signaling.Hubs;
@@ -22,6 +23,19 @@ public interface IConsultationClient
 
     /// <summary>A participant turned their microphone or camera off or on (so the others see a sign on its tile).</summary>
     Task MediaStateChanged(Guid appointmentId, string participantId, bool microphone, bool camera);
+
+    /// <summary>The server stopped forwarding video to <paramref name="participantId"/> (its sound continues):
+    /// <c>weak_connection</c> (its connection cannot carry video) or <c>audio_only_chosen</c>. Sent to the admitted
+    /// participants, the one concerned included; sent again when one of them reconnects.</summary>
+    Task VideoPaused(Guid appointmentId, string participantId, VideoPauseReason reason);
+
+    /// <summary>The server forwards video to <paramref name="participantId"/> again.</summary>
+    Task VideoResumed(Guid appointmentId, string participantId);
+
+    /// <summary><paramref name="participantId"/>'s connection is now <c>good</c>, <c>fair</c> or <c>poor</c>, with what the
+    /// reading was made of. Sent when it is first read, when it changes (worse at once, better after 5 s), and when a
+    /// participant reconnects; to the admitted participants.</summary>
+    Task ConnectionQualityChanged(Guid appointmentId, string participantId, ConnectionQualityLevel quality, ConnectionQualityDetails details);
 
     /// <summary>A payment event the person must know about (declined card, 3-D Secure to complete, captured).</summary>
     Task PaymentStatusChanged(Guid appointmentId, string status, string? message, string? clientSecret);

@@ -40,6 +40,14 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
 
     public int OffersSent => _offers;
 
+    /// <summary>Every video-paused, video-resumed and connection-quality notice, in order: kind is <c>paused</c>,
+    /// <c>resumed</c> or <c>quality</c>; value the reason or the quality (snake_case as on the wire).</summary>
+    public ConcurrentQueue<(MediaParticipant Participant, string Kind, string? Value, IReadOnlyCollection<string> Recipients)> Notices { get; } = new();
+
+    /// <summary>The notices about one participant, in order.</summary>
+    public List<(string Kind, string? Value)> NoticesAbout(MediaParticipant participant) =>
+        Notices.Where(n => n.Participant == participant).Select(n => (n.Kind, n.Value)).ToList();
+
     /// <summary>Every re-offer the plane sent, in order.</summary>
     public ConcurrentQueue<(MediaParticipant Participant, string Sdp)> Offers { get; } = new();
 
@@ -189,6 +197,30 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
             await Plane.AcceptAnswerAsync(participant, peer.AnswerOffer(offerSdp), cancellationToken);
         }
     }
+
+    public Task VideoPausedAsync(MediaParticipant participant, VideoPauseReason reason, IReadOnlyCollection<string> recipients,
+        CancellationToken cancellationToken)
+    {
+        Notices.Enqueue((participant, "paused", reason == VideoPauseReason.WeakConnection ? "weak_connection" : "audio_only_chosen", recipients));
+        return Task.CompletedTask;
+    }
+
+    public Task VideoResumedAsync(MediaParticipant participant, IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)
+    {
+        Notices.Enqueue((participant, "resumed", null, recipients));
+        return Task.CompletedTask;
+    }
+
+    public Task ConnectionQualityChangedAsync(MediaParticipant participant, ConnectionQualityLevel quality, ConnectionQualityDetails details,
+        IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)
+    {
+        Notices.Enqueue((participant, "quality", quality.ToString().ToLowerInvariant(), recipients));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The live session of a peer joined through this harness.</summary>
+    public ParticipantSession Session(string roomId, string participantId) =>
+        Plane.FindSession(new MediaParticipant(roomId, participantId)) ?? throw new InvalidOperationException("no session for " + participantId);
 
     public Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -5,6 +5,8 @@ import type { Participant } from "../shared/hub";
 export interface CallActions {
   microphone(on: boolean): void;
   camera(on: boolean): void;
+  /** "Audio only": asks the server to stop (or restart) sending video to this participant. */
+  audioOnly(on: boolean): Promise<void>;
   leave(): void;
   sendChat(text: string): Promise<void>;
 }
@@ -13,6 +15,10 @@ export interface CallActions {
  * The call screen: the other person large, oneself small, the controls under the video and the chat beside it
  * (under it on a phone). Extra controls (the practitioner's "End consultation") are passed in.
  */
+/** Why the server stopped sending video to a participant (the hub's VideoPaused reason). */
+export type PauseReason = "weak_connection" | "audio_only_chosen";
+export type QualityLevel = "good" | "fair" | "poor";
+
 export class CallView {
   readonly element: HTMLElement;
   private readonly stage = h("div", { class: "stage", "data-testid": "remote-stage" });
@@ -21,6 +27,11 @@ export class CallView {
   private readonly chatInput = h("input", { id: "chat-input", type: "text", maxlength: 2000, autocomplete: "off", "data-testid": "chat-input" });
   private readonly micButton: HTMLButtonElement;
   private readonly camButton: HTMLButtonElement;
+  private readonly audioOnlyButton: HTMLButtonElement;
+  private readonly notices = h("div", { class: "link-notices", role: "status", "aria-live": "polite", "data-testid": "link-notices" });
+  private audioOnly = false;
+  private readonly paused = new Map<string, PauseReason>();
+  private readonly quality = new Map<string, QualityLevel>();
   private micOn = true;
   private camOn = true;
   private streams = new Map<string, MediaStream>();
@@ -38,6 +49,7 @@ export class CallView {
   ) {
     this.micButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "mute", onclick: () => this.toggleMic() });
     this.camButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "camera", onclick: () => this.toggleCam() });
+    this.audioOnlyButton = h("button", { type: "button", class: "control", "aria-pressed": "false", "data-testid": "audio-only", onclick: () => void this.toggleAudioOnly() });
     const leave = h("button", { type: "button", class: leaveStyle === "danger" ? "control danger" : "control", "data-testid": "leave", onclick: () => actions.leave() }, T("span", "call.leave"));
     const form = h("form", { class: "chat-form", onsubmit: (e) => void this.submitChat(e) },
       T("label", "chat.label", { for: "chat-input", class: "chat-label" }),
@@ -48,7 +60,8 @@ export class CallView {
         h("span", { class: "elapsed-wrap" }, T("span", "call.elapsed", { class: "visually-hidden" }), this.elapsed)),
       h("div", { class: "call-main" },
         h("div", { class: "video-area" }, this.stage, h("div", { class: "self" }, this.selfVideo, T("span", "call.you", { class: "tile-label" }))),
-        h("div", { class: "controls", role: "toolbar", "aria-label": t("call.controls") }, this.micButton, this.camButton, ...extraControls, leave)),
+        this.notices,
+        h("div", { class: "controls", role: "toolbar", "aria-label": t("call.controls") }, this.micButton, this.camButton, this.audioOnlyButton, ...extraControls, leave)),
       h("aside", { class: "chat", "aria-labelledby": "chat-title" }, T("h3", "chat.title", { id: "chat-title" }), this.chatLog, form));
     this.renderButtons();
     this.renderStage();
@@ -62,7 +75,27 @@ export class CallView {
     onLanguageChange(() => {
       this.renderButtons();
       this.renderStage();
+      this.renderNotices();
     });
+  }
+
+  /** The server stopped (reason) or restarted (null) sending video to a participant: this one or another. */
+  setVideoPaused(id: string, reason: PauseReason | null): void {
+    if (reason) this.paused.set(id, reason);
+    else this.paused.delete(id);
+    if (id === this.me) {
+      this.audioOnly = reason === "audio_only_chosen";
+      // The last frame would stay on screen, frozen: dim it so the picture is not taken for live video.
+      this.stage.classList.toggle("video-paused", reason !== null);
+      this.renderButtons();
+    }
+    this.renderNotices();
+  }
+
+  /** A participant's connection quality, as the server measured it. */
+  setQuality(id: string, quality: QualityLevel): void {
+    this.quality.set(id, quality);
+    this.renderStage();
   }
 
   showSelf(stream: MediaStream): void {
@@ -117,6 +150,18 @@ export class CallView {
     this.renderButtons();
   }
 
+  private async toggleAudioOnly(): Promise<void> {
+    const next = !this.audioOnly;
+    this.audioOnly = next;
+    this.renderButtons();
+    try {
+      await this.actions.audioOnly(next);
+    } catch {
+      this.audioOnly = !next;
+      this.renderButtons();
+    }
+  }
+
   private toggleCam(): void {
     this.camOn = !this.camOn;
     this.actions.camera(this.camOn);
@@ -129,6 +174,21 @@ export class CallView {
     this.micButton.setAttribute("aria-pressed", String(!this.micOn));
     this.camButton.textContent = this.camOn ? t("call.cameraOff") : t("call.cameraOn");
     this.camButton.setAttribute("aria-pressed", String(!this.camOn));
+    this.audioOnlyButton.textContent = this.audioOnly ? t("call.backToVideo") : t("call.audioOnly");
+    this.audioOnlyButton.setAttribute("aria-pressed", String(this.audioOnly));
+  }
+
+  /** In words: video paused to this participant (and why), or to another one (so we know they do not see us). */
+  private renderNotices(): void {
+    const items: HTMLElement[] = [];
+    for (const [id, reason] of this.paused) {
+      const mine = id === this.me;
+      const key = mine ? (reason === "weak_connection" ? "link.selfWeak" : "link.selfChosen")
+        : reason === "weak_connection" ? "link.otherWeak" : "link.otherChosen";
+      items.push(h("p", { class: `notice ${reason === "weak_connection" ? "amber" : ""}`, "data-testid": "video-paused-notice",
+        "data-participant": mine ? "me" : id, "data-reason": reason }, t(key, { who: this.nameOf(id) })));
+    }
+    replace(this.notices, ...items);
   }
 
   private nameOf(id: string): string {
@@ -159,10 +219,16 @@ export class CallView {
       const media = this.remoteMedia.get(id) ?? { microphone: true, camera: true };
       tile.classList.toggle("camera-off", !media.camera);
       tile.querySelector(".tile-signs")?.remove();
+      tile.querySelector(".tile-quality")?.remove();
       if (!media.microphone || !media.camera) {
         tile.append(h("span", { class: "tile-signs", role: "status", "data-testid": "remote-media-state" },
           !media.camera ? h("span", { class: "sign", "data-sign": "camera-off" }, t("remote.cameraOff")) : null,
           !media.microphone ? h("span", { class: "sign", "data-sign": "mic-off" }, t("remote.micOff")) : null));
+      }
+      const quality = this.quality.get(id);
+      if (quality) {
+        tile.append(h("span", { class: `tile-quality quality-${quality}`, role: "status", "data-testid": "remote-quality", "data-quality": quality },
+          t("quality.label", { quality: t(`quality.${quality}`) })));
       }
       return tile;
     });

@@ -7,7 +7,7 @@ import { createHub, participant, roomView, signalR, type InvitationLink, type Pa
 import { fromHubError } from "../shared/errors";
 import { mountShell, banner, signedOutScreen, type Shell } from "../shared/shell";
 import { MediaSession } from "../call/media";
-import { CallView } from "../call/callView";
+import { CallView, type PauseReason, type QualityLevel } from "../call/callView";
 import { DeviceError, openDevices, stopStream } from "../call/devices";
 import { askEnd, showInvitation } from "./dialogs";
 
@@ -28,6 +28,8 @@ interface Room {
   payment: string | null;
   /** What the practitioner chose when ending here: billed or not (unknown when the consultation ended otherwise). */
   billed?: boolean;
+  /** Each participant's connection quality, as the server last told it (ConnectionQualityChanged). */
+  quality: Map<string, QualityLevel>;
 }
 
 /** The practitioner's day: today's teleconsultations with who is waiting (live), admit, invite, the call, the end. */
@@ -70,7 +72,7 @@ class Console {
       for (const appointment of list) {
         const room = this.rooms.get(appointment.id);
         if (room) room.appointment = appointment;
-        else this.rooms.set(appointment.id, { appointment, view: null, refusal: null, payment: null });
+        else this.rooms.set(appointment.id, { appointment, view: null, refusal: null, payment: null, quality: new Map() });
       }
       if (this.hub.state === signalR.HubConnectionState.Disconnected) await this.hub.start();
       await this.joinAll();
@@ -134,6 +136,19 @@ class Console {
     hub.on("MediaStateChanged", (id: string, who: string, microphone: boolean, camera: boolean) => {
       if (id === this.active) this.call?.setRemoteMedia(who, microphone, camera);
     });
+    hub.on("VideoPaused", (id: string, who: string, reason: PauseReason) => {
+      if (id === this.active) this.call?.setVideoPaused(who, reason);
+    });
+    hub.on("VideoResumed", (id: string, who: string) => {
+      if (id === this.active) this.call?.setVideoPaused(who, null);
+    });
+    hub.on("ConnectionQualityChanged", (id: string, who: string, quality: QualityLevel) => {
+      const room = this.rooms.get(id);
+      if (!room) return;
+      room.quality.set(who, quality);
+      if (id === this.active) this.call?.setQuality(who, quality);
+      this.renderList();
+    });
     hub.on("PaymentStatusChanged", (id: string, status: string) => {
       const room = this.rooms.get(id);
       if (!room) return;
@@ -192,7 +207,8 @@ class Console {
           h("span", {}, t("pr.when", { time: formatTime(new Date(a.startsAt)), minutes: a.durationMinutes })),
           h("span", { class: `badge ${tone}` }, stateKey in { "pr.state.scheduled": 1, "pr.state.open": 1, "pr.state.in_progress": 1, "pr.state.ended": 1, "pr.state.cancelled": 1 } ? t(stateKey as "pr.state.open") : state),
           waiting.length ? h("span", { class: "badge blue", "data-testid": "waiting-badge" }, t("pr.waitingCount", { count: waiting.length })) : null,
-          this.active === a.id ? h("span", { class: "badge green" }, t("pr.inCall")) : null),
+          this.active === a.id ? h("span", { class: "badge green" }, t("pr.inCall")) : null,
+          ...this.qualityBadges(room)),
         room.refusal && !open && state !== "ended" ? h("p", { class: "hint" }, room.refusal) : null,
         this.paymentNotice(room)),
       open ? h("div", { class: "buttons" },
@@ -201,6 +217,22 @@ class Console {
         this.active === a.id ? null
           : h("button", { type: "button", class: waiting.length ? "secondary" : "primary", "data-testid": "open-call", onclick: () => void this.openCall(a.id) }, t("pr.openCall")))
         : null);
+  }
+
+  /** The other participants' connection quality, in words (the colour only repeats it). */
+  private qualityBadges(room: Room): HTMLElement[] {
+    const state = room.view?.consultationState ?? room.appointment.consultationState;
+    if (state === "ended") return [];
+    const me = room.view?.me;
+    const tones = { good: "green", fair: "amber", poor: "red" } as const;
+    return [...room.quality.entries()]
+      .filter(([id]) => id !== me)
+      .map(([id, quality]) => {
+        const p = room.view?.participants.find((x) => x.id === id);
+        const who = p ? this.nameOf(room, p) : t("role.participant");
+        return h("span", { class: `badge ${tones[quality]}`, "data-testid": "quality-badge", "data-participant": id, "data-quality": quality },
+          t("pr.quality", { who, quality: t(`quality.${quality}`) }));
+      });
   }
 
   private paymentNotice(room: Room): HTMLElement | null {
@@ -316,6 +348,15 @@ class Console {
         share();
       },
       leave: () => void this.leaveCall(id),
+      audioOnly: async (on) => {
+        try {
+          await this.hub.invoke("SetAudioOnly", id, on);
+          banner(this.shell, "audio-only", null);
+        } catch (error) {
+          banner(this.shell, "audio-only", "error", fromHubError(error).message || t("error.unexpected"));
+          throw error;
+        }
+      },
       sendChat: async (text) => {
         try {
           await this.hub.invoke("SendChat", id, text);
@@ -326,6 +367,7 @@ class Console {
       },
     }, [invite, end], "neutral");
     this.call.setParticipants(room.view.participants);
+    for (const [who, quality] of room.quality) this.call.setQuality(who, quality);
     this.call.showSelf(this.stream);
     this.renderCallHead();
     replace(this.callArea, h("section", { class: "card", "data-testid": "call-panel" }, this.callHead, this.call.element));

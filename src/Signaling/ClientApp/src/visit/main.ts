@@ -6,7 +6,7 @@ import { createHub, participant, roomView, signalR, type Participant, type RawPa
 import { fromHubError, refusalText, canRetry, isUnauthorized } from "../shared/errors";
 import { mountShell, banner, signedOutScreen, type Shell } from "../shared/shell";
 import { MediaSession } from "../call/media";
-import { CallView } from "../call/callView";
+import { CallView, type PauseReason, type QualityLevel } from "../call/callView";
 import { openDevices, stopStream } from "../call/devices";
 import { deviceCheck } from "./deviceCheck";
 import { paymentNotice } from "./payment";
@@ -113,6 +113,15 @@ class Visit {
     });
     hub.on("MediaStateChanged", (id: string, who: string, microphone: boolean, camera: boolean) => {
       if (mine(id)) this.call?.setRemoteMedia(who, microphone, camera);
+    });
+    hub.on("VideoPaused", (id: string, who: string, reason: PauseReason) => {
+      if (mine(id)) this.call?.setVideoPaused(who, reason);
+    });
+    hub.on("VideoResumed", (id: string, who: string) => {
+      if (mine(id)) this.call?.setVideoPaused(who, null);
+    });
+    hub.on("ConnectionQualityChanged", (id: string, who: string, quality: QualityLevel) => {
+      if (mine(id)) this.call?.setQuality(who, quality);
     });
     hub.on("PaymentStatusChanged", (id: string, status: string, message: string | null, clientSecret: string | null) => {
       if (!mine(id)) return;
@@ -241,6 +250,15 @@ class Visit {
         this.shareMediaState();
       },
       leave: () => void this.leave(),
+      audioOnly: async (on) => {
+        try {
+          await this.hub.invoke("SetAudioOnly", this.appointmentId, on);
+          banner(this.shell, "audio-only", null);
+        } catch (error) {
+          banner(this.shell, "audio-only", "error", fromHubError(error).message || t("error.unexpected"));
+          throw error;
+        }
+      },
       sendChat: async (text) => {
         try {
           await this.hub.invoke("SendChat", this.appointmentId, text);
