@@ -2,6 +2,7 @@ using Dapper;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Doctolib.Telehealth.Signaling.Tests.Cluster;
 
@@ -145,6 +146,36 @@ public sealed class ClusterTests
         Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow after the take-over");
         Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
         Assert.Equal("admitted", await cluster["a"].ParticipantStateAsync(id, "pa-5"));
+    }
+
+    [Fact]
+    public async Task Metrics_OnEachNode_CarryThatNodesIdAndState()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        using var a = cluster["a"].Http();
+        using var b = cluster["b"].Http();
+
+        var fromA = await Eventually.ValueAsync(() => a.GetStringAsync("/metrics"), t => t.Contains("telehealth_node_info", StringComparison.Ordinal), "node info on a");
+        var fromB = await Eventually.ValueAsync(() => b.GetStringAsync("/metrics"), t => t.Contains("telehealth_node_info", StringComparison.Ordinal), "node info on b");
+
+        Assert.Matches(@"telehealth_node_info\{[^}]*node=""a""[^}]*state=""serving""[^}]*\} 1", fromA);
+        Assert.Matches(@"telehealth_node_info\{[^}]*node=""b""[^}]*\} 1", fromB);
+    }
+
+    [Fact]
+    public async Task Registry_ListsEachLiveNode_WithItsMediaAddressPortAndState()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        var registry = cluster["a"].Services.GetRequiredService<Doctolib.Telehealth.Signaling.Cluster.NodeRegistry>();
+
+        var nodes = await Eventually.ValueAsync(() => registry.LiveAsync(), n => n.Count == 2, "both nodes registered");
+
+        var b = Assert.Single(nodes, n => n.Id == "b");
+        Assert.Equal("127.0.0.1", b.MediaAddress);
+        Assert.Equal(cluster.UdpPortOf("b"), b.UdpPort);
+        Assert.Equal("serving", b.State);
+        await cluster.StopAsync("b");
+        await Eventually.ValueAsync(() => registry.LiveAsync(), n => n.Count == 1 && n[0].Id == "a", "b gone once its heartbeat expired");
     }
 
     private static async Task<List<Charge>> ChargesAsync(ClusterNodes cluster, AppointmentId id)
