@@ -34,17 +34,17 @@ public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper outp
         await Visit.PassDeviceCheckAsync(patient);
         try
         {
-            await Expect(patient.GetByTestId("waiting-room")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await Expect(patient.GetByTestId("waiting-room")).ToBeVisibleAsync();
+            await Visit.OpenAsync(practitioner, "/practitioner", await world.TokenAsync("b", "pr-" + suffix, "practitioner"));
+            await practitioner.Locator($"[data-appointment='{appointment}']").GetByTestId("admit").ClickAsync();
+            await Visit.WaitDecodingAsync(patient);
+            await Visit.WaitDecodingAsync(practitioner);
         }
-        catch (PlaywrightException)
+        catch (Exception error) when (error is PlaywrightException or TimeoutException)
         {
-            output.WriteLine("--- node a ---\n" + world["a"].Output + "\n--- node b ---\n" + world["b"].Output);
+            output.WriteLine(world.Problems());
             throw;
         }
-        await Visit.OpenAsync(practitioner, "/practitioner", await world.TokenAsync("b", "pr-" + suffix, "practitioner"));
-        await practitioner.Locator($"[data-appointment='{appointment}']").GetByTestId("admit").ClickAsync();
-        await Visit.WaitDecodingAsync(patient);
-        await Visit.WaitDecodingAsync(practitioner);
         return (patient, practitioner);
     }
 

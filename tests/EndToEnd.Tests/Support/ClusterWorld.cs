@@ -50,6 +50,10 @@ public sealed class ClusterWorld : IAsyncLifetime
         return node;
     }
 
+    /// <summary>Every node's warnings and errors, to explain a failure.</summary>
+    public string Problems() => string.Join("\n", nodes.Select(n => $"--- node {n.Key} ---\n" + string.Join("\n",
+        n.Value.Output.Split('\n').Where(l => l.Contains("\"@l\":\"Warning", StringComparison.Ordinal) || l.Contains("\"@l\":\"Error", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)))));
+
     public async Task DisposeAsync()
     {
         if (Browser is not null)

@@ -8,7 +8,7 @@ namespace Doctolib.Telehealth.Signaling.Tests.Cluster;
 
 /// <summary>Several nodes: the patient's hub on one node, the practitioner's on another, the room's media on one node,
 /// drains that move a room, a lost node whose room is placed again, and restarts that leave other nodes alone.</summary>
-public sealed class ClusterTests
+public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static async Task<(AppointmentId Id, MediaClient Patient, MediaClient Practitioner)> ConsultationAsync(
         ClusterNodes cluster, string patientNode, string practitionerNode, string suffix, string? placeOn = null)
@@ -108,9 +108,12 @@ public sealed class ClusterTests
         Assert.Equal(cluster.UdpPortOf("c"), patient.AnsweredPort());
         Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
 
-        await cluster.StopAsync("c");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stopping = cluster.StopAsync("c");
 
         await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
+        var movedAfter = clock.Elapsed;
+        await stopping;
         var roomNode = await cluster.PlacementAsync(id);
         Assert.Contains(roomNode, new[] { "a", "b" });
         await patient.StartMediaAsync();
@@ -118,6 +121,7 @@ public sealed class ClusterTests
         Assert.Equal(cluster.UdpPortOf(roomNode!), patient.AnsweredPort());
         Assert.Equal(cluster.UdpPortOf(roomNode!), practitioner.AnsweredPort());
         Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow after the move");
+        output.WriteLine($"drain: MediaMoved after {movedAfter.TotalSeconds:0.00} s, media both ways again after {clock.Elapsed.TotalSeconds:0.00} s");
         var timeline = await Eventually.ValueAsync(() => cluster.TimelineAsync(id), t => t.Count(e => e.Kind == "media_up") == 4, "media_up again on the new node");
         Assert.Equal(2, timeline.Count(e => e.Kind == "media_down" && e.Detail == "moved"));
         Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
@@ -135,15 +139,18 @@ public sealed class ClusterTests
         await practitioner.StartMediaAsync();
         Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the loss");
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StopAsync("c");
 
         await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both", timeoutMs: 15_000);
+        var movedAfter = clock.Elapsed;
         var roomNode = await cluster.PlacementAsync(id);
         Assert.Contains(roomNode, new[] { "a", "b" });
         await patient.StartMediaAsync();
         await practitioner.StartMediaAsync();
         Assert.Equal(cluster.UdpPortOf(roomNode!), patient.AnsweredPort());
         Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow after the take-over");
+        output.WriteLine($"lost node (Node:DeadAfter 2 s): MediaMoved after {movedAfter.TotalSeconds:0.00} s, media both ways again after {clock.Elapsed.TotalSeconds:0.00} s");
         Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
         Assert.Equal("admitted", await cluster["a"].ParticipantStateAsync(id, "pa-5"));
     }
