@@ -22,6 +22,7 @@ public static class RoomsModule
         services.AddOptions<RoomsOptions>().Bind(configuration.GetSection(RoomsOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoomsOptions>, RoomsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRoomsNode, LoneNode>();
         services.AddSingleton<RoomsMetrics>();
         services.AddSingleton<SupervisorWakeup>();
         services.AddSingleton<ConsultationStore>();
@@ -31,6 +32,7 @@ public static class RoomsModule
         services.AddSingleton<IConsultationOutbox, OutboxStore>();
         services.AddSingleton<IConsultationTimeline, TimelineStore>();
         services.AddSingleton<IMediaObserver, MediaTimelineObserver>();
+        services.AddSingleton<IRoomPlacements, RoomPlacementStore>();
         services.AddHostedService<ConsultationSupervisor>();
         return services;
     }

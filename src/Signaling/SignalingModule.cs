@@ -1,6 +1,7 @@
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling.Auth;
+using Doctolib.Telehealth.Signaling.Cluster;
 using Doctolib.Telehealth.Signaling.Http;
 using Doctolib.Telehealth.Signaling.Hubs;
 using Doctolib.Telehealth.Signaling.Operations;
@@ -51,6 +52,7 @@ public static class SignalingModule
             .AddMeter("Doctolib.Telehealth.*")
             .AddPrometheusExporter());
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        services.AddCluster(builder.Configuration);
         return builder;
     }
 

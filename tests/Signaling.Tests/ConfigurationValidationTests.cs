@@ -19,6 +19,9 @@ public sealed class ConfigurationValidationTests
     [InlineData("Media:BindAddress", "localhost-ish")]
     [InlineData("Rooms:ReconnectGrace", "-00:00:05")]
     [InlineData("Rooms:MaximumDuration", "forever")]
+    [InlineData("Node:Id", "no spaces please")]
+    [InlineData("Node:DeadAfter", "00:00:01")]
+    [InlineData("Node:DrainTimeout", "-00:00:01")]
     public async Task Start_WithABadValue_FailsNamingTheKey(string key, string value)
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("config");

@@ -4,7 +4,7 @@ using Dapper;
 namespace Doctolib.Telehealth.Rooms.Internal;
 
 /// <summary>The SQL the lifecycle runs inside its transactions. Every method takes the open <see cref="Db"/>.</summary>
-internal sealed class ConsultationStore
+internal sealed class ConsultationStore(IRoomsNode node)
 {
     public async Task<AppointmentRow?> AppointmentAsync(Db db, AppointmentId id, CancellationToken cancellationToken) =>
         await db.Connection.QuerySingleOrDefaultAsync<AppointmentRow>(new CommandDefinition(
@@ -40,16 +40,17 @@ internal sealed class ConsultationStore
         string? connectionId, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.Connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO rooms.participants (appointment_id, participant_id, kind, state, admitted, connection_id, joined_at)
-            VALUES (@id, @participant, @kind, @state, @admitted, @connection, CASE WHEN @state = 'invited' THEN NULL ELSE @at END)
+            INSERT INTO rooms.participants (appointment_id, participant_id, kind, state, admitted, connection_id, joined_at, node_id)
+            VALUES (@id, @participant, @kind, @state, @admitted, @connection, CASE WHEN @state = 'invited' THEN NULL ELSE @at END,
+                CASE WHEN @connection IS NULL THEN NULL ELSE @node END)
             ON CONFLICT (appointment_id, participant_id) DO UPDATE SET state = excluded.state, admitted = excluded.admitted,
-                connection_id = excluded.connection_id, joined_at = COALESCE(rooms.participants.joined_at, excluded.joined_at),
+                connection_id = excluded.connection_id, node_id = excluded.node_id, joined_at = COALESCE(rooms.participants.joined_at, excluded.joined_at),
                 disconnected_at = NULL, left_at = NULL
             """,
             new
             {
                 id = id.Value, participant = participantId, kind = WireFormat.Text(kind), state = WireFormat.Text(state), admitted,
-                connection = connectionId, at = at.UtcDateTime,
+                connection = connectionId, at = at.UtcDateTime, node = node.Id,
             },
             db.Transaction, cancellationToken: cancellationToken));
 

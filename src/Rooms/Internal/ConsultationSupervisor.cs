@@ -11,6 +11,7 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 /// participants the previous process had connected are marked disconnected, so they get the grace to rejoin.</summary>
 internal sealed class ConsultationSupervisor(
     NpgsqlDataSource dataSource,
+    IRoomsNode node,
     ConsultationService consultations,
     IRoomNotifier notifier,
     IOptions<RoomsOptions> options,
@@ -25,17 +26,11 @@ internal sealed class ConsultationSupervisor(
         {
             // Media the previous process was relaying stopped when it did: end each open interval at its last mark
             // (at most a mark interval old), never at this restart.
+            // With several nodes only this node's rooms (placed on it by its previous run) and participants (whose hub
+            // connection was on it): the others' media and people are live elsewhere.
             var closed = await connection.ExecuteAsync(new CommandDefinition(
-                $"""
-                INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
-                SELECT o.appointment_id, GREATEST(o.at, COALESCE(m.last_relayed_at, o.at)), '{LiveMedia.Down}', o.participant_id, 'server_restart'
-                FROM (SELECT DISTINCT ON (t.appointment_id, t.participant_id) t.appointment_id, t.participant_id, t.kind, t.at
-                      FROM rooms.timeline t JOIN rooms.consultations c ON c.appointment_id = t.appointment_id
-                      WHERE c.state <> 'ended' AND t.kind IN ('{LiveMedia.Up}', '{LiveMedia.Down}')
-                      ORDER BY t.appointment_id, t.participant_id, t.seq DESC) o
-                LEFT JOIN rooms.media_marks m ON m.appointment_id = o.appointment_id AND m.participant_id = o.participant_id
-                WHERE o.kind = '{LiveMedia.Up}'
-                """, cancellationToken: cancellationToken));
+                OpenMedia.CloseSql(node.Shared ? "t.appointment_id IN (SELECT appointment_id FROM rooms.placements WHERE node_id = @node)" : "TRUE"),
+                new { reason = "server_restart", node = node.Id }, cancellationToken: cancellationToken));
             if (closed > 0)
             {
                 RoomsLog.MediaClosedAfterRestart(logger, closed);
@@ -44,11 +39,11 @@ internal sealed class ConsultationSupervisor(
                 """
                 WITH gone AS (
                     UPDATE rooms.participants SET state = 'disconnected', disconnected_at = @now, connection_id = NULL
-                    WHERE state IN ('waiting', 'admitted') RETURNING appointment_id, participant_id)
+                    WHERE state IN ('waiting', 'admitted') AND (NOT @shared OR node_id = @node) RETURNING appointment_id, participant_id)
                 INSERT INTO rooms.timeline (appointment_id, at, kind, participant_id, detail)
                 SELECT appointment_id, @now, 'disconnected', participant_id, 'server_restart' FROM gone
                 """,
-                new { now = time.GetUtcNow().UtcDateTime }, cancellationToken: cancellationToken));
+                new { now = time.GetUtcNow().UtcDateTime, shared = node.Shared, node = node.Id }, cancellationToken: cancellationToken));
             if (orphaned > 0)
             {
                 RoomsLog.ReconnectAfterRestart(logger, orphaned);

@@ -7,7 +7,7 @@ namespace Doctolib.Telehealth.Rooms.Internal;
 /// <summary>Writes what the media plane relayed into the consultation timeline (media_up / media_down): the record
 /// billing trusts for "who had live media, from when to when". Entries after the end are not kept. The plane's
 /// periodic marks go to <c>rooms.media_marks</c>, so a restart can end open intervals at the last relayed packet.</summary>
-internal sealed class MediaTimelineObserver(NpgsqlDataSource dataSource) : IMediaObserver
+internal sealed class MediaTimelineObserver(NpgsqlDataSource dataSource, IRoomsNode node) : IMediaObserver
 {
     public Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken) =>
         AppendAsync(participant, at, LiveMedia.Up, null, cancellationToken);
@@ -36,12 +36,12 @@ internal sealed class MediaTimelineObserver(NpgsqlDataSource dataSource) : IMedi
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO rooms.media_marks (appointment_id, participant_id, last_relayed_at)
-            SELECT * FROM unnest(@rooms, @participants, @times)
+            INSERT INTO rooms.media_marks (appointment_id, participant_id, last_relayed_at, node_id)
+            SELECT r, p, t, @node FROM unnest(@rooms, @participants, @times) AS u(r, p, t)
             ON CONFLICT (appointment_id, participant_id)
-            DO UPDATE SET last_relayed_at = GREATEST(rooms.media_marks.last_relayed_at, excluded.last_relayed_at)
+            DO UPDATE SET last_relayed_at = GREATEST(rooms.media_marks.last_relayed_at, excluded.last_relayed_at), node_id = excluded.node_id
             """,
-            new { rooms = rooms.ToArray(), participants = participants.ToArray(), times = times.ToArray() },
+            new { rooms = rooms.ToArray(), participants = participants.ToArray(), times = times.ToArray(), node = node.Id },
             cancellationToken: cancellationToken));
     }
 

@@ -19,6 +19,10 @@ public interface IConsultationClient
     /// <summary>A media offer from the server (someone joined or left): answer with SendAnswer.</summary>
     Task Offer(Guid appointmentId, string sdp);
 
+    /// <summary>The room's media moved to another node (a drain or a lost node): close the RTCPeerConnection and call
+    /// SendOffer with a new one.</summary>
+    Task MediaMoved(Guid appointmentId);
+
     Task ChatMessage(Guid appointmentId, string participantId, string text, DateTimeOffset at);
 
     /// <summary>A participant turned their microphone or camera off or on (so the others see a sign on its tile).</summary>

@@ -11,5 +11,6 @@ internal static class OperationsEndpoints
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.Services.GetRequiredService<MediaMeter>();
+        app.Services.GetRequiredService<Cluster.NodeMeter>();
     }
 }

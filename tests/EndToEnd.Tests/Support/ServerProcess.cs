@@ -37,7 +37,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string connectionString, CancellationToken cancellationToken)
+    public static Task<ServerProcess> StartAsync(string connectionString, CancellationToken cancellationToken) =>
+        StartAsync(connectionString, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>Starts the server with extra environment <paramref name="settings"/> (a node among several: its
+    /// <c>Node__Id</c>, the shared <c>Redis__Configuration</c>).</summary>
+    public static async Task<ServerProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var root = RepositoryRoot();
         var project = Path.Combine(root, "src", "Signaling");
@@ -77,6 +82,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         env["Billing__MinimumBillableSeconds"] = "2";
         env["Billing__Worker__PollIntervalMs"] = "100";
         env.Remove("STRIPE_SECRET_KEY");
+        foreach (var (key, value) in settings)
+        {
+            env[key] = value;
+        }
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), mediaPort);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
@@ -127,6 +136,21 @@ internal sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
         throw new TimeoutException($"The server did not become ready in 60 s:\n{Output}");
+    }
+
+    /// <summary>SIGTERM, as Kubernetes sends before stopping a pod (or SIGKILL, as <c>kill -9</c>), and the exit.</summary>
+    public async Task SignalAsync(bool kill, TimeSpan within)
+    {
+        if (kill)
+        {
+            process.Kill();
+        }
+        else
+        {
+            using var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await signal!.WaitForExitAsync();
+        }
+        await process.WaitForExitAsync().WaitAsync(within);
     }
 
     public async ValueTask DisposeAsync()

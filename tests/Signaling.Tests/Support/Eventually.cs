@@ -11,7 +11,7 @@ public static class Eventually
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out waiting for {what}; last value: {value}");
+                throw new TimeoutException($"Timed out waiting for {what}; last value: {(value is System.Collections.IEnumerable list and not string ? string.Join(", ", list.Cast<object>()) : value)}");
             }
             await Task.Delay(50);
         }

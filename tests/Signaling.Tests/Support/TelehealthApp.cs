@@ -32,9 +32,12 @@ public sealed class TelehealthApp : IAsyncDisposable
 
     private readonly IReadOnlyDictionary<string, string> settings;
 
+    private readonly bool realTime;
+
     private TelehealthApp(string connectionString, FakeTimeProvider time, ILogEventSink? logSink, string environment,
-        IReadOnlyDictionary<string, string>? settings)
+        IReadOnlyDictionary<string, string>? settings, bool realTime = false)
     {
+        this.realTime = realTime;
         this.environment = environment;
         this.settings = settings ?? new Dictionary<string, string>();
         ConnectionString = connectionString;
@@ -66,6 +69,15 @@ public sealed class TelehealthApp : IAsyncDisposable
         return app;
     }
 
+    /// <summary>One node of several: on an existing database (shared with the other nodes), on the real clock (the
+    /// registry's heartbeats and Redis' expiries run on it).</summary>
+    public static TelehealthApp StartNode(string connectionString, IReadOnlyDictionary<string, string> settings)
+    {
+        var app = new TelehealthApp(connectionString, new FakeTimeProvider(DateTimeOffset.UtcNow), null, "Testing", settings, realTime: true);
+        _ = app.factory.Server;
+        return app;
+    }
+
     private WebApplicationFactory<Program> Create() => new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
     {
         web.UseEnvironment(environment);
@@ -83,7 +95,10 @@ public sealed class TelehealthApp : IAsyncDisposable
         }
         web.ConfigureTestServices(services =>
         {
-            services.AddSingleton<TimeProvider>(Time);
+            if (!realTime)
+            {
+                services.AddSingleton<TimeProvider>(Time);
+            }
             if (LogSink is not null)
             {
                 services.AddSingleton(LogSink);

@@ -130,6 +130,10 @@ class Console {
     hub.on("Offer", (id: string, sdp: string) => {
       if (id === this.active) void this.media?.acceptServerOffer(sdp);
     });
+    // The room's media moved to another server node: start the media over with a new peer connection.
+    hub.on("MediaMoved", (id: string) => {
+      if (id === this.active) void this.media?.start();
+    });
     hub.on("ChatMessage", (id: string, from: string, text: string, at: string) => {
       if (id === this.active) this.call?.addChat(from, text, new Date(at));
     });

@@ -108,6 +108,10 @@ class Visit {
     hub.on("Offer", (id: string, sdp: string) => {
       if (mine(id)) void this.media?.acceptServerOffer(sdp);
     });
+    // The room's media moved to another server node: start the media over with a new peer connection.
+    hub.on("MediaMoved", (id: string) => {
+      if (mine(id) && this.phase === "call") void this.media?.start();
+    });
     hub.on("ChatMessage", (id: string, from: string, text: string, at: string) => {
       if (mine(id)) this.call?.addChat(from, text, new Date(at));
     });

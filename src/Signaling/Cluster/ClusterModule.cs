@@ -1,0 +1,49 @@
+using Doctolib.Telehealth.Media;
+using Doctolib.Telehealth.Rooms;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Doctolib.Telehealth.Signaling.Cluster;
+
+/// <summary>Registers the node: its identity always (<c>Node:Id</c>, in metrics), and with <c>Redis:Configuration</c> the
+/// registry, the routed media plane in place of the local one, the relay over Redis, and the node's lifecycle.</summary>
+internal static class ClusterModule
+{
+    public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>());
+        var shared = !string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]);
+        services.AddSingleton(sp => new NodeIdentity(sp.GetRequiredService<IOptions<NodeOptions>>(), shared));
+        services.Replace(ServiceDescriptor.Singleton<IRoomsNode>(sp => sp.GetRequiredService<NodeIdentity>()));
+        services.AddSingleton<NodeMeter>();
+        if (!shared)
+        {
+            return services;
+        }
+        var plane = services.Last(d => d.ServiceType == typeof(IMediaPlane));
+        services.Remove(plane);
+        services.AddSingleton(sp => new LocalMediaPlane((IMediaPlane)Resolve(plane, sp)));
+        services.AddSingleton<IMediaPlane, RoutedMediaPlane>();
+        var observer = services.Last(d => d.ServiceType == typeof(IMediaObserver));
+        services.Remove(observer);
+        services.AddSingleton(sp => new ClusterMediaObserver((IMediaObserver)Resolve(observer, sp), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IMediaObserver>(sp => sp.GetRequiredService<ClusterMediaObserver>());
+        services.AddSingleton<NodeRegistry>();
+        services.AddSingleton<MediaRelay>();
+        services.AddSingleton<RoomRouter>();
+        services.AddSingleton<ClusterNodeService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterNodeService>());
+        services.Configure<HostOptions>(host =>
+        {
+            var drain = configuration.GetValue<TimeSpan?>("Node:DrainTimeout") ?? new NodeOptions().DrainTimeout;
+            host.ShutdownTimeout = drain + TimeSpan.FromSeconds(15);
+        });
+        return services;
+    }
+
+    private static object Resolve(ServiceDescriptor descriptor, IServiceProvider services) =>
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(services)
+        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
+}

@@ -1,0 +1,141 @@
+using Doctolib.Telehealth.Rooms;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Doctolib.Telehealth.Signaling.Cluster;
+
+/// <summary>This node's life among several. At start: connect to Redis, listen for relayed media calls, register, and
+/// place again the rooms this node held in its previous run. Every heartbeat: renew the registry entry, give the
+/// participants of dead nodes the reconnect grace, and move dead nodes' rooms (the client of each gets
+/// <c>MediaMoved</c>). On SIGTERM (before the web server stops): drain — state <c>draining</c>, and each room moved to
+/// another serving node, within <c>Node:DrainTimeout</c>.</summary>
+internal sealed partial class ClusterNodeService(
+    NodeRegistry registry,
+    MediaRelay relay,
+    RoomRouter router,
+    IRoomPlacements placements,
+    NodeIdentity node,
+    LocalMediaPlane local,
+    IOptions<NodeOptions> options,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<ClusterNodeService> logger) : BackgroundService, IHostedLifecycleService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await registry.ConnectAsync(configuration["Redis:Configuration"]!);
+        await relay.StartAsync();
+        await registry.HeartbeatAsync();
+        Registered(logger, node.Id);
+        var live = await registry.LiveAsync();
+        foreach (var room in await placements.RoomsOnAsync([node.Id], cancellationToken))
+        {
+            await router.MoveAsync(room, node.Id, "server_restart", live, mayStay: true, cancellationToken);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.HeartbeatInterval, time, stoppingToken);
+                try
+                {
+                    await registry.HeartbeatAsync();
+                    await SweepAsync(stoppingToken);
+                }
+                catch (Exception error) when (error is RedisException or Npgsql.NpgsqlException or TimeoutException or MediaNodeUnavailableException)
+                {
+                    SweepFailed(logger, error);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Takes over from dead nodes. Skipped when this node cannot see itself in the registry: a node cut off
+    /// from Redis must not declare every other node dead.</summary>
+    internal async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var live = await registry.LiveAsync();
+        if (!live.Any(n => n.Id == node.Id))
+        {
+            return;
+        }
+        var ids = live.Select(n => n.Id).ToList();
+        await placements.ReleaseParticipantsOffAsync(ids, cancellationToken);
+        foreach (var (room, dead) in await placements.RoomsOffAsync(ids, cancellationToken))
+        {
+            await router.MoveAsync(room, dead, "node_lost", live, mayStay: false, cancellationToken);
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.DrainTimeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(options.Value.DrainTimeout);
+        try
+        {
+            await DrainAsync(bounded.Token);
+        }
+        catch (Exception error) when (error is OperationCanceledException or RedisException or Npgsql.NpgsqlException or TimeoutException)
+        {
+            DrainCut(logger, error);
+        }
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        await registry.DrainAsync();
+        var live = await registry.LiveAsync();
+        var rooms = await placements.RoomsOnAsync([node.Id], cancellationToken);
+        Draining(logger, node.Id, rooms.Count);
+        if (rooms.Count == 0 || RoomRouter.Choose(live, exclude: node.Id) is null)
+        {
+            return;
+        }
+        foreach (var room in rooms)
+        {
+            router.MarkMoving(room.ToString());
+            await local.Plane.CloseRoomAsync(room.ToString(), cancellationToken);
+        }
+        // The plane reports each closed session's media_down (reason moved, at its last relayed packet) from its event
+        // pump: a moment for it, so that the move's own closure at the relay mark finds nothing left open.
+        await Task.Delay(TimeSpan.FromMilliseconds(300), time, cancellationToken);
+        foreach (var room in rooms)
+        {
+            await router.MoveAsync(room, node.Id, ClusterMediaObserver.MovedReason, live, mayStay: false, cancellationToken);
+        }
+        Drained(logger, node.Id, rooms.Count);
+    }
+
+    [LoggerMessage(2130, LogLevel.Information, "Node {Node} registered")]
+    private static partial void Registered(ILogger logger, string node);
+
+    [LoggerMessage(2131, LogLevel.Warning, "The node's heartbeat or take-over sweep failed; it will retry")]
+    private static partial void SweepFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(2132, LogLevel.Information, "Node {Node} draining: {Count} rooms to move")]
+    private static partial void Draining(ILogger logger, string node, int count);
+
+    [LoggerMessage(2133, LogLevel.Information, "Node {Node} drained: {Count} rooms moved")]
+    private static partial void Drained(ILogger logger, string node, int count);
+
+    [LoggerMessage(2134, LogLevel.Warning, "The drain was cut short (Node:DrainTimeout or an error)")]
+    private static partial void DrainCut(ILogger logger, Exception error);
+}

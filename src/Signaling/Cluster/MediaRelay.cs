@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Doctolib.Telehealth.Media;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Doctolib.Telehealth.Signaling.Cluster;
+
+/// <summary>Request/reply over Redis pub/sub: a media call for a room placed on another node goes to that node's
+/// channel <c>telehealth:media:{node}</c>, which runs it on its own plane and publishes the result to the caller's
+/// <c>telehealth:media-reply:{node}</c>. Requests are handled one at a time, in order. A refusal of the plane
+/// (<see cref="MediaNegotiationException"/>) comes back as the same exception; no answer within
+/// <c>Node:RequestTimeout</c> is a <see cref="MediaNodeUnavailableException"/>.</summary>
+internal sealed partial class MediaRelay(
+    NodeIdentity node,
+    NodeRegistry registry,
+    LocalMediaPlane local,
+    IOptions<NodeOptions> options,
+    ILogger<MediaRelay> logger)
+{
+    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<MediaReply>> pending = new();
+
+    private static RedisChannel Requests(string nodeId) => RedisChannel.Literal("telehealth:media:" + nodeId);
+
+    private static RedisChannel Replies(string nodeId) => RedisChannel.Literal("telehealth:media-reply:" + nodeId);
+
+    public async Task StartAsync()
+    {
+        var subscriber = registry.Redis.GetSubscriber();
+        (await subscriber.SubscribeAsync(Requests(node.Id))).OnMessage(message => HandleRequestAsync(message.Message));
+        (await subscriber.SubscribeAsync(Replies(node.Id))).OnMessage(message => HandleReply(message.Message));
+    }
+
+    /// <summary>Runs <paramref name="request"/> on <paramref name="target"/>: here if it is this node, else over Redis.</summary>
+    public async Task<string?> CallAsync(string target, MediaRequest request, CancellationToken cancellationToken)
+    {
+        if (target == node.Id)
+        {
+            return await RunLocallyAsync(request, cancellationToken);
+        }
+        var completion = new TaskCompletionSource<MediaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pending[request.Id] = completion;
+        try
+        {
+            var receivers = await registry.Redis.GetSubscriber().PublishAsync(Requests(target), JsonSerializer.Serialize(request));
+            if (receivers == 0)
+            {
+                throw new MediaNodeUnavailableException($"The room's media node {target} is not listening; try again in a few seconds.");
+            }
+            MediaReply reply;
+            try
+            {
+                reply = await completion.Task.WaitAsync(options.Value.RequestTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                NoAnswer(logger, target, request.Op, request.Room);
+                throw new MediaNodeUnavailableException($"The room's media node {target} did not answer in time; try again.");
+            }
+            return reply.Error switch
+            {
+                null => reply.Answer,
+                MediaReply.InvalidSdp => throw new MediaNegotiationException(reply.Message ?? "The media node refused the SDP."),
+                _ => throw new MediaNodeUnavailableException($"The room's media node {target} could not carry out the call; try again."),
+            };
+        }
+        catch (RedisException error)
+        {
+            RedisFailed(logger, request.Op, error);
+            throw new MediaNodeUnavailableException("The nodes cannot reach each other (Redis); try again.");
+        }
+        finally
+        {
+            pending.TryRemove(request.Id, out _);
+        }
+    }
+
+    private async Task HandleRequestAsync(RedisValue message)
+    {
+        MediaRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<MediaRequest>(message.ToString());
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        if (request is null)
+        {
+            return;
+        }
+        MediaReply reply;
+        using var timeout = new CancellationTokenSource(options.Value.RequestTimeout);
+        try
+        {
+            reply = new MediaReply(request.Id, await RunLocallyAsync(request, timeout.Token), null, null);
+        }
+        catch (MediaNegotiationException refused)
+        {
+            reply = new MediaReply(request.Id, null, MediaReply.InvalidSdp, refused.Message);
+        }
+        catch (Exception error)
+        {
+            RequestFailed(logger, request.Op, request.Room, error);
+            reply = new MediaReply(request.Id, null, MediaReply.Failed, null);
+        }
+        try
+        {
+            await registry.Redis.GetSubscriber().PublishAsync(Replies(request.ReplyTo), JsonSerializer.Serialize(reply));
+        }
+        catch (RedisException error)
+        {
+            RedisFailed(logger, request.Op, error);
+        }
+    }
+
+    private void HandleReply(RedisValue message)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize<MediaReply>(message.ToString()) is { } reply && pending.TryGetValue(reply.Id, out var completion))
+            {
+                completion.TrySetResult(reply);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+    }
+
+    private async Task<string?> RunLocallyAsync(MediaRequest request, CancellationToken cancellationToken)
+    {
+        var plane = local.Plane;
+        switch (request.Op)
+        {
+            case MediaRequest.Offer:
+                return await plane.AcceptOfferAsync(new MediaParticipant(request.Room, request.Participant!), request.Sdp!, cancellationToken);
+            case MediaRequest.Answer:
+                await plane.AcceptAnswerAsync(new MediaParticipant(request.Room, request.Participant!), request.Sdp!, cancellationToken);
+                return null;
+            case MediaRequest.Admitted:
+                await plane.SetAdmittedAsync(request.Room, request.Participants ?? [], cancellationToken);
+                return null;
+            case MediaRequest.Close:
+                await plane.CloseAsync(new MediaParticipant(request.Room, request.Participant!), cancellationToken);
+                return null;
+            case MediaRequest.CloseRoom:
+                await plane.CloseRoomAsync(request.Room, cancellationToken);
+                return null;
+            default:
+                throw new InvalidOperationException($"Unknown relayed media call '{request.Op}'.");
+        }
+    }
+
+    [LoggerMessage(2100, LogLevel.Warning, "Media node {Node} did not answer {Op} for room {Room} in time")]
+    private static partial void NoAnswer(ILogger logger, string node, string op, string room);
+
+    [LoggerMessage(2101, LogLevel.Error, "A relayed media call {Op} for room {Room} failed on this node")]
+    private static partial void RequestFailed(ILogger logger, string op, string room, Exception error);
+
+    [LoggerMessage(2102, LogLevel.Warning, "Redis failed while relaying a media call {Op}")]
+    private static partial void RedisFailed(ILogger logger, string op, Exception error);
+}

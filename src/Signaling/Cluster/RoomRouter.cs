@@ -1,0 +1,98 @@
+using Doctolib.Telehealth.Rooms;
+using Doctolib.Telehealth.Signaling.Hubs;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Doctolib.Telehealth.Signaling.Cluster;
+
+/// <summary>Finds (and makes) a room's placement: the first media call of a room places it on the least-loaded serving
+/// node; a room placed on a dead or draining node is moved (compare-and-set in PostgreSQL), the new node learns who is
+/// admitted, and the room's clients get <c>MediaMoved</c> so they start their media over with the new node.</summary>
+internal sealed partial class RoomRouter(
+    IRoomPlacements placements,
+    NodeRegistry registry,
+    NodeIdentity node,
+    MediaRelay relay,
+    ClusterMediaObserver observer,
+    IHubContext<ConsultationHub, IConsultationClient> hub,
+    ILogger<RoomRouter> logger)
+{
+    /// <summary>The node that carries the room's media. With <paramref name="place"/> false (closing calls) a room with no
+    /// placement, or placed on a dead node, gives null: there is nothing there to close.</summary>
+    public async Task<string?> NodeForAsync(string roomId, bool place, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(roomId, out var guid))
+        {
+            return node.Id;
+        }
+        var id = new AppointmentId(guid);
+        var current = await placements.NodeOfAsync(id, cancellationToken);
+        if (current is null && !place)
+        {
+            return null;
+        }
+        var nodes = await registry.LiveAsync();
+        var record = current is null ? null : nodes.FirstOrDefault(n => n.Id == current);
+        if (record is not null && (record.IsServing || !place))
+        {
+            return current;
+        }
+        if (!place)
+        {
+            return null;
+        }
+        if (current is null)
+        {
+            var chosen = await placements.PlaceAsync(id, Choose(nodes, exclude: null) ?? node.Id, cancellationToken);
+            Placed(logger, id.Value, chosen);
+            return chosen;
+        }
+        return await MoveAsync(id, current, record is null ? "node_lost" : "moved", nodes, mayStay: false, cancellationToken);
+    }
+
+    /// <summary>Moves the room off <paramref name="from"/> (or, with <paramref name="mayStay"/>, re-places it, possibly on
+    /// the same node after a restart). Returns the node it is on afterwards.</summary>
+    public async Task<string> MoveAsync(
+        AppointmentId id, string from, string reason, IReadOnlyList<NodeRecord> nodes, bool mayStay, CancellationToken cancellationToken)
+    {
+        var to = Choose(nodes, exclude: mayStay ? null : from);
+        if (to is null)
+        {
+            NoNodeToMoveTo(logger, id.Value, from);
+            return from;
+        }
+        var move = await placements.MoveAsync(id, from, to, reason, cancellationToken);
+        if (move is null)
+        {
+            return await placements.NodeOfAsync(id, cancellationToken) ?? to;
+        }
+        Moved(logger, id.Value, from, to, reason);
+        try
+        {
+            await relay.CallAsync(to, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, id.ToString(), Participants: move.Admitted), cancellationToken);
+        }
+        catch (MediaNodeUnavailableException)
+        {
+            // The next join or admission sends the admitted set again.
+        }
+        await hub.Clients.Group(ConsultationHub.Group(id)).MediaMoved(id.Value);
+        return to;
+    }
+
+    /// <summary>Marks the room as moving so that its local sessions' media_down says <c>moved</c>, not <c>room_closed</c>.</summary>
+    public void MarkMoving(string roomId) => observer.MarkMoving(roomId);
+
+    /// <summary>The least-loaded serving node: fewest media sessions, then least CPU, then id.</summary>
+    public static string? Choose(IReadOnlyList<NodeRecord> nodes, string? exclude) =>
+        nodes.Where(n => n.IsServing && n.Id != exclude)
+            .OrderBy(n => n.Sessions).ThenBy(n => n.Cpu).ThenBy(n => n.Id, StringComparer.Ordinal)
+            .FirstOrDefault()?.Id;
+
+    [LoggerMessage(2110, LogLevel.Information, "Room {AppointmentId} placed on node {Node}")]
+    private static partial void Placed(ILogger logger, Guid appointmentId, string node);
+
+    [LoggerMessage(2111, LogLevel.Information, "Room {AppointmentId} moved from node {From} to node {To} ({Reason})")]
+    private static partial void Moved(ILogger logger, Guid appointmentId, string from, string to, string reason);
+
+    [LoggerMessage(2112, LogLevel.Warning, "Room {AppointmentId} stays on node {From}: no other node is serving")]
+    private static partial void NoNodeToMoveTo(ILogger logger, Guid appointmentId, string from);
+}

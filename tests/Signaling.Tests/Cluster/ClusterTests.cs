@@ -1,0 +1,200 @@
+using Dapper;
+using Doctolib.Telehealth.Rooms;
+using Doctolib.Telehealth.Signaling.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Doctolib.Telehealth.Signaling.Tests.Cluster;
+
+/// <summary>Several nodes: the patient's hub on one node, the practitioner's on another, the room's media on one node,
+/// drains that move a room, a lost node whose room is placed again, and restarts that leave other nodes alone.</summary>
+public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static async Task<(AppointmentId Id, MediaClient Patient, MediaClient Practitioner)> ConsultationAsync(
+        ClusterNodes cluster, string patientNode, string practitionerNode, string suffix, string? placeOn = null)
+    {
+        var id = await cluster[patientNode].CreateAppointmentAsync("pr-" + suffix, "pa-" + suffix);
+        if (placeOn is not null)
+        {
+            await cluster.PlaceAsync(id, placeOn);
+        }
+        var practitionerHub = await cluster[practitionerNode].ConnectAsync(cluster[practitionerNode].Tokens.Issue("pr-" + suffix, "practitioner"));
+        var patientHub = await cluster[patientNode].ConnectAsync(cluster[patientNode].Tokens.Issue("pa-" + suffix, "patient"));
+        var practitioner = new MediaClient(practitionerHub, id, "practitioner");
+        var patient = new MediaClient(patientHub, id, "patient");
+        practitioner.Listen();
+        patient.Listen();
+        await practitionerHub.InvokeAsync<RoomView>("Join", id.Value);
+        await patientHub.InvokeAsync<RoomView>("Join", id.Value);
+        await practitionerHub.InvokeAsync<RoomView>("Admit", id.Value, "pa-" + suffix);
+        return (id, patient, practitioner);
+    }
+
+    [Fact]
+    public async Task PatientOnA_PractitionerOnB_BothTalkToTheRoomNode_MediaFlows_AndTheConsultationIsBilledOnce()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "1");
+        await using var _p = patient;
+        await using var _d = practitioner;
+
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        var roomNode = await cluster.PlacementAsync(id);
+
+        Assert.Contains(roomNode, new[] { "a", "b" });
+        Assert.Equal(cluster.UdpPortOf(roomNode!), patient.AnsweredPort());
+        Assert.Equal(cluster.UdpPortOf(roomNode!), practitioner.AnsweredPort());
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow both ways through the room's node");
+        await Eventually.ValueAsync(async () => (await cluster.TimelineAsync(id)).Count(e => e.Kind == "media_up"), n => n == 2, "media_up of both");
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        await practitioner.Hub.InvokeAsync("End", id.Value, true, (string?)null);
+
+        Assert.Equal("ended", await cluster["a"].ConsultationStateAsync(id));
+        Assert.Single(await cluster["a"].OutboxAsync(id), o => o.Kind == "ConsultationEnded");
+        var charges = await Eventually.ValueAsync(() => ChargesAsync(cluster, id), c => c.Count == 1 && c[0].Status == "captured", "the capture", timeoutMs: 30_000);
+        Assert.Equal(2500, charges[0].Captured);
+        var intent = Assert.Single(cluster.Stripe.IntentsFor(id.Value));
+        Assert.Equal(1, intent.CaptureCount);
+    }
+
+    [Fact]
+    public async Task RelayedOffer_TheRoomNodeRefuses_IsTheSameTypedHubError()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        var (id, patient, _) = await ConsultationAsync(cluster, "a", "b", "2", placeOn: "b");
+
+        var error = await Assert.ThrowsAsync<HubException>(() => patient.Hub.InvokeAsync<string>("SendOffer", id.Value, "v=0\r\nnot an offer\r\n"));
+
+        Assert.Contains("urn:telehealth:problem:invalid-sdp: ", error.Message, StringComparison.Ordinal);
+        Assert.Equal("b", await cluster.PlacementAsync(id));
+    }
+
+    [Fact]
+    public async Task NodeB_Restarted_LeavesTheConsultationOnNodeA_Alone()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "a", "3", placeOn: "a");
+        await using var _p = patient;
+        await using var _d = practitioner;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the restart");
+
+        await cluster.StopAsync("b");
+        cluster.Start("b");
+        await cluster["b"].SweepAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past Node:DeadAfter of b's previous run: the take-over sweeps ran
+
+        Assert.Equal("admitted", await cluster["a"].ParticipantStateAsync(id, "pa-3"));
+        Assert.Equal("admitted", await cluster["a"].ParticipantStateAsync(id, "pr-3"));
+        Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
+        // Idle test peers let media lapse (media_stopped); nothing else may touch this consultation.
+        Assert.DoesNotContain(await cluster.TimelineAsync(id), e => (e.Kind == "media_down" && e.Detail != "media_stopped") || e.Kind == "disconnected");
+        Assert.Empty(patient.Moves);
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(5)), "media stopped during another node's restart");
+    }
+
+    [Fact]
+    public async Task RoomNode_Drained_MovesTheRoom_ClientsGetMediaMoved_AndTheirNewOffersGoToTheNewNode()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b", "c");
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "4", placeOn: "c");
+        await using var _p = patient;
+        await using var _d = practitioner;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.Equal(cluster.UdpPortOf("c"), patient.AnsweredPort());
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stopping = cluster.StopAsync("c");
+
+        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
+        var movedAfter = clock.Elapsed;
+        await stopping;
+        var roomNode = await cluster.PlacementAsync(id);
+        Assert.Contains(roomNode, new[] { "a", "b" });
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.Equal(cluster.UdpPortOf(roomNode!), patient.AnsweredPort());
+        Assert.Equal(cluster.UdpPortOf(roomNode!), practitioner.AnsweredPort());
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow after the move");
+        output.WriteLine($"drain: MediaMoved after {movedAfter.TotalSeconds:0.00} s, media both ways again after {clock.Elapsed.TotalSeconds:0.00} s");
+        var timeline = await Eventually.ValueAsync(() => cluster.TimelineAsync(id), t => t.Count(e => e.Kind == "media_up") == 4, "media_up again on the new node");
+        Assert.Equal(2, timeline.Count(e => e.Kind == "media_down" && e.Detail == "moved"));
+        Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
+    }
+
+    [Fact]
+    public async Task RoomNode_Lost_TheRoomIsPlacedAgainOnceItsHeartbeatExpires_AndClientsGetMediaMoved()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        cluster.Start("c", drainTimeout: TimeSpan.Zero);
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "5", placeOn: "c");
+        await using var _p = patient;
+        await using var _d = practitioner;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the loss");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await cluster.StopAsync("c");
+
+        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both", timeoutMs: 15_000);
+        var movedAfter = clock.Elapsed;
+        var roomNode = await cluster.PlacementAsync(id);
+        Assert.Contains(roomNode, new[] { "a", "b" });
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.Equal(cluster.UdpPortOf(roomNode!), patient.AnsweredPort());
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow after the take-over");
+        output.WriteLine($"lost node (Node:DeadAfter 2 s): MediaMoved after {movedAfter.TotalSeconds:0.00} s, media both ways again after {clock.Elapsed.TotalSeconds:0.00} s");
+        Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
+        Assert.Equal("admitted", await cluster["a"].ParticipantStateAsync(id, "pa-5"));
+    }
+
+    [Fact]
+    public async Task Metrics_OnEachNode_CarryThatNodesIdAndState()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        using var a = cluster["a"].Http();
+        using var b = cluster["b"].Http();
+
+        var fromA = await Eventually.ValueAsync(() => a.GetStringAsync("/metrics"), t => t.Contains("telehealth_node_info", StringComparison.Ordinal), "node info on a");
+        var fromB = await Eventually.ValueAsync(() => b.GetStringAsync("/metrics"), t => t.Contains("telehealth_node_info", StringComparison.Ordinal), "node info on b");
+
+        Assert.Matches(@"telehealth_node_info\{[^}]*node=""a""[^}]*state=""serving""[^}]*\} 1", fromA);
+        Assert.Matches(@"telehealth_node_info\{[^}]*node=""b""[^}]*\} 1", fromB);
+    }
+
+    [Fact]
+    public async Task Registry_ListsEachLiveNode_WithItsMediaAddressPortAndState()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b");
+        var registry = cluster["a"].Services.GetRequiredService<Doctolib.Telehealth.Signaling.Cluster.NodeRegistry>();
+
+        var nodes = await Eventually.ValueAsync(() => registry.LiveAsync(), n => n.Count == 2, "both nodes registered");
+
+        var b = Assert.Single(nodes, n => n.Id == "b");
+        Assert.Equal("127.0.0.1", b.MediaAddress);
+        Assert.Equal(cluster.UdpPortOf("b"), b.UdpPort);
+        Assert.Equal("serving", b.State);
+        await cluster.StopAsync("b");
+        await Eventually.ValueAsync(() => registry.LiveAsync(), n => n.Count == 1 && n[0].Id == "a", "b gone once its heartbeat expired");
+    }
+
+    private static async Task<List<Charge>> ChargesAsync(ClusterNodes cluster, AppointmentId id)
+    {
+        await using var db = await cluster["a"].DatabaseAsync();
+        return (await db.QueryAsync<Charge>(
+            "SELECT status AS Status, captured_amount AS Captured, live_media_seconds AS LiveMediaSeconds FROM billing.charges WHERE appointment_id = @id",
+            new { id = id.Value })).AsList();
+    }
+
+    private sealed record Charge(string Status, long Captured, long? LiveMediaSeconds)
+    {
+        public override string ToString() => $"{Status} captured={Captured} live={LiveMediaSeconds}";
+    }
+}
