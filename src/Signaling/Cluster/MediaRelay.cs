@@ -148,6 +148,9 @@ internal sealed partial class MediaRelay(
             case MediaRequest.CloseRoom:
                 await plane.CloseRoomAsync(request.Room, cancellationToken);
                 return null;
+            case MediaRequest.SetAudioOnly:
+                await plane.SetAudioOnlyAsync(new MediaParticipant(request.Room, request.Participant!), request.AudioOnly, cancellationToken);
+                return null;
             default:
                 throw new InvalidOperationException($"Unknown relayed media call '{request.Op}'.");
         }

@@ -10,13 +10,15 @@ internal sealed record MediaRequest(
     [property: JsonPropertyName("room")] string Room,
     [property: JsonPropertyName("participant")] string? Participant = null,
     [property: JsonPropertyName("sdp")] string? Sdp = null,
-    [property: JsonPropertyName("participants")] IReadOnlyList<string>? Participants = null)
+    [property: JsonPropertyName("participants")] IReadOnlyList<string>? Participants = null,
+    [property: JsonPropertyName("audioOnly")] bool AudioOnly = false)
 {
     public const string Offer = "offer";
     public const string Answer = "answer";
     public const string Admitted = "admitted";
     public const string Close = "close";
     public const string CloseRoom = "close_room";
+    public const string SetAudioOnly = "audio_only";
 }
 
 /// <summary>The room node's reply (channel <c>telehealth:media-reply:{caller}</c>). <see cref="Error"/> is

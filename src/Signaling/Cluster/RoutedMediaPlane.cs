@@ -26,6 +26,14 @@ internal sealed partial class RoutedMediaPlane(
         await relay.CallAsync(target, Request(MediaRequest.Answer, participant.RoomId, participant.ParticipantId, answerSdp), cancellationToken);
     }
 
+    /// <summary>The participant's audio-only choice is kept by the room's node, whose forwarder applies it; when that node
+    /// does not answer the caller gets the typed error (the choice is the user's, it is not dropped silently).</summary>
+    public async Task SetAudioOnlyAsync(MediaParticipant participant, bool audioOnly, CancellationToken cancellationToken)
+    {
+        var target = await RouteAsync(participant.RoomId, place: true, cancellationToken) ?? node.Id;
+        await relay.CallAsync(target, Request(MediaRequest.SetAudioOnly, participant.RoomId, participant.ParticipantId, null) with { AudioOnly = audioOnly }, cancellationToken);
+    }
+
     public Task SetAdmittedAsync(string roomId, IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken) =>
         BestEffortAsync(roomId, place: true, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, roomId, Participants: [.. participantIds]), cancellationToken);
 
