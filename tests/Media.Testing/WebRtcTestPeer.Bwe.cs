@@ -13,12 +13,13 @@ namespace Doctolib.Telehealth.Media.Testing;
 /// answers the server's NACKs for its video on its RTX stream and counts what the server resends to it on the server's.</summary>
 internal sealed partial class WebRtcTestPeer
 {
-    private const int VideoHistory = 1024;
+    private const int VideoHistory = 256;
+    private const int VideoHistorySlotBytes = 1280;
     private readonly ConcurrentDictionary<uint, uint> _serverRtx = new();
     private readonly ConcurrentQueue<(uint RtxSsrc, uint MediaSsrc, ushort OriginalSequence)> _rtxReceived = new();
     private readonly ConcurrentQueue<(uint MediaSsrc, ushort Sequence)> _nacked = new();
     private readonly bool[] _acknowledged = new bool[65536];
-    private readonly byte[][] _videoHistory = new byte[VideoHistory][];
+    private readonly byte[] _videoHistory = new byte[VideoHistory * VideoHistorySlotBytes];
     private readonly int[] _videoHistoryLengths = new int[VideoHistory];
     private readonly int[] _videoHistorySequences = CreateHistoryIndex();
     private readonly byte[] _feedback = new byte[1200];
@@ -109,12 +110,17 @@ internal sealed partial class WebRtcTestPeer
 
     private static long NowMicros() => Stopwatch.GetTimestamp() * 1_000_000 / Stopwatch.Frequency;
 
-    /// <summary>Keeps a sent video packet (plaintext) for an RTX answer. Caller holds the send lock.</summary>
+    /// <summary>Keeps a sent video packet (plaintext) for an RTX answer, in one array allocated with the peer (a
+    /// hundred peers of the bench would otherwise fill the heap with small buffers). Caller holds the send lock.</summary>
     private void RememberVideo(ushort sequence, ReadOnlySpan<byte> packet)
     {
         int slot = sequence % VideoHistory;
-        byte[] copy = _videoHistory[slot] ??= new byte[2048];
-        packet.CopyTo(copy);
+        if (packet.Length > VideoHistorySlotBytes)
+        {
+            return;
+        }
+
+        packet.CopyTo(_videoHistory.AsSpan(slot * VideoHistorySlotBytes));
         _videoHistoryLengths[slot] = packet.Length;
         _videoHistorySequences[slot] = sequence;
     }
@@ -155,7 +161,7 @@ internal sealed partial class WebRtcTestPeer
                     continue;
                 }
 
-                ReadOnlySpan<byte> original = _videoHistory[slot].AsSpan(0, _videoHistoryLengths[slot]);
+                ReadOnlySpan<byte> original = _videoHistory.AsSpan(slot * VideoHistorySlotBytes, _videoHistoryLengths[slot]);
                 int length;
                 if (Identity.RtxPayloadType != 0)
                 {
