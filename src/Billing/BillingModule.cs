@@ -45,7 +45,7 @@ public static class BillingModule
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<BillingOptions>() is { UsesStripe: true } options
             ? new StripePaymentProvider(options, new HttpClient { Timeout = TimeSpan.FromSeconds(30) })
-            : new LocalPaymentProvider(sp.GetRequiredService<TimeProvider>()));
+            : new LocalPaymentProvider(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ConsultationEventHandler>();
         services.AddSingleton<AttemptExecutor>();
         services.AddSingleton(sp => new BillingWorker(

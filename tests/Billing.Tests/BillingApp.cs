@@ -53,7 +53,7 @@ internal sealed class BillingApp : IAsyncDisposable
 
     public FaultInjector Faults => Services.GetRequiredService<FaultInjector>();
 
-    /// <summary>A fresh app; <paramref name="localProvider"/> runs it without a Stripe key (the in-process emulator).</summary>
+    /// <summary>A fresh app; <paramref name="localProvider"/> runs it without a Stripe key (the local payment emulator).</summary>
     public static async Task<BillingApp> StartAsync(bool worker = false, bool localProvider = false)
     {
         using var cts = new CancellationTokenSource(BillingHarness.Timeout);

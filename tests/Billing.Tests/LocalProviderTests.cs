@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Doctolib.Telehealth.Billing.Tests;
 
-/// <summary>Without a Stripe key billing runs on its in-process payment emulator, and says so at start.</summary>
+/// <summary>Without a Stripe key billing runs on its local payment emulator (state in the billing schema), and says so at start.</summary>
 public sealed class LocalProviderTests : IAsyncLifetime
 {
     private BillingHarness h = null!;
