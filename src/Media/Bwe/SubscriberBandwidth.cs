@@ -8,11 +8,18 @@ internal sealed class SubscriberBandwidth
 {
     private const double HighLoss = 0.10;
 
+    /// <summary>How long a push-back keeps the path described as constrained. Without probing the estimate cannot climb
+    /// past 1.5 × what is sent, so a receiver held in audio only would stay there for good once its link recovered; after
+    /// this long without over-use or high loss the estimate is again read as "no known limit", video resumes, and a link
+    /// that is still weak pushes back again within a second or two.</summary>
+    internal const long ConstraintHoldMicros = 8_000_000;
+
     private readonly Lock _gate = new();
     private readonly SendSideBandwidthEstimator _estimator;
     private ushort _nextSequence;
     private long _estimateBps;
     private int _constrained;
+    private long _lastPushbackMicros;
 
     public SubscriberBandwidth(BandwidthEstimatorOptions? options = null)
     {
@@ -22,8 +29,10 @@ internal sealed class SubscriberBandwidth
     /// <summary>The estimate after the last transport feedback, in bits per second; 0 before the first.</summary>
     public long EstimateBps => Volatile.Read(ref _estimateBps);
 
-    /// <summary>True once the path has pushed back (the delay detector saw over-use, or a loss window lost more than
-    /// the 10 % at which the loss-based controller cuts, draft-ietf-rmcat-gcc-02 §6): from then on it describes the path, not only what was sent, and may cap the publishers this subscriber receives.
+    /// <summary>True while the path has pushed back in the last <see cref="ConstraintHoldMicros"/> (the delay detector saw
+    /// over-use, or a loss window lost more than the 10 % at which the loss-based controller cuts, draft-ietf-rmcat-gcc-02
+    /// §6): then the estimate describes the path, not only what was sent, and may cap the publishers this subscriber
+    /// receives, rate its connection and pause its video.
     /// Before that it is bounded by what the publishers chose to send, and capping them with it would only slow their
     /// own ramp-up.</summary>
     public bool IsConstrained => Volatile.Read(ref _constrained) != 0;
@@ -51,7 +60,12 @@ internal sealed class SubscriberBandwidth
 
             if (_estimator.Usage == BandwidthUsage.Overusing || _estimator.LossFraction > HighLoss)
             {
+                _lastPushbackMicros = nowMicros;
                 Volatile.Write(ref _constrained, 1);
+            }
+            else if (_lastPushbackMicros != 0 && nowMicros - _lastPushbackMicros > ConstraintHoldMicros)
+            {
+                Volatile.Write(ref _constrained, 0);
             }
 
             Volatile.Write(ref _estimateBps, _estimator.EstimateBps);

@@ -4,7 +4,7 @@ using Doctolib.Telehealth.Media.Forwarding;
 namespace Doctolib.Telehealth.Media.Plane;
 
 /// <summary>Audio-only fallback and the connection-quality indicator (issue 12). Per receiver, video is paused when
-/// it chose audio only, or when its downlink estimate (<see cref="ParticipantSession.DownlinkEstimateBps"/>) stayed
+/// it chose audio only, or when its downlink estimate (<see cref="ParticipantSession.PathLimitedDownlinkBps"/>) stayed
 /// low (<see cref="AudioOnlyDecision"/>: under 150 kbps for 2 s; back at 250 kbps for 4 s, then a keyframe is asked
 /// of each publisher it receives). An unknown estimate (0) never pauses video. Each change, and each participant's
 /// quality (<see cref="ConnectionQualityClassifier"/>), is told to the room's admitted participants through the
@@ -163,7 +163,7 @@ internal sealed partial class MediaPlane
                     continue;
                 }
 
-                long downlink = session.DownlinkEstimateBps;
+                long downlink = session.PathLimitedDownlinkBps;
                 if (session.AudioOnly.OnEstimate(downlink > 0 ? downlink : long.MaxValue, nowMicros))
                 {
                     ApplyPauseLocked(session);
@@ -186,7 +186,7 @@ internal sealed partial class MediaPlane
         double loss = Math.Max(reported < 0 ? 0 : reported / 256.0, Math.Max(0, uplink));
         long rtt = session.RoundTripMicros;
         long jitter = session.AudioJitterMicros;
-        long estimate = LowerKnown(session.DownlinkEstimateBps, session.UplinkEstimateBps);
+        long estimate = LowerKnown(session.PathLimitedDownlinkBps, session.UplinkEstimateBps);
         var inputs = new QualityInputs(loss, Math.Max(0, rtt), Math.Max(0, jitter), estimate > 0 ? estimate : long.MaxValue);
         if (!session.Quality.Update(inputs, nowMicros) && session.QualityAnnounced)
         {

@@ -22,4 +22,11 @@ internal sealed partial class ParticipantSession
         get => Volatile.Read(ref _uplinkEstimateBps);
         set => Volatile.Write(ref _uplinkEstimateBps, value);
     }
+
+    /// <summary>The downlink estimate when it describes a limit of the path (it pushed back recently, see
+    /// <see cref="Bwe.SubscriberBandwidth.IsConstrained"/>); 0 otherwise. Before a push-back the estimate only follows what
+    /// the publishers chose to send (a sender with its camera off sends 40 kbps of audio), which says nothing of the
+    /// network: the quality indicator and the audio-only fallback read this one. Without transport-cc it is whatever was
+    /// written to <see cref="DownlinkEstimateBps"/> (nothing does today: 0).</summary>
+    public long PathLimitedDownlinkBps => Downlink is { IsConstrained: false } ? 0 : DownlinkEstimateBps;
 }

@@ -10,9 +10,14 @@ public sealed class AudioOnlyTests
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
 
-    private static async Task<(WebRtcTestPeer Patient, WebRtcTestPeer Doctor)> CallAsync(PlaneHarness harness, string room)
+    private static TestPeerOptions RembOnly => new() { TransportWideCcExtensionId = 0 };
+
+    /// <summary>A call of two admitted peers. <paramref name="patientOptions"/> lets a test make the patient a REMB-only peer
+    /// (no transport-cc), whose downlink estimate the test then sets itself: with transport-cc the plane's own estimator
+    /// writes it from the patient's feedback.</summary>
+    private static async Task<(WebRtcTestPeer Patient, WebRtcTestPeer Doctor)> CallAsync(PlaneHarness harness, string room, TestPeerOptions? patientOptions = null)
     {
-        WebRtcTestPeer patient = await harness.JoinAsync(room, "patient");
+        WebRtcTestPeer patient = await harness.JoinAsync(room, "patient", patientOptions);
         WebRtcTestPeer doctor = await harness.JoinAsync(room, "doctor");
         await harness.AdmitAsync(room, "patient", "doctor");
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.ForwardsAmong(patient, doctor)), harness.Describe(patient, doctor));
@@ -114,7 +119,7 @@ public sealed class AudioOnlyTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = new PlaneHarness(o => o.ConsentCheckInterval = Tick, time);
-        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await CallAsync(harness, "room-weak");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await CallAsync(harness, "room-weak", RembOnly);
         var participant = new MediaParticipant("room-weak", "patient");
         ParticipantSession session = harness.Session("room-weak", "patient");
 
@@ -144,7 +149,7 @@ public sealed class AudioOnlyTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = new PlaneHarness(o => o.ConsentCheckInterval = Tick, time);
-        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await CallAsync(harness, "room-unknown");
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await CallAsync(harness, "room-unknown", RembOnly);
         ParticipantSession session = harness.Session("room-unknown", "patient");
 
         session.DownlinkEstimateBps = 0;

@@ -1,0 +1,62 @@
+using Doctolib.Telehealth.Media.Bwe;
+
+namespace Doctolib.Telehealth.Media.Tests.Bwe;
+
+/// <summary>When a subscriber's estimate counts as a limit of its path: after a push-back, for a while.</summary>
+public sealed class SubscriberBandwidthTests
+{
+    private const int PacketBytes = 1200;
+    private const long SendSpacingMicros = 5_000; // 1,200 B every 5 ms: about 1.9 Mbps
+
+    [Fact]
+    public void Constraint_SetByGrowingQueueDelay_LapsesAfterTheHoldWithoutPushBack()
+    {
+        var bandwidth = new SubscriberBandwidth();
+        var feedback = new TransportFeedbackBuilder(senderSsrc: 1);
+        byte[] message = new byte[1200];
+        long now = 1_000_000;
+        long arrivalDelay = 10_000;
+
+        // Two seconds of packets arriving ever later than they were sent (a queue filling behind a bottleneck).
+        ushort next = Send(bandwidth, feedback, message, ref now, ref arrivalDelay, packets: 400, delayGrowthMicros: 3_000);
+        Assert.True(bandwidth.IsConstrained, $"no push-back seen, estimate {bandwidth.EstimateBps}");
+
+        // Then an empty queue: constant delay. The path stays described as constrained for the hold, then no longer.
+        long calmStart = now;
+        while (now - calmStart < SubscriberBandwidth.ConstraintHoldMicros / 2)
+        {
+            next = Send(bandwidth, feedback, message, ref now, ref arrivalDelay, packets: 20, delayGrowthMicros: 0, first: next);
+        }
+        Assert.True(bandwidth.IsConstrained, "the constraint lapsed before its hold");
+
+        while (now - calmStart < SubscriberBandwidth.ConstraintHoldMicros + 3_000_000)
+        {
+            next = Send(bandwidth, feedback, message, ref now, ref arrivalDelay, packets: 20, delayGrowthMicros: 0, first: next);
+        }
+        Assert.False(bandwidth.IsConstrained, "the constraint outlived its hold without any push-back");
+    }
+
+    /// <summary>Sends <paramref name="packets"/> through the estimator, lets them arrive with a delay that grows by
+    /// <paramref name="delayGrowthMicros"/> each, and feeds back the feedback messages; returns the next sequence.</summary>
+    private static ushort Send(SubscriberBandwidth bandwidth, TransportFeedbackBuilder feedback, byte[] message,
+        ref long now, ref long arrivalDelay, int packets, long delayGrowthMicros, ushort first = 0)
+    {
+        ushort sequence = first;
+        for (int i = 0; i < packets; i++)
+        {
+            sequence = bandwidth.OnSending(PacketBytes, now);
+            arrivalDelay += delayGrowthMicros;
+            feedback.OnPacket(sequence, now + arrivalDelay, mediaSsrc: 2);
+            now += SendSpacingMicros;
+            if (feedback.IsDue(now))
+            {
+                for (int length = feedback.WriteFeedback(now, message); length > 0; length = feedback.WriteFeedback(now, message))
+                {
+                    bandwidth.OnTransportFeedback(message.AsSpan(0, length), now + arrivalDelay);
+                }
+            }
+        }
+
+        return (ushort)(sequence + 1);
+    }
+}
