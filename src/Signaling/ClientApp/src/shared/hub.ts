@@ -4,7 +4,7 @@ import * as signalR from "@microsoft/signalr";
  * WebSockets only, without the negotiate round trip: the connection is one request, so a load balancer in front of
  * several nodes needs no sticky sessions (negotiate and connect could otherwise land on different nodes). */
 export function createHub(token: () => string): signalR.HubConnection {
-  return new signalR.HubConnectionBuilder()
+  const connection = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/consultation", {
       accessTokenFactory: token,
       skipNegotiation: true,
@@ -16,6 +16,20 @@ export function createHub(token: () => string): signalR.HubConnection {
     })
     .configureLogging(signalR.LogLevel.None)
     .build();
+  // Over a WebSocket the browser hides the HTTP status of a refused upgrade, so a bad or expired token would look like
+  // any network failure. When the start fails, one plain request with the same token tells them apart: a 401 there is
+  // reported as the refusal it is (statusCode 401, what the pages show as "this link is not valid").
+  const start = connection.start.bind(connection);
+  connection.start = async () => {
+    try {
+      await start();
+    } catch (error) {
+      const check = await fetch("/api/billing/config", { headers: { Authorization: `Bearer ${token()}` } }).catch(() => null);
+      if (check?.status === 401) throw Object.assign(new Error("Status code '401'"), { statusCode: 401 });
+      throw error;
+    }
+  };
+  return connection;
 }
 
 export { signalR };
