@@ -50,7 +50,7 @@ server.BeginErrorReadLine();
 try
 {
     using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-    await WaitHealthyAsync(http);
+    await Doctolib.Telehealth.Browser.Bench.ServerHealth.WaitAsync(http);
     var id = Guid.NewGuid();
     using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/appointments/{id}"))
     {
@@ -174,24 +174,6 @@ static async Task<string> TokenAsync(HttpClient http, string sub, string role)
     return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
 }
 
-static async Task WaitHealthyAsync(HttpClient http)
-{
-    for (var i = 0; i < 120; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-        await Task.Delay(500);
-    }
-    throw new TimeoutException("The server did not become healthy within 60 s.");
-}
 
 static int FreeTcpPort()
 {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -34,7 +34,6 @@ public sealed class IdleWorkerTests : IAsyncLifetime
         h.Overrides["Billing:Worker:PollIntervalMs"] = "100";
         h.Overrides["Billing:Worker:Concurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var services = h.Restart();
-        var database = new NpgsqlConnectionStringBuilder(h.DataSource.ConnectionString).Database!;
         var hosted = services.GetServices<IHostedService>().ToList();
         using var cts = new CancellationTokenSource(BillingHarness.Timeout);
         foreach (var service in hosted)
@@ -44,22 +43,9 @@ public sealed class IdleWorkerTests : IAsyncLifetime
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            var commands = 0;
-            using var listener = new ActivityListener
-            {
-                ShouldListenTo = source => source.Name == "Npgsql",
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-                ActivityStopped = activity =>
-                {
-                    if (activity.TagObjects.Any(t => t.Value is string value && value == database))
-                    {
-                        Interlocked.Increment(ref commands);
-                    }
-                },
-            };
-            ActivitySource.AddActivityListener(listener);
+            using var counter = new NpgsqlCommandCounter(h.DataSource.ConnectionString);
             await Task.Delay(TimeSpan.FromSeconds(2));
-            return Volatile.Read(ref commands);
+            return counter.Commands;
         }
         finally
         {

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Doctolib.Telehealth.TestInfrastructure;
 using Dapper;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Media.Plane;
@@ -147,27 +147,13 @@ public sealed class SupervisorTests : IAsyncLifetime
     /// command of the test's own shows the count is live).</summary>
     private async Task<int> CommandsDuringAsync(TimeSpan duration)
     {
-        var database = new NpgsqlConnectionStringBuilder(connectionString).Database!;
-        var commands = 0;
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Npgsql",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = activity =>
-            {
-                if (activity.TagObjects.Any(t => t.Value is string value && value == database))
-                {
-                    Interlocked.Increment(ref commands);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var counter = new NpgsqlCommandCounter(connectionString);
         await using (var probe = new NpgsqlConnection(connectionString))
         {
             await probe.ExecuteScalarAsync<int>("SELECT 1");
         }
         await Task.Delay(duration);
-        var seen = Volatile.Read(ref commands);
+        var seen = counter.Commands;
         Assert.True(seen >= 1, "the tracing listener did not see the probe command");
         return seen - 1;
     }

@@ -54,7 +54,7 @@ internal static class ShapedBench
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            await WaitHealthyAsync(http);
+            await ServerHealth.WaitAsync(http);
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new()
             {
@@ -98,25 +98,6 @@ internal static class ShapedBench
             }
             await server.WaitForExitAsync();
         }
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http)
-    {
-        for (var i = 0; i < 120; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/healthz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(500);
-        }
-        throw new TimeoutException("The server did not become healthy within 60 s.");
     }
 
     private static int FreeTcpPort()
