@@ -86,15 +86,32 @@ public sealed class PostgresServer
                       "-c full_page_writes=off -c max_connections=300";
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", data, "-l", Path.Combine(folder, "log"), "-w", "-t", "30", "-o", options, "start"], asPostgres);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(bin, data, asPostgres);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAndDelete(bin, folder, asPostgres);
         return new PostgresServer(folder, port);
     }
 
-    private static void Stop(string bin, string data, bool asPostgres)
+    /// <summary>Stops the cluster and removes its folder: each test process's databases take hundreds of megabytes,
+    /// and a developer's machine runs many test processes a day.</summary>
+    private static void StopAndDelete(string bin, string folder, bool asPostgres)
     {
+        var data = Path.Combine(folder, "data");
         var (file, args) = Command(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], asPostgres);
         using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true });
-        process?.WaitForExit(10_000);
+        if (process is null || !process.WaitForExit(10_000) || process.ExitCode != 0)
+        {
+            return; // a cluster that may still run keeps its folder
+        }
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left for the OS's temp cleaner
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static (string File, string[] Args) Command(string file, string[] args, bool asPostgres) =>
