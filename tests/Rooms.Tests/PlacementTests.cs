@@ -13,20 +13,8 @@ public sealed class PlacementTests : IAsyncLifetime
 
     private IRoomPlacements Placements => services.GetRequiredService<IRoomPlacements>();
 
-    public async Task InitializeAsync() => (services, connectionString) = await RoomsDatabase.StartAsync(notifier: _ => new NoClients());
+    public async Task InitializeAsync() => (services, connectionString) = await RoomsDatabase.StartAsync(notifier: _ => new NoRoomClients());
 
-    private sealed class NoClients : IRoomNotifier
-    {
-        public Task ParticipantJoinedAsync(AppointmentId appointmentId, ParticipantView participant, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, DepartureReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task WaitingRoomChangedAsync(AppointmentId appointmentId, IReadOnlyList<ParticipantView> waiting, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task AdmittedAsync(AppointmentId appointmentId, PersonId participantId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task ConsultationEndedAsync(AppointmentId appointmentId, EndReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 
     public async Task DisposeAsync() => await services.DisposeAsync();
 

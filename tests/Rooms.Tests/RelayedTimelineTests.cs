@@ -24,21 +24,8 @@ public sealed class RelayedTimelineTests : IAsyncLifetime
     private string connectionString = "";
 
     public async Task InitializeAsync() =>
-        (services, connectionString) = await RoomsDatabase.StartAsync(notifier: _ => new NoClients(), media: _ => plane!);
+        (services, connectionString) = await RoomsDatabase.StartAsync(notifier: _ => new NoRoomClients(), media: _ => plane!);
 
-    /// <summary>The signaling layer's notifications; no hub client is connected in these tests.</summary>
-    private sealed class NoClients : IRoomNotifier
-    {
-        public Task ParticipantJoinedAsync(AppointmentId appointmentId, ParticipantView participant, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, DepartureReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task WaitingRoomChangedAsync(AppointmentId appointmentId, IReadOnlyList<ParticipantView> waiting, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task AdmittedAsync(AppointmentId appointmentId, PersonId participantId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task ConsultationEndedAsync(AppointmentId appointmentId, EndReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 
     private void StartPlane(TimeSpan relayIdleTimeout)
     {

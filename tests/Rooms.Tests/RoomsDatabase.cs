@@ -26,3 +26,17 @@ internal static class RoomsDatabase
         return (services, connectionString);
     }
 }
+
+/// <summary>The signaling layer's notifications, for tests where no hub client is connected.</summary>
+internal sealed class NoRoomClients : IRoomNotifier
+{
+    public Task ParticipantJoinedAsync(AppointmentId appointmentId, ParticipantView participant, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, DepartureReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task WaitingRoomChangedAsync(AppointmentId appointmentId, IReadOnlyList<ParticipantView> waiting, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task AdmittedAsync(AppointmentId appointmentId, PersonId participantId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task ConsultationEndedAsync(AppointmentId appointmentId, EndReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
+}

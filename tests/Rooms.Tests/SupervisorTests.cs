@@ -30,7 +30,7 @@ public sealed class SupervisorTests : IAsyncLifetime
             plane = null;
         }
         (services, connectionString) = await RoomsDatabase.StartAsync(
-            notifier: _ => new NoClients(),
+            notifier: _ => new NoRoomClients(),
             media: s => plane ??= new MediaPlane(new MediaOptions { UdpPort = 0 }, new NoSignals(), s.GetRequiredService<IMediaObserver>(), TimeProvider.System, null),
             settings: new Dictionary<string, string?>
             {
@@ -173,19 +173,6 @@ public sealed class SupervisorTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The signaling layer's notifications; no hub client is connected here.</summary>
-    private sealed class NoClients : IRoomNotifier
-    {
-        public Task ParticipantJoinedAsync(AppointmentId appointmentId, ParticipantView participant, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task ParticipantLeftAsync(AppointmentId appointmentId, PersonId participantId, DepartureReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task WaitingRoomChangedAsync(AppointmentId appointmentId, IReadOnlyList<ParticipantView> waiting, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task AdmittedAsync(AppointmentId appointmentId, PersonId participantId, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task ConsultationEndedAsync(AppointmentId appointmentId, EndReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 
     /// <summary>No participant has a session, so the plane sends no offer.</summary>
     private sealed class NoSignals : IMediaSignalSink

@@ -70,6 +70,7 @@ public sealed class PostgresServer
         var bin = PostgresBinaries.Find()
             ?? throw new InvalidOperationException(
                 "PostgreSQL is not installed: run `apt-get install -y postgresql` (initdb and pg_ctl are needed).");
+        DeleteAbandonedClusters();
         var folder = Directory.CreateTempSubdirectory("pgtest.").FullName;
         var asPostgres = Environment.UserName == "root";
         if (asPostgres)
@@ -111,6 +112,54 @@ public sealed class PostgresServer
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    /// <summary>Removes the folders of earlier test processes whose cluster no longer runs: a test host that is
+    /// killed, or stopped before its exit handler finished, leaves one behind. A folder younger than ten minutes may
+    /// belong to a process still running initdb, so it stays.</summary>
+    private static void DeleteAbandonedClusters()
+    {
+        foreach (var candidate in Directory.EnumerateDirectories(Path.GetTempPath(), "pgtest.*"))
+        {
+            try
+            {
+                var folder = new DirectoryInfo(candidate);
+                if (DateTime.UtcNow - folder.CreationTimeUtc < TimeSpan.FromMinutes(10) || IsRunning(Path.Combine(candidate, "data")))
+                {
+                    continue;
+                }
+                folder.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool IsRunning(string data)
+    {
+        var pidFile = Path.Combine(data, "postmaster.pid");
+        if (!File.Exists(pidFile))
+        {
+            return false;
+        }
+        var firstLine = File.ReadLines(pidFile).FirstOrDefault();
+        if (!int.TryParse(firstLine, out var pid))
+        {
+            return true; // being written: treat as running
+        }
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
