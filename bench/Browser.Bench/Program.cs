@@ -144,10 +144,18 @@ static async Task<(Dictionary<string, double> PerThread, long Forwarded)> Measur
     var cpu = new ServerCpu(pid);
     using var stop = new CancellationTokenSource();
     var follow = cpu.FollowAsync(stop.Token);
+    // The bench's own /metrics reads stay out of the window: one now, since the first scrape costs the server far more
+    // than the next (its code runs for the first time: 100+ ms of JIT on a loaded box), then the counter is read just
+    // before the first CPU snapshot and just after the second.
+    _ = await ForwardedAsync(http);
     await Task.Delay(TimeSpan.FromSeconds(10) - started.Elapsed);
-    var (before, forwardedBefore) = (cpu.Snapshot(), await ForwardedAsync(http));
+    var forwardedBefore = await ForwardedAsync(http);
+    var (before, windowStart) = (cpu.Snapshot(), Stopwatch.GetTimestamp());
     await Task.Delay(TimeSpan.FromSeconds(20) - started.Elapsed);
-    var (after, forwardedAfter) = (cpu.Snapshot(), await ForwardedAsync(http));
+    var (after, windowEnd) = (cpu.Snapshot(), Stopwatch.GetTimestamp());
+    var forwardedAfter = await ForwardedAsync(http);
+    // CLOCK_MONOTONIC seconds, to look at the same window in a profile (perf record -k CLOCK_MONOTONIC, perf report --time).
+    Console.WriteLine($"CPU window: {(windowEnd - windowStart) / (double)Stopwatch.Frequency:0.00} s, CLOCK_MONOTONIC {windowStart / (double)Stopwatch.Frequency:0.000000},{windowEnd / (double)Stopwatch.Frequency:0.000000}");
     await stop.CancelAsync();
     await follow;
     return (ServerCpu.Delta(before, after), forwardedAfter - forwardedBefore);

@@ -11,8 +11,8 @@ internal sealed class AesGcmTransform : ISrtpTransform
     internal const int TagLength = 16;
     private const int NonceLength = 12;
 
-    private readonly AesGcm _rtp;
-    private readonly AesGcm _rtcp;
+    private readonly OpenSslAesGcm _rtp;
+    private readonly OpenSslAesGcm _rtcp;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
 
@@ -23,8 +23,8 @@ internal sealed class AesGcmTransform : ISrtpTransform
         master.Key = masterKey.ToArray();
         byte[] rtpKey = SrtpKeyDerivation.Derive(master, masterSalt, SrtpKeyDerivation.RtpEncryptionLabel, 16);
         byte[] rtcpKey = SrtpKeyDerivation.Derive(master, masterSalt, SrtpKeyDerivation.RtcpEncryptionLabel, 16);
-        _rtp = new AesGcm(rtpKey, TagLength);
-        _rtcp = new AesGcm(rtcpKey, TagLength);
+        _rtp = new OpenSslAesGcm(rtpKey);
+        _rtcp = new OpenSslAesGcm(rtcpKey);
         CryptographicOperations.ZeroMemory(rtpKey);
         CryptographicOperations.ZeroMemory(rtcpKey);
         _rtpSalt = SrtpKeyDerivation.Derive(master, masterSalt, SrtpKeyDerivation.RtpSaltLabel, NonceLength);
@@ -35,8 +35,8 @@ internal sealed class AesGcmTransform : ISrtpTransform
     internal AesGcmTransform(ReadOnlySpan<byte> sessionKey, ReadOnlySpan<byte> sessionSalt, bool sessionKeysGiven)
     {
         _ = sessionKeysGiven;
-        _rtp = new AesGcm(sessionKey, TagLength);
-        _rtcp = new AesGcm(sessionKey, TagLength);
+        _rtp = new OpenSslAesGcm(sessionKey);
+        _rtcp = new OpenSslAesGcm(sessionKey);
         _rtpSalt = sessionSalt.ToArray();
         _rtcpSalt = sessionSalt.ToArray();
     }
@@ -63,12 +63,8 @@ internal sealed class AesGcmTransform : ISrtpTransform
         Span<byte> nonce = stackalloc byte[NonceLength];
         RtpNonce(_rtpSalt, ssrc, index, nonce);
         int length = packet.Length - TagLength;
-        try
-        {
-            _rtp.Decrypt(nonce, packet.Slice(headerLength, length - headerLength), packet.Slice(length, TagLength),
-                output.Slice(headerLength, length - headerLength), packet.Slice(0, headerLength));
-        }
-        catch (AuthenticationTagMismatchException)
+        if (!_rtp.TryDecrypt(nonce, packet.Slice(headerLength, length - headerLength), packet.Slice(length, TagLength),
+            output.Slice(headerLength, length - headerLength), packet.Slice(0, headerLength)))
         {
             written = 0;
             return SrtpUnprotectResult.AuthFailed;
@@ -102,27 +98,32 @@ internal sealed class AesGcmTransform : ISrtpTransform
         int length = packet.Length - TagLength - 4;
         ReadOnlySpan<byte> indexWord = packet.Slice(packet.Length - 4, 4);
         ReadOnlySpan<byte> tag = packet.Slice(length, TagLength);
-        try
+        bool authentic;
+        if (encrypted)
         {
-            if (encrypted)
+            Span<byte> aad = stackalloc byte[header + 4];
+            packet.Slice(0, header).CopyTo(aad);
+            indexWord.CopyTo(aad.Slice(header));
+            authentic = _rtcp.TryDecrypt(nonce, packet.Slice(header, length - header), tag, output.Slice(header, length - header), aad);
+            if (authentic)
             {
-                Span<byte> aad = stackalloc byte[header + 4];
-                packet.Slice(0, header).CopyTo(aad);
-                indexWord.CopyTo(aad.Slice(header));
-                _rtcp.Decrypt(nonce, packet.Slice(header, length - header), tag, output.Slice(header, length - header), aad);
                 packet.Slice(0, header).CopyTo(output);
             }
-            else
+        }
+        else
+        {
+            // RFC 7714 §9.2: unencrypted SRTCP authenticates the whole packet and E||index as associated data.
+            Span<byte> aad = length + 4 <= 2048 ? stackalloc byte[length + 4] : new byte[length + 4];
+            packet.Slice(0, length).CopyTo(aad);
+            indexWord.CopyTo(aad.Slice(length));
+            authentic = _rtcp.TryDecrypt(nonce, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, aad);
+            if (authentic)
             {
-                // RFC 7714 §9.2: unencrypted SRTCP authenticates the whole packet and E||index as associated data.
-                Span<byte> aad = length + 4 <= 2048 ? stackalloc byte[length + 4] : new byte[length + 4];
-                packet.Slice(0, length).CopyTo(aad);
-                indexWord.CopyTo(aad.Slice(length));
-                _rtcp.Decrypt(nonce, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, aad);
                 packet.Slice(0, length).CopyTo(output);
             }
         }
-        catch (AuthenticationTagMismatchException)
+
+        if (!authentic)
         {
             written = 0;
             return SrtpUnprotectResult.AuthFailed;
