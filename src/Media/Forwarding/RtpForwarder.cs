@@ -58,7 +58,9 @@ internal sealed class RtpForwarder
     }
 
     /// <summary>Answers a receiver's NACK item (RFC 4585 §6.2.1: a packet id and a bitmask of the 16 after it): resends
-    /// each listed packet still in the track's buffer, on the receiver's RTX stream when it has one.</summary>
+    /// each listed packet still in the track's buffer, on the receiver's RTX stream when it has one; a packet at most once
+    /// per 100 ms per receiver, and within the receiver's retransmission budget
+    /// (<see cref="SubscriberBandwidth.TryTakeRetransmission"/>) when it negotiated transport-cc.</summary>
     public void Retransmit(DownTrack downTrack, ushort sequence, ushort bitmask)
     {
         RetransmissionBuffer? buffer = downTrack.Source.Retransmissions;
@@ -83,7 +85,17 @@ internal sealed class RtpForwarder
             }
 
             int length = buffer.TryCopy(wanted, packet.AsSpan(0, UdpMediaSocket.MaxDatagram));
-            if (length > 0 && (downTrack.Map.HasRetransmission ? SendRtx(downTrack, packet.AsSpan(0, length)) : SendTo(downTrack, packet.AsSpan(0, length))))
+            if (length == 0 || !downTrack.TryNoteResend(wanted, now, _time.TimestampFrequency))
+            {
+                continue;
+            }
+
+            if (downTrack.Receiver.Downlink is { } downlink && !downlink.TryTakeRetransmission(length, BweClock.Micros(_time)))
+            {
+                return; // the budget is spent: the rest of this NACK waits for the receiver's next one
+            }
+
+            if ((downTrack.Map.HasRetransmission ? SendRtx(downTrack, packet.AsSpan(0, length)) : SendTo(downTrack, packet.AsSpan(0, length))))
             {
                 _counters.Retransmitted();
             }

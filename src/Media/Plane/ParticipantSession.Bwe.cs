@@ -18,11 +18,13 @@ internal sealed partial class ParticipantSession
     public SubscriberBandwidth? Downlink => Volatile.Read(ref _downlink);
 
     /// <summary>Turns transport-cc on (with the participant's extension id, one per BUNDLE transport) or off (0). A
-    /// renegotiation that keeps the id keeps the state.</summary>
-    public void ConfigureTransportCc(int extensionId)
+    /// renegotiation that keeps the id keeps the state. With <paramref name="traceDirectory"/>, the downlink's estimator
+    /// is recorded there (<see cref="BandwidthTrace"/>, a diagnostic).</summary>
+    public void ConfigureTransportCc(int extensionId, string? traceDirectory = null)
     {
         if (extensionId == 0)
         {
+            Downlink?.CloseTrace();
             Volatile.Write(ref _uplink, null);
             Volatile.Write(ref _downlink, null);
             return;
@@ -35,7 +37,7 @@ internal sealed partial class ParticipantSession
 
         if (Downlink is null)
         {
-            Volatile.Write(ref _downlink, new SubscriberBandwidth());
+            Volatile.Write(ref _downlink, new SubscriberBandwidth(trace: BandwidthTrace.Open(traceDirectory, Participant.ParticipantId)));
         }
     }
 
