@@ -176,24 +176,33 @@ internal sealed partial class MediaPlane
 
     /// <summary>What a publisher's video may use so that every subscriber whose transport-cc estimate has met its path's
     /// limit can take it (the smallest share; <see cref="PublisherBitrateCap"/>; a receiver in audio only is left out): each subscriber's estimate less its audio,
-    /// split evenly among the videos it receives. 0 when no such subscriber: the publisher is then not capped.</summary>
+    /// split evenly among the videos it receives, plus the publisher's own audio (a REMB bounds all it sends). 0 when no
+    /// such subscriber: the publisher is then not capped; <see cref="PausedPublisherCapBps"/> when every receiver of its
+    /// video is in audio only.</summary>
     internal static long SubscribersCap(ParticipantSession publisher)
     {
         Span<long> shares = stackalloc long[MaxReportBlocks];
         int count = 0;
+        int audios = 0;
+        bool anyVideoSubscriber = false;
+        bool anyVideoTaken = false;
         foreach (PublishedTrack track in publisher.Tracks)
         {
             if (!track.IsVideo)
             {
+                audios++;
                 continue;
             }
 
             foreach (DownTrack downTrack in track.Subscribers)
             {
+                anyVideoSubscriber = true;
                 if (downTrack.Receiver.VideoPaused)
                 {
                     continue; // takes no video now: its estimate must not cap the others'
                 }
+
+                anyVideoTaken = true;
 
                 if (count < shares.Length && downTrack.Receiver.Downlink is { IsConstrained: true, EstimateBps: > 0 } downlink)
                 {
@@ -202,8 +211,21 @@ internal sealed partial class MediaPlane
             }
         }
 
-        return count == 0 ? 0 : PublisherBitrateCap.Compute(shares[..count], simulcast: false, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0);
+        if (anyVideoSubscriber && !anyVideoTaken)
+        {
+            return PausedPublisherCapBps; // every receiver is in audio only: the video would only fill its uplink
+        }
+
+        // A REMB bounds all the publisher sends (its audio too: the browser allocates audio out of the same estimate).
+        return count == 0 ? 0
+            : PublisherBitrateCap.Compute(shares[..count], simulcast: false, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0) + (audios * AudioShareBps);
     }
+
+    /// <summary>The REMB a publisher gets while none of its video's receivers takes video: enough for its audio and a
+    /// trickle of video, so its uplink carries no video nobody sees (a browser does not stop its encoder for a low
+    /// REMB, but it sends at about its minimum, 30 kbps for VP8). Once a receiver resumes, the cap follows its estimate
+    /// again at the next tick.</summary>
+    internal const long PausedPublisherCapBps = 80_000;
 
     /// <summary>Audio a subscriber receives per audio track, set aside before the video share.</summary>
     private const long AudioShareBps = 40_000;
