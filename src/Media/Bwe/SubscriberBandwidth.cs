@@ -63,13 +63,25 @@ internal sealed class SubscriberBandwidth
     /// own ramp-up.</summary>
     public bool IsConstrained => Volatile.Read(ref _constrained) != 0;
 
-    /// <summary>The next transport-wide sequence number, recorded as sent now with <paramref name="sizeBytes"/>.</summary>
-    public ushort OnSending(int sizeBytes, long nowMicros)
+    /// <summary>While set, the constraint does not lapse with time (<see cref="ConstraintHoldMicros"/>): the plane sets it
+    /// while it probes a receiver held in audio only, so only a probe that gets through lifts the estimate (and the
+    /// pause), not the mere absence of push-back while little is sent.</summary>
+    public bool HoldConstraint
+    {
+        get => Volatile.Read(ref _holdConstraint) != 0;
+        set => Volatile.Write(ref _holdConstraint, value ? 1 : 0);
+    }
+
+    private int _holdConstraint;
+
+    /// <summary>The next transport-wide sequence number, recorded as sent now with <paramref name="sizeBytes"/>
+    /// (padding of probe cluster <paramref name="probeCluster"/>, or media: -1).</summary>
+    public ushort OnSending(int sizeBytes, long nowMicros, int probeCluster = -1)
     {
         lock (_gate)
         {
             ushort sequence = _nextSequence++;
-            _estimator.OnPacketSent(sequence, sizeBytes, nowMicros);
+            _estimator.OnPacketSent(sequence, sizeBytes, nowMicros, probeCluster);
             _trace?.Sent(sequence, sizeBytes, nowMicros);
             return sequence;
         }
@@ -116,7 +128,7 @@ internal sealed class SubscriberBandwidth
                 _lastPushbackMicros = nowMicros;
                 Volatile.Write(ref _constrained, 1);
             }
-            else if (_lastPushbackMicros != 0 && nowMicros - _lastPushbackMicros > ConstraintHoldMicros)
+            else if (!HoldConstraint && _lastPushbackMicros != 0 && nowMicros - _lastPushbackMicros > ConstraintHoldMicros)
             {
                 Volatile.Write(ref _constrained, 0);
             }

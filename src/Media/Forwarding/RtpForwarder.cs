@@ -271,4 +271,35 @@ internal sealed class RtpForwarder
         BinaryPrimitives.WriteUInt16BigEndian(packet[offset..], sequence);
         return packet;
     }
+
+    /// <summary>Sends one padding-only probe packet (<see cref="PaddingProbe"/>) of cluster <paramref name="probeCluster"/>
+    /// to the receiver of <paramref name="downTrack"/>, on the track's server RTX stream, stamped and recorded in the
+    /// receiver's estimate. False (nothing sent) unless the receiver negotiated transport-cc on that section and RTX:
+    /// padding goes to no other receiver. <paramref name="buffer"/> holds at least 1,500 bytes; any thread.</summary>
+    public bool SendPadding(DownTrack downTrack, int probeCluster, int paddingBytes, Span<byte> buffer)
+    {
+        IForwardingPeer receiver = downTrack.Receiver;
+        SrtpSession? srtp = receiver.Srtp;
+        MediaPath? path = receiver.Path;
+        byte rtxPayloadType = downTrack.Map.FirstRetransmissionPayloadType;
+        if (srtp is null || path is null || downTrack.TransportWideCcId == 0 || receiver.Downlink is not { } downlink
+            || rtxPayloadType == RtpRewriteMap.NoPayloadType || buffer.Length < UdpMediaSocket.MaxDatagram)
+        {
+            return false;
+        }
+
+        int length = PaddingProbe.Length(paddingBytes);
+        Span<byte> plain = buffer[..length];
+        Span<byte> output = buffer[length..];
+        ushort sequence = downlink.OnSending(length + srtp.RtpOverhead, BweClock.Micros(_time), probeCluster);
+        PaddingProbe.Write(plain, downTrack.Source.ServerRtxSsrc, downTrack.NextRtxSequence(), rtxPayloadType, timestamp: 0,
+            downTrack.TransportWideCcId, sequence, paddingBytes);
+        if (!srtp.TryProtectRtp(plain, output, out int written))
+        {
+            return false;
+        }
+
+        path.Send(output[..written]);
+        return true;
+    }
 }

@@ -90,6 +90,7 @@ internal sealed partial class MediaPlane
 
                 CheckRelay(sessions, now);
                 CheckQuality(sessions);
+                CheckProbes(sessions, nowMicros, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

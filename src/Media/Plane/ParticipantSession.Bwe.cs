@@ -10,6 +10,16 @@ internal sealed partial class ParticipantSession
 {
     private UplinkFeedback? _uplink;
     private SubscriberBandwidth? _downlink;
+    private int _probeInFlight;
+
+    /// <summary>When this receiver's downlink is probed (<see cref="MediaPlane"/> probing, periodic work only).</summary>
+    public ProbeScheduler Probes { get; } = new(MediaPlane.ProbeIntervalMicros, MediaPlane.ProbePackets,
+        PaddingProbe.Length(MediaPlane.ProbePaddingBytes) + 10);
+
+    /// <summary>True when no probe cluster was in flight; the caller then owns the next one until <see cref="EndProbe"/>.</summary>
+    public bool TryBeginProbe() => Interlocked.CompareExchange(ref _probeInFlight, 1, 0) == 0;
+
+    public void EndProbe() => Volatile.Write(ref _probeInFlight, 0);
 
     /// <summary>Transport feedback to this participant as a publisher, or null (REMB only).</summary>
     public UplinkFeedback? Uplink => Volatile.Read(ref _uplink);
