@@ -18,11 +18,18 @@ internal sealed partial class MediaPlane
         if (!_periodicRunning)
         {
             _periodicRunning = true;
-            _periodic.Period = _options.ConsentCheckInterval;
+            _periodic.Period = PeriodicInterval;
         }
     }
 
     private long _periodicTicks;
+
+    /// <summary>The periodic work's cadence: the consent check interval, at most 500 ms. The audio-only decision, the
+    /// REMB cap and probing read the downlink estimate on this tick; at 1 s the switch to audio only came up to a second
+    /// after its 2 s hold was met, on top of the feedback's own delay through a weak uplink.</summary>
+    private TimeSpan PeriodicInterval => _options.ConsentCheckInterval < MaxPeriodicInterval ? _options.ConsentCheckInterval : MaxPeriodicInterval;
+
+    private static readonly TimeSpan MaxPeriodicInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Ticks of the periodic timer so far, for tests that check a plane at rest does nothing.</summary>
     internal long PeriodicTicks => Interlocked.Read(ref _periodicTicks);
@@ -77,7 +84,7 @@ internal sealed partial class MediaPlane
                 }
 
                 long now = Time.GetTimestamp();
-                double seconds = lastTick == 0 ? _options.ConsentCheckInterval.TotalSeconds
+                double seconds = lastTick == 0 ? PeriodicInterval.TotalSeconds
                     : Math.Max(0.001, (now - lastTick) / (double)Time.TimestampFrequency);
                 lastTick = now;
 

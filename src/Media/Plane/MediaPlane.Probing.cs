@@ -9,15 +9,17 @@ namespace Doctolib.Telehealth.Media.Plane;
 /// past 1.5 × that: every <see cref="ProbeIntervalMicros"/> the plane sends the receiver a short train of padding-only
 /// RTX packets (<see cref="PaddingProbe"/>, each with a transport-wide sequence number and recorded with its cluster),
 /// paced at <see cref="ProbeTargetBps"/>. Its feedback measures what got through; a result above the estimate raises
-/// it, and once it has held at the resume threshold for 4 s video resumes. A train is small (8 × 287 bytes, 18 kbit),
-/// so on a link that is still weak it queues for a fraction of a second and the audio barely notices.
+/// it, and once it has held at the resume threshold for 4 s video resumes. A train is 20 × 287 bytes (46 kbit) at
+/// 400 kbps: longer than a shaper's token-bucket burst (a train of 8 passed a 100 kbit HTB class whole, at line rate,
+/// in the browser benchmark, and resumed video on a link still at 100 kbit), yet on a link that is still weak it queues
+/// for about 0.3 s.
 /// Only a receiver that negotiated transport-cc and RTX on a video section gets padding; for any other the constraint
 /// lapses with time as before (<see cref="SubscriberBandwidth.ConstraintHoldMicros"/>).</summary>
 internal sealed partial class MediaPlane
 {
-    internal const long ProbeTargetBps = 1_000_000;
+    internal const long ProbeTargetBps = 400_000;
     internal const long ProbeIntervalMicros = 3_000_000;
-    internal const int ProbePackets = 8;
+    internal const int ProbePackets = 20;
     internal const int ProbePaddingBytes = PaddingProbe.MaxPaddingBytes;
 
     /// <summary>Per periodic tick: for each receiver paused for bandwidth that can be probed, holds its constraint and
