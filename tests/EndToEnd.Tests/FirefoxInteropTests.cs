@@ -54,7 +54,8 @@ public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper ou
             output.WriteLine("Firefox output:\n" + firefox.ProcessOutput);
             throw;
         }
-    
+    }
+
     /// <summary>Issue 12 item 6: the audio-only switch under shaping with the patient in Firefox. With the Firefox
     /// patient's UDP port limited to 100 kbit both ways, the server pauses the video it sends the patient (a weak
     /// connection), both pages say so, and the patient's sound still reaches the practitioner; once the limit is lifted
