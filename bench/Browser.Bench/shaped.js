@@ -21,7 +21,18 @@ const openMedia = async () => {
   window.shaped.streamId = stream.id;
   return stream;
 };
-window.shapedRelay = async ({ token, id, pauseEvent, resumeEvent }) => {
+// As the project's pages do (call/media.ts onVideoPaused): while the server pauses this page's own video downlink for a
+// weak connection, the page stops sending its own video too (encodings inactive), and sends it again on the resume.
+const setVideoSending = async (pc, on) => {
+  for (const sender of pc.getSenders()) {
+    if (!sender.track || sender.track.kind !== "video") continue;
+    const parameters = sender.getParameters();
+    if (!parameters.encodings || parameters.encodings.length === 0) continue;
+    for (const encoding of parameters.encodings) encoding.active = on;
+    await sender.setParameters(parameters).catch(() => {});
+  }
+};
+window.shapedRelay = async ({ token, id, me, pauseEvent, resumeEvent }) => {
   const c = new signalR.HubConnectionBuilder().withUrl("/hubs/consultation", { accessTokenFactory: () => token })
     .configureLogging(signalR.LogLevel.None).build();
   window.hub = c;
@@ -37,8 +48,14 @@ window.shapedRelay = async ({ token, id, pauseEvent, resumeEvent }) => {
     await c.invoke("SendAnswer", id, answer.sdp);
   });
   // The server's "video paused / resumed" hub events, once they exist; an event that is never sent costs nothing.
-  if (pauseEvent) c.on(pauseEvent, () => window.shaped.pausedAt.push(performance.now()));
-  if (resumeEvent) c.on(resumeEvent, () => window.shaped.resumedAt.push(performance.now()));
+  if (pauseEvent) c.on(pauseEvent, (_, who, reason) => {
+    window.shaped.pausedAt.push(performance.now());
+    if (who === me) setVideoSending(pc, reason !== "weak_connection");
+  });
+  if (resumeEvent) c.on(resumeEvent, (_, who) => {
+    window.shaped.resumedAt.push(performance.now());
+    if (who === me) setVideoSending(pc, true);
+  });
   await c.start();
   await c.invoke("Join", id);
   window.shaped.appointment = id;

@@ -55,4 +55,60 @@ public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper ou
             throw;
         }
     }
+
+    /// <summary>Issue 12 item 6: the audio-only switch under shaping with the patient in Firefox. With the Firefox
+    /// patient's UDP port limited to 100 kbit both ways, the server pauses the video it sends the patient (a weak
+    /// connection), both pages say so, and the patient's sound still reaches the practitioner; once the limit is lifted
+    /// the video comes back (the server probes the patient's downlink, or the constraint lapses) and Firefox decodes
+    /// again. Deadlines are generous bounds, not timings: the figures are the shaped benchmark's.</summary>
+    [Fact]
+    public async Task Firefox_PatientOn100KbitBothWays_VideoToItPausesForAWeakConnection_SoundGoesOn_AndVideoReturnsOnceLifted()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var cancel = timeout.Token;
+        await using var firefox = await FirefoxBrowser.LaunchAsync(cancel);
+        var appointment = await world.CreateAppointmentAsync("pr-ff-weak", "pa-ff-weak", "Inès Moreau");
+        var patient = firefox.Page;
+        try
+        {
+            var link = new Uri(world.BaseAddress, $"/visit/{appointment}#token={await world.TokenAsync("pa-ff-weak", "patient")}");
+            await FirefoxVisit.OpenAsync(patient, link, cancel);
+            await FirefoxVisit.PassDeviceCheckAsync(patient, cancel);
+            await FirefoxVisit.WaitVisibleAsync(patient, "waiting-room", cancel);
+            var practitioner = await world.NewPersonAsync();
+            await Visit.OpenAsync(practitioner, "/practitioner", await world.TokenAsync("pr-ff-weak", "practitioner"));
+            await practitioner.Locator($"[data-appointment='{appointment}']").GetByTestId("admit").ClickAsync();
+            await FirefoxVisit.WaitDecodingAsync(patient, cancel);
+            await Visit.WaitDecodingAsync(practitioner);
+
+            var port = (await FirefoxVisit.SelectedPairAsync(patient, cancel)).GetProperty("localPort").GetInt32();
+            await using var shaper = await NetworkShaper.StartAsync(cancel);
+            await shaper.LimitAsync(port, ShapedDirection.Uplink, 100, cancel);
+            await shaper.LimitAsync(port, ShapedDirection.Downlink, 100, cancel);
+
+            var weakNotice = practitioner.Locator("[data-testid=video-paused-notice][data-participant=pa-ff-weak][data-reason=weak_connection]");
+            await Expect(weakNotice).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await FirefoxVisit.UntilAsync(patient,
+                "() => !!document.querySelector('[data-testid=video-paused-notice][data-participant=me][data-reason=weak_connection]')",
+                "the patient's own 'weak connection' notice", cancel);
+            var audioBefore = (await practitioner.EvaluateAsync<JsonElement>(PeerStats.Inbound, "").WaitAsync(BrowserWorld.Step, cancel))
+                .GetProperty("audioPackets").GetInt64();
+            await Task.Delay(TimeSpan.FromSeconds(3), cancel);
+            var audioAfter = (await practitioner.EvaluateAsync<JsonElement>(PeerStats.Inbound, "").WaitAsync(BrowserWorld.Step, cancel))
+                .GetProperty("audioPackets").GetInt64();
+            Assert.True(audioAfter > audioBefore, "the Firefox patient's sound should still reach the practitioner while its video is paused");
+            await BrowserWorld.ScreenshotAsync(practitioner, "firefox-03-practitioner-sees-weak-firefox-patient");
+
+            await shaper.RemoveAllAsync(cancel);
+            await Expect(weakNotice).ToHaveCountAsync(0, new() { Timeout = 40_000 });
+            await FirefoxVisit.WaitFramesGrowingAsync(patient, cancel);
+            await practitioner.Context.CloseAsync();
+        }
+        catch
+        {
+            output.WriteLine("Firefox console:\n  " + string.Join("\n  ", patient.Console));
+            output.WriteLine("Firefox output:\n" + firefox.ProcessOutput);
+            throw;
+        }
+    }
 }

@@ -13,6 +13,7 @@ internal sealed class SendHistory
     private readonly int[] _sizes;
     private readonly byte[] _states;
     private readonly int[] _clusters;
+    private readonly int[] _estimatesKbps;
     private readonly int _mask;
     private SequenceUnwrapper _unwrapper;
 
@@ -28,12 +29,14 @@ internal sealed class SendHistory
         _sizes = new int[capacity];
         _states = new byte[capacity];
         _clusters = new int[capacity];
+        _estimatesKbps = new int[capacity];
         _mask = capacity - 1;
         Array.Fill(_sequences, Empty);
     }
 
     /// <param name="probeCluster">The probe cluster the packet belongs to, or -1 for media.</param>
-    public void OnSent(ushort transportSequence, long sendMicros, int sizeBytes, int probeCluster = -1)
+    /// <param name="estimateBps">The sender's estimate when the packet left (0 when not known).</param>
+    public void OnSent(ushort transportSequence, long sendMicros, int sizeBytes, int probeCluster = -1, long estimateBps = 0)
     {
         long sequence = _unwrapper.Unwrap(transportSequence);
         int slot = (int)(sequence & _mask);
@@ -42,6 +45,7 @@ internal sealed class SendHistory
         _sizes[slot] = sizeBytes;
         _states[slot] = (byte)FeedbackState.Unreported;
         _clusters[slot] = probeCluster;
+        _estimatesKbps[slot] = (int)Math.Min(int.MaxValue, estimateBps / 1000);
     }
 
     /// <summary>Looks a reported sequence number up (16-bit, unwrapped against the latest one sent) and records the
@@ -72,13 +76,14 @@ internal sealed class SendHistory
             _states[slot] = (byte)FeedbackState.Lost;
         }
 
-        packet = new SentPacket(sequence, _sendMicros[slot], _sizes[slot], _clusters[slot]);
+        packet = new SentPacket(sequence, _sendMicros[slot], _sizes[slot], _clusters[slot], _estimatesKbps[slot] * 1000L);
         return true;
     }
 }
 
-/// <summary>A packet from <see cref="SendHistory"/>: unwrapped transport sequence, send time, size, probe cluster (-1: media).</summary>
-internal readonly record struct SentPacket(long Sequence, long SendMicros, int SizeBytes, int ProbeCluster);
+/// <summary>A packet from <see cref="SendHistory"/>: unwrapped transport sequence, send time, size, probe cluster (-1: media),
+/// the sender's estimate when it left.</summary>
+internal readonly record struct SentPacket(long Sequence, long SendMicros, int SizeBytes, int ProbeCluster, long EstimateAtSendBps = 0);
 
 internal enum FeedbackState : byte
 {

@@ -44,7 +44,7 @@ internal sealed class SendSideBandwidthEstimator
     /// <summary>Records a packet stamped with <paramref name="transportSequence"/> as it leaves; padding of a probe
     /// cluster (<see cref="ProbeScheduler"/>) passes the cluster's id.</summary>
     public void OnPacketSent(ushort transportSequence, int sizeBytes, long sendMicros, int probeCluster = -1) =>
-        _history.OnSent(transportSequence, sendMicros, sizeBytes, probeCluster);
+        _history.OnSent(transportSequence, sendMicros, sizeBytes, probeCluster, EstimateBps);
 
     /// <summary>Round-trip time from RTCP (RFC 3550 §6.4.1 LSR/DLSR), for the response interval of §5.5.</summary>
     public void OnRoundTripTime(long rttMicros) => _rttMicros = Math.Max(0, rttMicros);
@@ -64,6 +64,11 @@ internal sealed class SendSideBandwidthEstimator
             if (!_history.TryReport(status.Sequence, status.Received, out SentPacket sent, out FeedbackState previous))
             {
                 continue;
+            }
+
+            if (previous == FeedbackState.Unreported)
+            {
+                _lossBased.NoteSent(sent.SizeBytes, sent.SendMicros, sent.EstimateAtSendBps);
             }
 
             if (!status.Received)
@@ -113,7 +118,7 @@ internal sealed class SendSideBandwidthEstimator
         }
 
         long delayBased = _delayBased.Update(_detector.State, _acknowledged.Bps, nowMicros, _rttMicros);
-        long lossBased = _lossBased.Update(nowMicros, delayBased, _options.MinBps);
+        long lossBased = _lossBased.Update(nowMicros, delayBased, _options.MinBps, _acknowledged.Bps);
         EstimateBps = Math.Clamp(Math.Min(delayBased, lossBased), _options.MinBps, _options.MaxBps);
         return true;
     }

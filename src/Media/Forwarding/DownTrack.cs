@@ -16,6 +16,15 @@ internal sealed class DownTrack(PublishedTrack source, IForwardingPeer receiver,
     private ushort _firstSkipped;
     private ushort _lastSkipped;
     private long _lastSkippedAt;
+    private readonly ushort[] _resentSequences = new ushort[ResendSlots];
+    private readonly long[] _resentAt = new long[ResendSlots];
+
+    /// <summary>Packets whose last resend to this receiver is remembered (by sequence modulo this).</summary>
+    private const int ResendSlots = 256;
+
+    /// <summary>A packet is resent to one receiver at most this often: NACKs that overlap (or repeat before the
+    /// resend could have arrived) get one copy.</summary>
+    private const double ResendSpacingSeconds = 0.1;
 
     public PublishedTrack Source { get; } = source;
 
@@ -48,4 +57,19 @@ internal sealed class DownTrack(PublishedTrack source, IForwardingPeer receiver,
         _lastSkippedAt != 0
         && now - _lastSkippedAt <= (long)(SkipMemorySeconds * frequency)
         && (ushort)(sequence - _firstSkipped) <= (ushort)(_lastSkipped - _firstSkipped);
+
+    /// <summary>True (and noted) when the packet was not resent to this receiver in the last 100 ms. One NACK path per
+    /// receiver at a time (its receive loop).</summary>
+    public bool TryNoteResend(ushort sequence, long now, long frequency)
+    {
+        int slot = sequence % ResendSlots;
+        if (_resentAt[slot] != 0 && _resentSequences[slot] == sequence && now - _resentAt[slot] < (long)(ResendSpacingSeconds * frequency))
+        {
+            return false;
+        }
+
+        _resentSequences[slot] = sequence;
+        _resentAt[slot] = now;
+        return true;
+    }
 }

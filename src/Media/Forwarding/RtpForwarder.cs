@@ -58,7 +58,9 @@ internal sealed class RtpForwarder
     }
 
     /// <summary>Answers a receiver's NACK item (RFC 4585 §6.2.1: a packet id and a bitmask of the 16 after it): resends
-    /// each listed packet still in the track's buffer, on the receiver's RTX stream when it has one.</summary>
+    /// each listed packet still in the track's buffer, on the receiver's RTX stream when it has one; a packet at most once
+    /// per 100 ms per receiver, and within the receiver's retransmission budget
+    /// (<see cref="SubscriberBandwidth.TryTakeRetransmission"/>) when it negotiated transport-cc.</summary>
     public void Retransmit(DownTrack downTrack, ushort sequence, ushort bitmask)
     {
         RetransmissionBuffer? buffer = downTrack.Source.Retransmissions;
@@ -83,7 +85,17 @@ internal sealed class RtpForwarder
             }
 
             int length = buffer.TryCopy(wanted, packet.AsSpan(0, UdpMediaSocket.MaxDatagram));
-            if (length > 0 && (downTrack.Map.HasRetransmission ? SendRtx(downTrack, packet.AsSpan(0, length)) : SendTo(downTrack, packet.AsSpan(0, length))))
+            if (length == 0 || !downTrack.TryNoteResend(wanted, now, _time.TimestampFrequency))
+            {
+                continue;
+            }
+
+            if (downTrack.Receiver.Downlink is { } downlink && !downlink.TryTakeRetransmission(length, BweClock.Micros(_time)))
+            {
+                return; // the budget is spent: the rest of this NACK waits for the receiver's next one
+            }
+
+            if ((downTrack.Map.HasRetransmission ? SendRtx(downTrack, packet.AsSpan(0, length)) : SendTo(downTrack, packet.AsSpan(0, length))))
             {
                 _counters.Retransmitted();
             }
@@ -258,5 +270,36 @@ internal sealed class RtpForwarder
         ushort sequence = downlink.OnSending(packet.Length + overhead, BweClock.Micros(_time));
         BinaryPrimitives.WriteUInt16BigEndian(packet[offset..], sequence);
         return packet;
+    }
+
+    /// <summary>Sends one padding-only probe packet (<see cref="PaddingProbe"/>) of cluster <paramref name="probeCluster"/>
+    /// to the receiver of <paramref name="downTrack"/>, on the track's server RTX stream, stamped and recorded in the
+    /// receiver's estimate. False (nothing sent) unless the receiver negotiated transport-cc on that section and RTX:
+    /// padding goes to no other receiver. <paramref name="buffer"/> holds at least 1,500 bytes; any thread.</summary>
+    public bool SendPadding(DownTrack downTrack, int probeCluster, int paddingBytes, Span<byte> buffer)
+    {
+        IForwardingPeer receiver = downTrack.Receiver;
+        SrtpSession? srtp = receiver.Srtp;
+        MediaPath? path = receiver.Path;
+        byte rtxPayloadType = downTrack.Map.FirstRetransmissionPayloadType;
+        if (srtp is null || path is null || downTrack.TransportWideCcId == 0 || receiver.Downlink is not { } downlink
+            || rtxPayloadType == RtpRewriteMap.NoPayloadType || buffer.Length < UdpMediaSocket.MaxDatagram)
+        {
+            return false;
+        }
+
+        int length = PaddingProbe.Length(paddingBytes);
+        Span<byte> plain = buffer[..length];
+        Span<byte> output = buffer[length..];
+        ushort sequence = downlink.OnSending(length + srtp.RtpOverhead, BweClock.Micros(_time), probeCluster);
+        PaddingProbe.Write(plain, downTrack.Source.ServerRtxSsrc, downTrack.NextRtxSequence(), rtxPayloadType, timestamp: 0,
+            downTrack.TransportWideCcId, sequence, paddingBytes);
+        if (!srtp.TryProtectRtp(plain, output, out int written))
+        {
+            return false;
+        }
+
+        path.Send(output[..written]);
+        return true;
     }
 }

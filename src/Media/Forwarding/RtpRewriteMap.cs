@@ -44,8 +44,17 @@ internal sealed class RtpRewriteMap
     public void MapRetransmission(int receiverPt, int receiverRtxPt)
     {
         _rtxPayloadTypes[receiverPt & 0x7F] = (byte)receiverRtxPt;
+        if (!HasRetransmission)
+        {
+            FirstRetransmissionPayloadType = (byte)receiverRtxPt;
+        }
+
         HasRetransmission = true;
     }
+
+    /// <summary>The first RTX payload type mapped, for padding-only probes (which carry no original payload type), or
+    /// <see cref="NoPayloadType"/>.</summary>
+    public byte FirstRetransmissionPayloadType { get; private set; } = NoPayloadType;
 
     /// <summary>True when the receiver negotiated RTX for at least one of its payload types.</summary>
     public bool HasRetransmission { get; private set; }

@@ -35,6 +35,10 @@ public sealed class MediaOptions
     /// receives. The dedicated thread is the default: it costs less CPU per packet (see bench/Media.Bench).</summary>
     public bool AsyncReceiveLoop { get; set; }
 
+    /// <summary>A diagnostic: when set, each subscriber's downlink estimator is recorded in a file in this folder (packet
+    /// sizes and send times, transport feedback, estimates; ids only) for offline replay. Default null (off).</summary>
+    public string? BandwidthTraceDirectory { get; set; }
+
     /// <summary>Upper bound on concurrent participant sessions; offers past it are refused.</summary>
     public int MaxSessions { get; set; } = 1000;
 }

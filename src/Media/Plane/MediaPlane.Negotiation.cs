@@ -46,7 +46,7 @@ internal sealed partial class MediaPlane
                 Sessions.Add(session);
                 WakePeriodicLocked();
                 session.Sections.AddRange(ReadSections(offer, null));
-                session.ConfigureTransportCc(TransportWideCcId(session));
+                session.ConfigureTransportCc(TransportWideCcId(session), _options.BandwidthTraceDirectory);
                 PublishTracksLocked(session, offer);
                 StartDtls(session);
                 OnSessionCreatedLocked(session);
@@ -66,7 +66,7 @@ internal sealed partial class MediaPlane
                 List<NegotiatedSection> sections = ReadSections(offer, session);
                 session.Sections.Clear();
                 session.Sections.AddRange(sections);
-                session.ConfigureTransportCc(TransportWideCcId(session));
+                session.ConfigureTransportCc(TransportWideCcId(session), _options.BandwidthTraceDirectory);
                 PublishTracksLocked(session, offer);
                 Negotiator.ConfirmSlots(session);
 

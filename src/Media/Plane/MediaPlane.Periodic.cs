@@ -18,11 +18,18 @@ internal sealed partial class MediaPlane
         if (!_periodicRunning)
         {
             _periodicRunning = true;
-            _periodic.Period = _options.ConsentCheckInterval;
+            _periodic.Period = PeriodicInterval;
         }
     }
 
     private long _periodicTicks;
+
+    /// <summary>The periodic work's cadence: the consent check interval, at most 500 ms. The audio-only decision, the
+    /// REMB cap and probing read the downlink estimate on this tick; at 1 s the switch to audio only came up to a second
+    /// after its 2 s hold was met, on top of the feedback's own delay through a weak uplink.</summary>
+    private TimeSpan PeriodicInterval => _options.ConsentCheckInterval < MaxPeriodicInterval ? _options.ConsentCheckInterval : MaxPeriodicInterval;
+
+    private static readonly TimeSpan MaxPeriodicInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Ticks of the periodic timer so far, for tests that check a plane at rest does nothing.</summary>
     internal long PeriodicTicks => Interlocked.Read(ref _periodicTicks);
@@ -77,7 +84,7 @@ internal sealed partial class MediaPlane
                 }
 
                 long now = Time.GetTimestamp();
-                double seconds = lastTick == 0 ? _options.ConsentCheckInterval.TotalSeconds
+                double seconds = lastTick == 0 ? PeriodicInterval.TotalSeconds
                     : Math.Max(0.001, (now - lastTick) / (double)Time.TimestampFrequency);
                 lastTick = now;
 
@@ -90,6 +97,7 @@ internal sealed partial class MediaPlane
 
                 CheckRelay(sessions, now);
                 CheckQuality(sessions);
+                CheckProbes(sessions, nowMicros, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -176,24 +184,33 @@ internal sealed partial class MediaPlane
 
     /// <summary>What a publisher's video may use so that every subscriber whose transport-cc estimate has met its path's
     /// limit can take it (the smallest share; <see cref="PublisherBitrateCap"/>; a receiver in audio only is left out): each subscriber's estimate less its audio,
-    /// split evenly among the videos it receives. 0 when no such subscriber: the publisher is then not capped.</summary>
+    /// split evenly among the videos it receives, plus the publisher's own audio (a REMB bounds all it sends). 0 when no
+    /// such subscriber: the publisher is then not capped; <see cref="PausedPublisherCapBps"/> when every receiver of its
+    /// video is in audio only.</summary>
     internal static long SubscribersCap(ParticipantSession publisher)
     {
         Span<long> shares = stackalloc long[MaxReportBlocks];
         int count = 0;
+        int audios = 0;
+        bool anyVideoSubscriber = false;
+        bool anyVideoTaken = false;
         foreach (PublishedTrack track in publisher.Tracks)
         {
             if (!track.IsVideo)
             {
+                audios++;
                 continue;
             }
 
             foreach (DownTrack downTrack in track.Subscribers)
             {
+                anyVideoSubscriber = true;
                 if (downTrack.Receiver.VideoPaused)
                 {
                     continue; // takes no video now: its estimate must not cap the others'
                 }
+
+                anyVideoTaken = true;
 
                 if (count < shares.Length && downTrack.Receiver.Downlink is { IsConstrained: true, EstimateBps: > 0 } downlink)
                 {
@@ -202,8 +219,21 @@ internal sealed partial class MediaPlane
             }
         }
 
-        return count == 0 ? 0 : PublisherBitrateCap.Compute(shares[..count], simulcast: false, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0);
+        if (anyVideoSubscriber && !anyVideoTaken)
+        {
+            return PausedPublisherCapBps; // every receiver is in audio only: the video would only fill its uplink
+        }
+
+        // A REMB bounds all the publisher sends (its audio too: the browser allocates audio out of the same estimate).
+        return count == 0 ? 0
+            : PublisherBitrateCap.Compute(shares[..count], simulcast: false, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0) + (audios * AudioShareBps);
     }
+
+    /// <summary>The REMB a publisher gets while none of its video's receivers takes video: enough for its audio and a
+    /// trickle of video, so its uplink carries no video nobody sees (a browser does not stop its encoder for a low
+    /// REMB, but it sends at about its minimum, 30 kbps for VP8). Once a receiver resumes, the cap follows its estimate
+    /// again at the next tick.</summary>
+    internal const long PausedPublisherCapBps = 80_000;
 
     /// <summary>Audio a subscriber receives per audio track, set aside before the video share.</summary>
     private const long AudioShareBps = 40_000;

@@ -153,5 +153,6 @@ internal sealed partial class ParticipantSession : IForwardingPeer, IDisposable
     {
         Dtls?.Dispose();
         Srtp?.Dispose();
+        Downlink?.CloseTrace();
     }
 }

@@ -201,4 +201,27 @@ public sealed class DelayBasedChainTests
 
         Assert.Equal(700_000, loss.Update(0, 700_000, 30_000));
     }
+
+    [Theory]
+    [InlineData(200_000, 765_000)]   // sent at 4 Mbps, 4 × the estimate then: the cut stops at 0.85 × the 900 kbps that arrived
+    [InlineData(1_000_000, 600_000)] // sent at 800 kbps, under the estimate: the draft's cut, 80 % loss × (1 - 0.4)
+    public void LossBased_HighLoss_CutsNoLowerThanWhatArrivedOnlyWhileTheSenderOvershoots(long sendSpanMicros, long expected)
+    {
+        var loss = new LossBasedController(1_000_000, intervalMicros: 500_000, minPackets: 20);
+        loss.Update(0, 5_000_000, 30_000);
+        for (int i = 0; i < 100; i++)
+        {
+            loss.NoteSent(1_000, i * sendSpanMicros / 100, estimateAtSendBps: 1_000_000);
+            if (i < 80)
+            {
+                loss.OnLost();
+            }
+            else
+            {
+                loss.OnReceived();
+            }
+        }
+
+        Assert.Equal(expected, loss.Update(500_000, 5_000_000, 30_000, acknowledgedBps: 900_000));
+    }
 }

@@ -36,6 +36,23 @@ public sealed class SubscriberBandwidthTests
         Assert.False(bandwidth.IsConstrained, "the constraint outlived its hold without any push-back");
     }
 
+    [Fact]
+    public void RetransmissionBudget_SpentByABurst_RefillsAtAQuarterOfTheEstimate()
+    {
+        var bandwidth = new SubscriberBandwidth(); // no feedback yet: the 300 kbps start estimate
+        long now = 1_000_000;
+
+        // 250 ms of a quarter of 300 kbps is 2,343 bytes, under the two-packet floor of the depth: two 1,200-byte
+        // resends go at once, the third waits.
+        Assert.True(bandwidth.TryTakeRetransmission(PacketBytes, now));
+        Assert.True(bandwidth.TryTakeRetransmission(PacketBytes, now));
+        Assert.False(bandwidth.TryTakeRetransmission(PacketBytes, now));
+
+        // 75 kbps refills 1,200 bytes in 128 ms.
+        Assert.False(bandwidth.TryTakeRetransmission(PacketBytes, now + 100_000));
+        Assert.True(bandwidth.TryTakeRetransmission(PacketBytes, now + 140_000));
+    }
+
     /// <summary>Sends <paramref name="packets"/> through the estimator, lets them arrive with a delay that grows by
     /// <paramref name="delayGrowthMicros"/> each, and feeds back the feedback messages; returns the next sequence.</summary>
     private static ushort Send(SubscriberBandwidth bandwidth, TransportFeedbackBuilder feedback, byte[] message,

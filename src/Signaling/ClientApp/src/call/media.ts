@@ -28,6 +28,7 @@ export class MediaSession {
   private qualityTimer: number | undefined;
   private lastInbound = { received: 0, lost: 0, bytes: 0, at: 0 };
   private closed = false;
+  private videoSendPaused = false;
 
   constructor(
     private readonly hub: HubConnection,
@@ -48,6 +49,7 @@ export class MediaSession {
       this.pc = pc;
       expose(this);
       for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+      if (this.videoSendPaused) await this.applyVideoSending(pc);
       pc.ontrack = (event) => this.onTrack(event);
       pc.onconnectionstatechange = () => this.events.connectionState(pc.connectionState);
       const offer = await pc.createOffer();
@@ -89,6 +91,35 @@ export class MediaSession {
 
   setMicrophone(on: boolean): void {
     for (const track of this.local.getAudioTracks()) track.enabled = on;
+  }
+
+  /**
+   * The server paused (reason) or resumed (null) the video it sends a participant. When it is this page's own video
+   * downlink, paused for a weak connection, this page's own video sending stops too (encodings inactive: the encoder
+   * stops, the sound goes on): a link too weak to receive video is, on the networks patients use, too weak to send it
+   * beside the sound, and video filling its queue is what makes the sound break up. Resumed with the video.
+   */
+  onVideoPaused(who: string, reason: string | null): void {
+    if (who !== this.myId) return;
+    const paused = reason === "weak_connection";
+    if (paused === this.videoSendPaused) return;
+    this.videoSendPaused = paused;
+    const pc = this.pc;
+    if (pc) void this.applyVideoSending(pc);
+  }
+
+  private async applyVideoSending(pc: RTCPeerConnection): Promise<void> {
+    for (const sender of pc.getSenders()) {
+      if (sender.track?.kind !== "video") continue;
+      const parameters = sender.getParameters();
+      if (!parameters.encodings || parameters.encodings.length === 0) continue;
+      for (const encoding of parameters.encodings) encoding.active = !this.videoSendPaused;
+      try {
+        await sender.setParameters(parameters);
+      } catch {
+        // A sender mid-negotiation refuses new parameters; the next pause or resume sets them again.
+      }
+    }
   }
 
   setCamera(on: boolean): void {

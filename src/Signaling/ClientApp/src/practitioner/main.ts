@@ -142,9 +142,11 @@ class Console {
     });
     hub.on("VideoPaused", (id: string, who: string, reason: PauseReason) => {
       if (id === this.active) this.call?.setVideoPaused(who, reason);
+      if (id === this.active) this.media?.onVideoPaused(who, reason);
     });
     hub.on("VideoResumed", (id: string, who: string) => {
       if (id === this.active) this.call?.setVideoPaused(who, null);
+      if (id === this.active) this.media?.onVideoPaused(who, null);
     });
     hub.on("ConnectionQualityChanged", (id: string, who: string, quality: QualityLevel) => {
       const room = this.rooms.get(id);

@@ -120,9 +120,11 @@ class Visit {
     });
     hub.on("VideoPaused", (id: string, who: string, reason: PauseReason) => {
       if (mine(id)) this.call?.setVideoPaused(who, reason);
+      if (mine(id)) this.media?.onVideoPaused(who, reason);
     });
     hub.on("VideoResumed", (id: string, who: string) => {
       if (mine(id)) this.call?.setVideoPaused(who, null);
+      if (mine(id)) this.media?.onVideoPaused(who, null);
     });
     hub.on("ConnectionQualityChanged", (id: string, who: string, quality: QualityLevel) => {
       if (mine(id)) this.call?.setQuality(who, quality);
