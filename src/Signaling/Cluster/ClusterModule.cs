@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace Doctolib.Telehealth.Signaling.Cluster;
 
 /// <summary>Registers the node: its identity always (<c>Node:Id</c>, in metrics), and with <c>Redis:Configuration</c> the
-/// registry, the routed media plane in place of the local one, the relay over Redis, and the node's lifecycle.</summary>
+/// registry, the routed media plane in place of the local one, the relay over Redis, the observer and signal sink that
+/// fall silent for rooms handed to another node, and the node's lifecycle.</summary>
 internal static class ClusterModule
 {
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
@@ -27,8 +28,12 @@ internal static class ClusterModule
         services.AddSingleton<IMediaPlane, RoutedMediaPlane>();
         var observer = services.Last(d => d.ServiceType == typeof(IMediaObserver));
         services.Remove(observer);
-        services.AddSingleton(sp => new ClusterMediaObserver((IMediaObserver)Resolve(observer, sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IMediaObserver>(sp => sp.GetRequiredService<ClusterMediaObserver>());
+        services.AddSingleton<MovingRooms>();
+        services.AddSingleton<IMediaObserver>(sp => new ClusterMediaObserver((IMediaObserver)Resolve(observer, sp), sp.GetRequiredService<MovingRooms>()));
+        var sink = services.Last(d => d.ServiceType == typeof(IMediaSignalSink));
+        services.Remove(sink);
+        services.AddSingleton<IMediaSignalSink>(sp => new ClusterSignalSink((IMediaSignalSink)Resolve(sink, sp), sp.GetRequiredService<MovingRooms>()));
+        services.AddSingleton<AudioOnlyChoices>();
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<MediaRelay>();
         services.AddSingleton<RoomRouter>();

@@ -87,6 +87,43 @@ internal sealed class NodeRegistry(
         return live;
     }
 
+    /// <summary>The nodes among <paramref name="live"/> (this one aside) that are lost although their entry has not
+    /// expired yet: heartbeat older than <c>Node:SilentAfter</c> (read from the entry's time to live, not from another
+    /// node's clock) and nobody listening on their media channel.</summary>
+    public async Task<IReadOnlySet<string>> SilentAsync(IReadOnlyList<NodeRecord> live)
+    {
+        var silent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in live)
+        {
+            if (record.Id != node.Id && await IsSilentAsync(record.Id))
+            {
+                silent.Add(record.Id);
+            }
+        }
+        return silent;
+    }
+
+    /// <summary>True when <paramref name="nodeId"/> is gone from the registry, or silent (see <see cref="SilentAsync"/>).</summary>
+    public async Task<bool> IsSilentAsync(string nodeId)
+    {
+        var ttl = await Redis.GetDatabase().KeyTimeToLiveAsync(Key(nodeId));
+        if (ttl is not { } left)
+        {
+            return true;
+        }
+        if (options.Value.DeadAfter - left < options.Value.SilentAfter)
+        {
+            return false;
+        }
+        var reply = await Redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", MediaRequestChannelName(nodeId));
+        var counts = (RedisResult[]?)reply;
+        return counts is { Length: 2 } && (long)counts[1] == 0;
+    }
+
+    public static RedisChannel MediaRequestChannel(string nodeId) => RedisChannel.Literal(MediaRequestChannelName(nodeId));
+
+    private static string MediaRequestChannelName(string nodeId) => "telehealth:media:" + nodeId;
+
     private NodeRecord Sample()
     {
         var snapshot = metrics.Snapshot();
