@@ -9,7 +9,8 @@ namespace Doctolib.Telehealth.Signaling.Cluster;
 
 /// <summary>The node registry in Redis: each node's entry (<see cref="NodeRecord"/>) under <c>telehealth:node:{id}</c>
 /// with a time to live of <c>Node:DeadAfter</c>, renewed by the heartbeat, and the set <c>telehealth:nodes</c> of the
-/// ids. A node whose entry expired is dead.</summary>
+/// ids. A node whose entry expired is dead. Disposed with the host, it closes its Redis connection, so the other nodes
+/// see at once that nobody listens on this node's media channel.</summary>
 internal sealed class NodeRegistry(
     NodeIdentity node,
     IOptions<NodeOptions> options,
@@ -17,7 +18,7 @@ internal sealed class NodeRegistry(
     IMediaMetrics metrics,
     Microsoft.AspNetCore.Hosting.Server.IServer server,
     IConfiguration configuration,
-    TimeProvider time)
+    TimeProvider time) : IAsyncDisposable
 {
     private const string NodesKey = "telehealth:nodes";
     private IConnectionMultiplexer? redis;
@@ -123,6 +124,14 @@ internal sealed class NodeRegistry(
     public static RedisChannel MediaRequestChannel(string nodeId) => RedisChannel.Literal(MediaRequestChannelName(nodeId));
 
     private static string MediaRequestChannelName(string nodeId) => "telehealth:media:" + nodeId;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (redis is { } connection)
+        {
+            await connection.DisposeAsync();
+        }
+    }
 
     private NodeRecord Sample()
     {
