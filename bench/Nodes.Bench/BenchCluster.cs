@@ -54,7 +54,15 @@ internal sealed class BenchCluster : IAsyncDisposable
         };
         var nodes = new[] { "a", "b", "c" }.Select(id => new NodeProcess(id, dll, project, FreePorts.Tcp(), FreePorts.Udp(), shared)).ToList();
         var cluster = new BenchCluster(redis, stripe, database, nodes);
-        await Task.WhenAll(nodes.Select(n => n.StartAsync(cancellationToken)));
+        try
+        {
+            await Task.WhenAll(nodes.Select(n => n.StartAsync(cancellationToken)));
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
         return cluster;
     }
 

@@ -10,6 +10,8 @@ namespace Doctolib.Telehealth.Signaling.Cluster;
 /// fall silent for rooms handed to another node, and the node's lifecycle.</summary>
 internal static class ClusterModule
 {
+    private static readonly TimeSpan SharedRelayMarkInterval = TimeSpan.FromMilliseconds(500);
+
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
@@ -34,6 +36,12 @@ internal static class ClusterModule
         services.Remove(sink);
         services.AddSingleton<IMediaSignalSink>(sp => new ClusterSignalSink((IMediaSignalSink)Resolve(sink, sp), sp.GetRequiredService<MovingRooms>()));
         services.AddSingleton<AudioOnlyChoices>();
+        // A move ends the room's open intervals at their last relay mark: among several nodes the marks are written
+        // every 0.5 s (one statement per node for all its sessions), so a move or a crash leaves at most that unbilled.
+        if (configuration["Media:RelayMarkInterval"] is null)
+        {
+            services.PostConfigure<MediaOptions>(media => media.RelayMarkInterval = SharedRelayMarkInterval);
+        }
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<MediaRelay>();
         services.AddSingleton<RoomRouter>();
