@@ -42,19 +42,30 @@ public static class RoomsModule
     {
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Doctolib.Telehealth.Rooms.Migrations");
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var command = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS rooms", connection))
+        // Several nodes may start at once on a new database: one migrates while the others wait on the advisory lock
+        // (without it two DbUp runs race on CREATE TABLE and a node fails to start).
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_lock(7452002); CREATE SCHEMA IF NOT EXISTS rooms", connection))
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        var result = DeployChanges.To
-            .PostgresqlDatabase(dataSource.ConnectionString)
-            .JournalToPostgresqlTable("rooms", "schema_versions")
-            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.", StringComparison.Ordinal))
-            .WithTransactionPerScript()
-            .LogTo(logger)
-            .Build()
-            .PerformUpgrade();
+        DbUp.Engine.DatabaseUpgradeResult result;
+        try
+        {
+            result = DeployChanges.To
+                .PostgresqlDatabase(dataSource.ConnectionString)
+                .JournalToPostgresqlTable("rooms", "schema_versions")
+                .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains(".Migrations.", StringComparison.Ordinal))
+                .WithTransactionPerScript()
+                .LogTo(logger)
+                .Build()
+                .PerformUpgrade();
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(7452002)", connection);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
         if (!result.Successful)
         {
             throw new InvalidOperationException($"The rooms schema migration failed at {result.ErrorScript?.Name}: {result.Error.Message}", result.Error);

@@ -26,6 +26,33 @@ public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper outp
         }
         """;
 
+    /// <summary>Starts a poller in the page (every 50 ms): frames decoded, summed over every peer connection the page has
+    /// had (a move's old one keeps its last count), and the longest stretch without a new frame.</summary>
+    private const string WatchFrames = """
+        () => {
+          const watch = { seen: [], last: new Map(), total: 0, at: performance.now(), longest: 0 };
+          window.__frames = watch;
+          window.setInterval(async () => {
+            const pc = window.__telehealth && window.__telehealth.pc;
+            if (pc && !watch.seen.includes(pc)) watch.seen.push(pc);
+            for (const seen of watch.seen) {
+              if (seen.connectionState === 'closed') continue;
+              try {
+                const stats = await seen.getStats();
+                let frames = 0;
+                stats.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0; });
+                watch.last.set(seen, frames);
+              } catch { }
+            }
+            let total = 0;
+            watch.last.forEach(v => total += v);
+            const now = performance.now();
+            if (total > watch.total) { watch.total = total; watch.at = now; }
+            watch.longest = Math.max(watch.longest, now - watch.at);
+          }, 50);
+        }
+        """;
+
     private async Task<(IPage Patient, IPage Practitioner)> CallAsync(Guid appointment, string suffix)
     {
         var patient = await world.NewPersonAsync("a");
@@ -83,6 +110,8 @@ public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper outp
         Assert.Equal(roomNode.MediaPort, await MediaPortAsync(patient));
         Assert.Equal(roomNode.MediaPort, await MediaPortAsync(practitioner));
 
+        await patient.EvaluateAsync(WatchFrames);
+        await practitioner.EvaluateAsync(WatchFrames);
         var clock = Stopwatch.StartNew();
         await roomNode.SignalAsync(kill, TimeSpan.FromSeconds(60));
         var exited = clock.Elapsed;
@@ -91,14 +120,17 @@ public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper outp
         var practitionerPort = await UntilMovedAsync(practitioner, roomNode.MediaPort);
         var practitionerBack = clock.Elapsed;
 
+        await Visit.WaitFramesGrowingAsync(patient);
+        await Visit.WaitFramesGrowingAsync(practitioner);
+        var patientGap = await patient.EvaluateAsync<double>("() => window.__frames.longest");
+        var practitionerGap = await practitioner.EvaluateAsync<double>("() => window.__frames.longest");
         output.WriteLine($"{(kill ? "kill -9" : "SIGTERM")} of the room's node: exited after {exited.TotalSeconds:0.0} s; " +
-            $"video decoded again from the new node after {patientBack.TotalSeconds:0.0} s (patient), {practitionerBack.TotalSeconds:0.0} s (practitioner)");
+            $"video decoded from the new node (polled after the exit) at {patientBack.TotalSeconds:0.0} s (patient), {practitionerBack.TotalSeconds:0.0} s (practitioner); " +
+            $"longest time without a decoded frame: {patientGap / 1000:0.00} s (patient), {practitionerGap / 1000:0.00} s (practitioner)");
         var moved = await world.PlacementAsync(appointment);
         Assert.Contains(moved, new[] { "a", "b" });
         Assert.Equal(world[moved!].MediaPort, patientPort);
         Assert.Equal(world[moved!].MediaPort, practitionerPort);
-        await Visit.WaitFramesGrowingAsync(patient);
-        await Visit.WaitFramesGrowingAsync(practitioner);
         await patient.Context.CloseAsync();
         await practitioner.Context.CloseAsync();
     }

@@ -1,41 +1,28 @@
-using System.Collections.Concurrent;
 using Doctolib.Telehealth.Media;
 
 namespace Doctolib.Telehealth.Signaling.Cluster;
 
-/// <summary>Wraps the timeline's media observer: while a room is being moved off this node, the media_down of its
-/// closed sessions says <c>moved</c> (the gap the move makes is recorded as such).</summary>
-internal sealed class ClusterMediaObserver(IMediaObserver inner, TimeProvider time) : IMediaObserver
+/// <summary>Wraps the timeline's media observer: a room this node has handed to another node during a drain
+/// (<see cref="MovingRooms"/>) gets nothing more from this node's sessions, so its media is never counted twice while
+/// the old and the new sessions overlap.</summary>
+internal sealed class ClusterMediaObserver(IMediaObserver inner, MovingRooms moving) : IMediaObserver
 {
+    /// <summary>The media_down detail of intervals a drain ended (at their last relay mark).</summary>
     public const string MovedReason = "moved";
 
-    /// <summary>The plane reports media_down from its event pump, shortly after the close: the mark outlives it.</summary>
-    private static readonly TimeSpan MarkLifetime = TimeSpan.FromSeconds(10);
-
-    private readonly ConcurrentDictionary<string, DateTimeOffset> moving = new(StringComparer.Ordinal);
-
-    public void MarkMoving(string roomId) => moving[roomId] = time.GetUtcNow() + MarkLifetime;
-
     public Task MediaUpAsync(MediaParticipant participant, DateTimeOffset at, CancellationToken cancellationToken) =>
-        inner.MediaUpAsync(participant, at, cancellationToken);
+        moving.Contains(participant.RoomId) ? Task.CompletedTask : inner.MediaUpAsync(participant, at, cancellationToken);
 
     public Task MediaDownAsync(MediaParticipant participant, DateTimeOffset at, string reason, CancellationToken cancellationToken) =>
-        inner.MediaDownAsync(participant, at, IsMoving(participant.RoomId) && reason is "room_closed" or "server_stopping" ? MovedReason : reason, cancellationToken);
+        moving.Contains(participant.RoomId) ? Task.CompletedTask : inner.MediaDownAsync(participant, at, reason, cancellationToken);
 
-    public Task MediaRelayedAsync(IReadOnlyList<RelayMark> marks, CancellationToken cancellationToken) =>
-        inner.MediaRelayedAsync(marks, cancellationToken);
-
-    private bool IsMoving(string roomId)
+    public Task MediaRelayedAsync(IReadOnlyList<RelayMark> marks, CancellationToken cancellationToken)
     {
-        if (!moving.TryGetValue(roomId, out var until))
+        if (moving.All.Count == 0)
         {
-            return false;
+            return inner.MediaRelayedAsync(marks, cancellationToken);
         }
-        if (until > time.GetUtcNow())
-        {
-            return true;
-        }
-        moving.TryRemove(roomId, out _);
-        return false;
+        var kept = marks.Where(m => !moving.Contains(m.Participant.RoomId)).ToList();
+        return kept.Count == 0 ? Task.CompletedTask : inner.MediaRelayedAsync(kept, cancellationToken);
     }
 }

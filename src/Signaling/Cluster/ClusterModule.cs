@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 namespace Doctolib.Telehealth.Signaling.Cluster;
 
 /// <summary>Registers the node: its identity always (<c>Node:Id</c>, in metrics), and with <c>Redis:Configuration</c> the
-/// registry, the routed media plane in place of the local one, the relay over Redis, and the node's lifecycle.</summary>
+/// registry, the routed media plane in place of the local one, the relay over Redis, the observer and signal sink that
+/// fall silent for rooms handed to another node, and the node's lifecycle.</summary>
 internal static class ClusterModule
 {
+    private static readonly TimeSpan SharedRelayMarkInterval = TimeSpan.FromMilliseconds(500);
+
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<NodeOptions>().Bind(configuration.GetSection(NodeOptions.Section)).ValidateOnStart();
@@ -27,8 +30,18 @@ internal static class ClusterModule
         services.AddSingleton<IMediaPlane, RoutedMediaPlane>();
         var observer = services.Last(d => d.ServiceType == typeof(IMediaObserver));
         services.Remove(observer);
-        services.AddSingleton(sp => new ClusterMediaObserver((IMediaObserver)Resolve(observer, sp), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IMediaObserver>(sp => sp.GetRequiredService<ClusterMediaObserver>());
+        services.AddSingleton<MovingRooms>();
+        services.AddSingleton<IMediaObserver>(sp => new ClusterMediaObserver((IMediaObserver)Resolve(observer, sp), sp.GetRequiredService<MovingRooms>()));
+        var sink = services.Last(d => d.ServiceType == typeof(IMediaSignalSink));
+        services.Remove(sink);
+        services.AddSingleton<IMediaSignalSink>(sp => new ClusterSignalSink((IMediaSignalSink)Resolve(sink, sp), sp.GetRequiredService<MovingRooms>()));
+        services.AddSingleton<AudioOnlyChoices>();
+        // A move ends the room's open intervals at their last relay mark: among several nodes the marks are written
+        // every 0.5 s (one statement per node for all its sessions), so a move or a crash leaves at most that unbilled.
+        if (configuration["Media:RelayMarkInterval"] is null)
+        {
+            services.PostConfigure<MediaOptions>(media => media.RelayMarkInterval = SharedRelayMarkInterval);
+        }
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<MediaRelay>();
         services.AddSingleton<RoomRouter>();

@@ -7,8 +7,11 @@ namespace Doctolib.Telehealth.Signaling.Cluster;
 /// <summary>This node's life among several. At start: connect to Redis, listen for relayed media calls, register, and
 /// place again the rooms this node held in its previous run. Every heartbeat: renew the registry entry, give the
 /// participants of dead nodes the reconnect grace, and move dead nodes' rooms (the client of each gets
-/// <c>MediaMoved</c>). On SIGTERM (before the web server stops): drain — state <c>draining</c>, and each room moved to
-/// another serving node, within <c>Node:DrainTimeout</c>.</summary>
+/// <c>MediaMoved</c>); a node is dead when its entry expired, or sooner when it is silent (heartbeat older than
+/// <c>Node:SilentAfter</c> and nobody listening on its media channel). On SIGTERM (before the web server stops): drain —
+/// state <c>draining</c>, each room handed to another serving node (make-before-break: this node's sessions keep
+/// relaying, uncounted, until the clients have left them or <c>Node:MoveOverlap</c> passes), within
+/// <c>Node:DrainTimeout</c>.</summary>
 internal sealed partial class ClusterNodeService(
     NodeRegistry registry,
     MediaRelay relay,
@@ -16,6 +19,8 @@ internal sealed partial class ClusterNodeService(
     IRoomPlacements placements,
     NodeIdentity node,
     LocalMediaPlane local,
+    MovingRooms moving,
+    Doctolib.Telehealth.Media.IMediaMetrics metrics,
     IOptions<NodeOptions> options,
     IConfiguration configuration,
     TimeProvider time,
@@ -67,6 +72,11 @@ internal sealed partial class ClusterNodeService(
         {
             return;
         }
+        var silent = await registry.SilentAsync(live);
+        if (silent.Count > 0)
+        {
+            live = [.. live.Where(n => !silent.Contains(n.Id))];
+        }
         var ids = live.Select(n => n.Id).ToList();
         await placements.ReleaseParticipantsOffAsync(ids, cancellationToken);
         foreach (var (room, dead) in await placements.RoomsOffAsync(ids, cancellationToken))
@@ -109,19 +119,34 @@ internal sealed partial class ClusterNodeService(
         {
             return;
         }
+        // Make-before-break: each room is handed over first (placement, admitted set, MediaMoved), and this node's
+        // sessions keep relaying meanwhile. From the hand-over this node writes nothing for the room (the move ends its
+        // open intervals at the last relay mark; the new node's first relayed packet opens the next ones), so the
+        // overlap is never counted twice.
+        await Task.WhenAll(rooms.Select(room => HandOverAsync(room, live, cancellationToken)));
+        await WaitForClientsToLeaveAsync(cancellationToken);
         foreach (var room in rooms)
         {
-            router.MarkMoving(room.ToString());
             await local.Plane.CloseRoomAsync(room.ToString(), cancellationToken);
         }
-        // The plane reports each closed session's media_down (reason moved, at its last relayed packet) from its event
-        // pump: a moment for it, so that the move's own closure at the relay mark finds nothing left open.
-        await Task.Delay(TimeSpan.FromMilliseconds(300), time, cancellationToken);
-        foreach (var room in rooms)
-        {
-            await router.MoveAsync(room, node.Id, ClusterMediaObserver.MovedReason, live, mayStay: false, cancellationToken);
-        }
         Drained(logger, node.Id, rooms.Count);
+    }
+
+    private async Task HandOverAsync(AppointmentId room, IReadOnlyList<NodeRecord> live, CancellationToken cancellationToken)
+    {
+        moving.Add(room.ToString());
+        await router.MoveAsync(room, node.Id, ClusterMediaObserver.MovedReason, live, mayStay: false, cancellationToken);
+    }
+
+    /// <summary>A client that follows the contract closes its old peer connection on MediaMoved; the pages close theirs
+    /// once the new one receives media. Their sessions here end (DTLS close, consent lapse); the rest end at the bound.</summary>
+    private async Task WaitForClientsToLeaveAsync(CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (metrics.Snapshot().Sessions > 0 && time.GetElapsedTime(started) < options.Value.MoveOverlap)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+        }
     }
 
     [LoggerMessage(2130, LogLevel.Information, "Node {Node} registered")]

@@ -20,7 +20,7 @@ internal sealed partial class MediaRelay(
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<MediaReply>> pending = new();
 
-    private static RedisChannel Requests(string nodeId) => RedisChannel.Literal("telehealth:media:" + nodeId);
+    private static RedisChannel Requests(string nodeId) => NodeRegistry.MediaRequestChannel(nodeId);
 
     private static RedisChannel Replies(string nodeId) => RedisChannel.Literal("telehealth:media-reply:" + nodeId);
 
@@ -141,6 +141,10 @@ internal sealed partial class MediaRelay(
                 return null;
             case MediaRequest.Admitted:
                 await plane.SetAdmittedAsync(request.Room, request.Participants ?? [], cancellationToken);
+                foreach (var participant in request.AudioOnlyParticipants ?? [])
+                {
+                    await plane.SetAudioOnlyAsync(new MediaParticipant(request.Room, participant), true, cancellationToken);
+                }
                 return null;
             case MediaRequest.Close:
                 await plane.CloseAsync(new MediaParticipant(request.Room, request.Participant!), cancellationToken);

@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace Doctolib.Telehealth.Signaling.Cluster;
 
-/// <summary>A media call relayed to the room's node over Redis (channel <c>telehealth:media:{node}</c>).</summary>
+/// <summary>A media call relayed to the room's node over Redis (channel <c>telehealth:media:{node}</c>). An
+/// <c>admitted</c> call may carry the room's audio-only choices (<see cref="AudioOnlyParticipants"/>), which the node
+/// applies with the admitted set: a room moved to a new node keeps them.</summary>
 internal sealed record MediaRequest(
     [property: JsonPropertyName("id")] Guid Id,
     [property: JsonPropertyName("replyTo")] string ReplyTo,
@@ -11,7 +13,8 @@ internal sealed record MediaRequest(
     [property: JsonPropertyName("participant")] string? Participant = null,
     [property: JsonPropertyName("sdp")] string? Sdp = null,
     [property: JsonPropertyName("participants")] IReadOnlyList<string>? Participants = null,
-    [property: JsonPropertyName("audioOnly")] bool AudioOnly = false)
+    [property: JsonPropertyName("audioOnly")] bool AudioOnly = false,
+    [property: JsonPropertyName("audioOnlyParticipants")] IReadOnlyList<string>? AudioOnlyParticipants = null)
 {
     public const string Offer = "offer";
     public const string Answer = "answer";

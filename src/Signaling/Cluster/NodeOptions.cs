@@ -16,8 +16,17 @@ internal sealed class NodeOptions
     /// the reconnect grace.</summary>
     public TimeSpan DeadAfter { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a media call relayed to the room's node waits for its answer.</summary>
+    /// <summary>A node whose heartbeat is this old and that no longer listens for relayed media calls (its Redis
+    /// connection is gone: the process died) is lost before <see cref="DeadAfter"/>.</summary>
+    public TimeSpan SilentAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a media call relayed to the room's node may take, retries included: a node that does not
+    /// listen is asked again every half second (the room is placed again once that node is lost).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>During a drain, how long this node's sessions of a moved room keep relaying after the hand-over, until
+    /// the clients' new peer connections (to the new node) have taken over (make-before-break).</summary>
+    public TimeSpan MoveOverlap { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>On SIGTERM, how long the node may take to move its rooms to other nodes before it exits anyway.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);

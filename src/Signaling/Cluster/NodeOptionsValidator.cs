@@ -24,6 +24,14 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         {
             failures.Add($"Node:RequestTimeout must be positive (it is {options.RequestTimeout}).");
         }
+        if (options.SilentAfter <= options.HeartbeatInterval)
+        {
+            failures.Add($"Node:SilentAfter must be longer than Node:HeartbeatInterval (it is {options.SilentAfter}).");
+        }
+        if (options.MoveOverlap < TimeSpan.Zero)
+        {
+            failures.Add($"Node:MoveOverlap must not be negative (it is {options.MoveOverlap}).");
+        }
         if (options.DrainTimeout < TimeSpan.Zero)
         {
             failures.Add($"Node:DrainTimeout must not be negative (it is {options.DrainTimeout}).");

@@ -9,7 +9,8 @@ namespace Doctolib.Telehealth.Signaling.Cluster;
 
 /// <summary>The node registry in Redis: each node's entry (<see cref="NodeRecord"/>) under <c>telehealth:node:{id}</c>
 /// with a time to live of <c>Node:DeadAfter</c>, renewed by the heartbeat, and the set <c>telehealth:nodes</c> of the
-/// ids. A node whose entry expired is dead.</summary>
+/// ids. A node whose entry expired is dead. Disposed with the host, it closes its Redis connection, so the other nodes
+/// see at once that nobody listens on this node's media channel.</summary>
 internal sealed class NodeRegistry(
     NodeIdentity node,
     IOptions<NodeOptions> options,
@@ -17,7 +18,7 @@ internal sealed class NodeRegistry(
     IMediaMetrics metrics,
     Microsoft.AspNetCore.Hosting.Server.IServer server,
     IConfiguration configuration,
-    TimeProvider time)
+    TimeProvider time) : IAsyncDisposable
 {
     private const string NodesKey = "telehealth:nodes";
     private IConnectionMultiplexer? redis;
@@ -85,6 +86,51 @@ internal sealed class NodeRegistry(
             }
         }
         return live;
+    }
+
+    /// <summary>The nodes among <paramref name="live"/> (this one aside) that are lost although their entry has not
+    /// expired yet: heartbeat older than <c>Node:SilentAfter</c> (read from the entry's time to live, not from another
+    /// node's clock) and nobody listening on their media channel.</summary>
+    public async Task<IReadOnlySet<string>> SilentAsync(IReadOnlyList<NodeRecord> live)
+    {
+        var silent = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in live)
+        {
+            if (record.Id != node.Id && await IsSilentAsync(record.Id))
+            {
+                silent.Add(record.Id);
+            }
+        }
+        return silent;
+    }
+
+    /// <summary>True when <paramref name="nodeId"/> is gone from the registry, or silent (see <see cref="SilentAsync"/>).</summary>
+    public async Task<bool> IsSilentAsync(string nodeId)
+    {
+        var ttl = await Redis.GetDatabase().KeyTimeToLiveAsync(Key(nodeId));
+        if (ttl is not { } left)
+        {
+            return true;
+        }
+        if (options.Value.DeadAfter - left < options.Value.SilentAfter)
+        {
+            return false;
+        }
+        var reply = await Redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", MediaRequestChannelName(nodeId));
+        var counts = (RedisResult[]?)reply;
+        return counts is { Length: 2 } && (long)counts[1] == 0;
+    }
+
+    public static RedisChannel MediaRequestChannel(string nodeId) => RedisChannel.Literal(MediaRequestChannelName(nodeId));
+
+    private static string MediaRequestChannelName(string nodeId) => "telehealth:media:" + nodeId;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (redis is { } connection)
+        {
+            await connection.DisposeAsync();
+        }
     }
 
     private NodeRecord Sample()

@@ -12,13 +12,15 @@ internal sealed partial class RoomRouter(
     NodeRegistry registry,
     NodeIdentity node,
     MediaRelay relay,
-    ClusterMediaObserver observer,
+    AudioOnlyChoices audioOnly,
     IHubContext<ConsultationHub, IConsultationClient> hub,
     ILogger<RoomRouter> logger)
 {
     /// <summary>The node that carries the room's media. With <paramref name="place"/> false (closing calls) a room with no
-    /// placement, or placed on a dead node, gives null: there is nothing there to close.</summary>
-    public async Task<string?> NodeForAsync(string roomId, bool place, CancellationToken cancellationToken)
+    /// placement, or placed on a dead node, gives null: there is nothing there to close. <paramref name="suspect"/> is a
+    /// node that just failed to take a call for the room: if it is silent (<see cref="NodeRegistry.IsSilentAsync"/>) it
+    /// counts as lost at once, without waiting for its entry to expire.</summary>
+    public async Task<string?> NodeForAsync(string roomId, bool place, CancellationToken cancellationToken, string? suspect = null)
     {
         if (!Guid.TryParse(roomId, out var guid))
         {
@@ -31,6 +33,10 @@ internal sealed partial class RoomRouter(
             return null;
         }
         var nodes = await registry.LiveAsync();
+        if (suspect is not null && suspect != node.Id && await registry.IsSilentAsync(suspect))
+        {
+            nodes = [.. nodes.Where(n => n.Id != suspect)];
+        }
         var record = current is null ? null : nodes.FirstOrDefault(n => n.Id == current);
         if (record is not null && (record.IsServing || !place))
         {
@@ -68,18 +74,17 @@ internal sealed partial class RoomRouter(
         Moved(logger, id.Value, from, to, reason);
         try
         {
-            await relay.CallAsync(to, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, id.ToString(), Participants: move.Admitted), cancellationToken);
+            var choices = await audioOnly.OfAsync(id.ToString());
+            await relay.CallAsync(to, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, id.ToString(),
+                Participants: move.Admitted, AudioOnlyParticipants: [.. choices.Where(move.Admitted.Contains)]), cancellationToken);
         }
-        catch (MediaNodeUnavailableException)
+        catch (Exception error) when (error is MediaNodeUnavailableException or StackExchange.Redis.RedisException)
         {
-            // The next join or admission sends the admitted set again.
+            // The next join or admission sends the admitted set (and the audio-only choices) again.
         }
         await hub.Clients.Group(ConsultationHub.Group(id)).MediaMoved(id.Value);
         return to;
     }
-
-    /// <summary>Marks the room as moving so that its local sessions' media_down says <c>moved</c>, not <c>room_closed</c>.</summary>
-    public void MarkMoving(string roomId) => observer.MarkMoving(roomId);
 
     /// <summary>The least-loaded serving node: fewest media sessions, then least CPU, then id.</summary>
     public static string? Choose(IReadOnlyList<NodeRecord> nodes, string? exclude) =>

@@ -1,56 +1,93 @@
 using Doctolib.Telehealth.Media;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Doctolib.Telehealth.Signaling.Cluster;
 
 /// <summary>The <see cref="IMediaPlane"/> of a node among several: each call runs on the room's node, here on the local
-/// plane or there through <see cref="MediaRelay"/>. Offers and answers fail with a typed error when the room's node does
-/// not answer; admission and closing calls are logged and dropped then (a move sends the admitted set again, and a dead
-/// node's sessions are gone with it).</summary>
+/// plane or there through <see cref="MediaRelay"/>. Offers, answers and the audio-only choice are tried again (every half
+/// second, within <c>Node:RequestTimeout</c>) while the room's node does not listen: a node that died is found silent
+/// and the room placed again at once, so a call made during a dead node's heartbeat window lands on the new node. They
+/// fail with the typed error only when that bound passes. Admission and closing calls are logged and dropped then (a move
+/// sends the admitted set again, and a dead node's sessions are gone with it).</summary>
 internal sealed partial class RoutedMediaPlane(
     NodeIdentity node,
     RoomRouter router,
     MediaRelay relay,
+    AudioOnlyChoices audioOnlyChoices,
+    IOptions<NodeOptions> options,
+    TimeProvider time,
     ILogger<RoutedMediaPlane> logger) : IMediaPlane
 {
-    public async Task<string> AcceptOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken)
-    {
-        var target = await RouteAsync(participant.RoomId, place: true, cancellationToken) ?? node.Id;
-        return await relay.CallAsync(target, Request(MediaRequest.Offer, participant.RoomId, participant.ParticipantId, offerSdp), cancellationToken)
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
+    public async Task<string> AcceptOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken) =>
+        await CallWithRetryAsync(Request(MediaRequest.Offer, participant.RoomId, participant.ParticipantId, offerSdp), cancellationToken)
             ?? throw new MediaNodeUnavailableException("The room's media node gave no answer.");
-    }
 
-    public async Task AcceptAnswerAsync(MediaParticipant participant, string answerSdp, CancellationToken cancellationToken)
-    {
-        var target = await RouteAsync(participant.RoomId, place: true, cancellationToken) ?? node.Id;
-        await relay.CallAsync(target, Request(MediaRequest.Answer, participant.RoomId, participant.ParticipantId, answerSdp), cancellationToken);
-    }
+    public Task AcceptAnswerAsync(MediaParticipant participant, string answerSdp, CancellationToken cancellationToken) =>
+        CallWithRetryAsync(Request(MediaRequest.Answer, participant.RoomId, participant.ParticipantId, answerSdp), cancellationToken);
 
-    /// <summary>The participant's audio-only choice is kept by the room's node, whose forwarder applies it; when that node
-    /// does not answer the caller gets the typed error (the choice is the user's, it is not dropped silently).</summary>
+    /// <summary>The participant's audio-only choice is kept by the room's node, whose forwarder applies it, and in Redis
+    /// so that a move carries it to the next node; when the room's node does not answer the caller gets the typed error
+    /// (the choice is the user's, it is not dropped silently).</summary>
     public async Task SetAudioOnlyAsync(MediaParticipant participant, bool audioOnly, CancellationToken cancellationToken)
     {
-        var target = await RouteAsync(participant.RoomId, place: true, cancellationToken) ?? node.Id;
-        await relay.CallAsync(target, Request(MediaRequest.SetAudioOnly, participant.RoomId, participant.ParticipantId, null) with { AudioOnly = audioOnly }, cancellationToken);
+        await CallWithRetryAsync(Request(MediaRequest.SetAudioOnly, participant.RoomId, participant.ParticipantId, null) with { AudioOnly = audioOnly }, cancellationToken);
+        await RedisAsync(participant.RoomId, () => audioOnlyChoices.SetAsync(participant.RoomId, participant.ParticipantId, audioOnly));
     }
 
-    public Task SetAdmittedAsync(string roomId, IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken) =>
-        BestEffortAsync(roomId, place: true, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, roomId, Participants: [.. participantIds]), cancellationToken);
+    public async Task SetAdmittedAsync(string roomId, IReadOnlyCollection<string> participantIds, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> choices = [];
+        await RedisAsync(roomId, async () => choices = await audioOnlyChoices.OfAsync(roomId));
+        await BestEffortAsync(roomId, place: true, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, roomId,
+            Participants: [.. participantIds], AudioOnlyParticipants: [.. choices.Where(participantIds.Contains)]), cancellationToken);
+    }
 
-    public Task CloseAsync(MediaParticipant participant, CancellationToken cancellationToken) =>
-        BestEffortAsync(participant.RoomId, place: false, Request(MediaRequest.Close, participant.RoomId, participant.ParticipantId, null), cancellationToken);
+    public async Task CloseAsync(MediaParticipant participant, CancellationToken cancellationToken)
+    {
+        await BestEffortAsync(participant.RoomId, place: false, Request(MediaRequest.Close, participant.RoomId, participant.ParticipantId, null), cancellationToken);
+        await RedisAsync(participant.RoomId, () => audioOnlyChoices.ForgetAsync(participant.RoomId, participant.ParticipantId));
+    }
 
-    public Task CloseRoomAsync(string roomId, CancellationToken cancellationToken) =>
-        BestEffortAsync(roomId, place: false, Request(MediaRequest.CloseRoom, roomId, null, null), cancellationToken);
+    public async Task CloseRoomAsync(string roomId, CancellationToken cancellationToken)
+    {
+        await BestEffortAsync(roomId, place: false, Request(MediaRequest.CloseRoom, roomId, null, null), cancellationToken);
+        await RedisAsync(roomId, () => audioOnlyChoices.ForgetRoomAsync(roomId));
+    }
 
     private MediaRequest Request(string op, string roomId, string? participantId, string? sdp) =>
         new(Guid.NewGuid(), node.Id, op, roomId, participantId, sdp);
 
-    private async Task<string?> RouteAsync(string roomId, bool place, CancellationToken cancellationToken)
+    /// <summary>Runs the call on the room's node; while that node does not take it, asks again (a new request id each
+    /// time) until <c>Node:RequestTimeout</c> has passed, naming the failed node as a suspect so that the routing finds
+    /// it lost as soon as it is silent. A refusal of the SDP is final.</summary>
+    private async Task<string?> CallWithRetryAsync(MediaRequest request, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        string? suspect = null;
+        while (true)
+        {
+            var target = await RouteAsync(request.Room, place: true, suspect, cancellationToken) ?? node.Id;
+            try
+            {
+                return await relay.CallAsync(target, request with { Id = Guid.NewGuid() }, cancellationToken);
+            }
+            catch (MediaNodeUnavailableException) when (time.GetElapsedTime(started) + RetryDelay < options.Value.RequestTimeout)
+            {
+                Retrying(logger, request.Op, request.Room, target);
+                suspect = target;
+                await Task.Delay(RetryDelay, time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<string?> RouteAsync(string roomId, bool place, string? suspect, CancellationToken cancellationToken)
     {
         try
         {
-            return await router.NodeForAsync(roomId, place, cancellationToken);
+            return await router.NodeForAsync(roomId, place, cancellationToken, suspect);
         }
         catch (RedisException error)
         {
@@ -63,7 +100,7 @@ internal sealed partial class RoutedMediaPlane(
     {
         try
         {
-            var target = await RouteAsync(roomId, place, cancellationToken);
+            var target = await RouteAsync(roomId, place, suspect: null, cancellationToken);
             // A closing call for a room with no live placement still reaches this node's plane: its sessions, if any, go.
             await relay.CallAsync(target ?? node.Id, request, cancellationToken);
         }
@@ -73,9 +110,26 @@ internal sealed partial class RoutedMediaPlane(
         }
     }
 
+    /// <summary>The audio-only bookkeeping in Redis: a failure is logged, never the caller's error (the room's node has
+    /// the choice already; only a later move would miss it).</summary>
+    private async Task RedisAsync(string roomId, Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (RedisException error)
+        {
+            RouteFailed(logger, roomId, error);
+        }
+    }
+
     [LoggerMessage(2120, LogLevel.Warning, "Media call {Op} for room {Room} dropped: its node did not answer")]
     private static partial void Dropped(ILogger logger, string op, string room);
 
     [LoggerMessage(2121, LogLevel.Warning, "Routing a media call for room {Room} failed")]
     private static partial void RouteFailed(ILogger logger, string room, Exception error);
+
+    [LoggerMessage(2122, LogLevel.Information, "Media call {Op} for room {Room}: node {Node} did not take it, trying again")]
+    private static partial void Retrying(ILogger logger, string op, string room, string node);
 }

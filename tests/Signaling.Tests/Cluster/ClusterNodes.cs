@@ -11,6 +11,7 @@ public sealed class ClusterNodes : IAsyncDisposable
 {
     private readonly Dictionary<string, TelehealthApp> nodes = [];
     private readonly Dictionary<string, int> ports = [];
+    private IReadOnlyDictionary<string, string>? overrides;
 
     private ClusterNodes(RedisServer redis, StripeEmulator.StripeEmulatorServer stripe, string connectionString)
     {
@@ -28,12 +29,15 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     public TelehealthApp this[string nodeId] => nodes[nodeId];
 
-    public static async Task<ClusterNodes> StartAsync(params string[] nodeIds)
+    public static Task<ClusterNodes> StartAsync(params string[] nodeIds) => StartAsync(null, nodeIds);
+
+    /// <summary>Starts the nodes with <paramref name="settings"/> over the defaults of every node they start.</summary>
+    public static async Task<ClusterNodes> StartAsync(IReadOnlyDictionary<string, string>? settings, params string[] nodeIds)
     {
         var redis = await RedisServer.StartAsync();
         var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("cluster");
         var stripe = await StripeEmulator.StripeEmulatorServer.StartAsync();
-        var cluster = new ClusterNodes(redis, stripe, database);
+        var cluster = new ClusterNodes(redis, stripe, database) { overrides = settings };
         foreach (var id in nodeIds)
         {
             cluster.Start(id);
@@ -67,6 +71,10 @@ public sealed class ClusterNodes : IAsyncDisposable
             ["Billing:Worker:PollIntervalMs"] = "200",
             ["Urls"] = $"http://127.0.0.1:{FreePorts.Tcp()}",
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
         var node = TelehealthApp.StartNode(ConnectionString, settings);
         nodes[nodeId] = node;
         return node;

@@ -156,6 +156,94 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RoomNode_Drained_ItsOldSessionsRelayUntilTheClientsLeaveThem_AndTheTimelineCountsTheOverlapOnce()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b", "c");
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "6", placeOn: "c");
+        await using var _p = patient;
+        await using var _d = practitioner;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
+
+        var stopping = cluster.StopAsync("c");
+        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
+        var oldPatient = patient.Peer!;
+        var oldPractitioner = practitioner.Peer!;
+        var before = oldPatient.Stream(oldPractitioner.VideoSsrc)?.Packets ?? 0;
+        await Task.WhenAll(oldPatient.PublishAsync(TimeSpan.FromMilliseconds(400), CancellationToken.None), oldPractitioner.PublishAsync(TimeSpan.FromMilliseconds(400), CancellationToken.None));
+        var relayedAfterTheMove = (oldPatient.Stream(oldPractitioner.VideoSsrc)?.Packets ?? 0) - before;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow on the new node");
+        await stopping;
+
+        Assert.True(relayedAfterTheMove > 0, "the old node stopped relaying at the hand-over (break-before-make)");
+        var timeline = await Eventually.ValueAsync(() => cluster.TimelineAsync(id), t => t.Count(e => e.Kind == "media_up") == 4, "media_up again on the new node");
+        foreach (var who in new[] { "pa-6", "pr-6" })
+        {
+            var kinds = timeline.Where(e => e.Participant == who && e.Kind is "media_up" or "media_down").Select(e => e.Kind).ToList();
+            // Up and down alternate: the old node wrote nothing after the hand-over, so no interval is opened twice.
+            Assert.Equal(Enumerable.Range(0, kinds.Count).Select(i => i % 2 == 0 ? "media_up" : "media_down"), kinds);
+            Assert.Single(timeline, e => e.Participant == who && e.Kind == "media_down" && e.Detail == "moved");
+        }
+    }
+
+    [Fact]
+    public async Task AudioOnly_ChosenBeforeTheRoomNodeDrains_HoldsOnTheRoomsNewNode()
+    {
+        await using var cluster = await ClusterNodes.StartAsync("a", "b", "c");
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "7", placeOn: "c");
+        await using var _p = patient;
+        await using var _d = practitioner;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
+        await practitioner.Hub.InvokeAsync("SetAudioOnly", id.Value, true);
+
+        var stopping = cluster.StopAsync("c");
+        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        await stopping;
+        for (var i = 0; i < 10 && !(practitioner.Peer!.Stream(patient.Peer!.AudioSsrc)?.Packets > 20 && patient.Peer.Stream(practitioner.Peer.VideoSsrc)?.Packets > 20); i++)
+        {
+            await Task.WhenAll(patient.Peer!.PublishAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None), practitioner.Peer!.PublishAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None));
+        }
+
+        Assert.Contains(await cluster.PlacementAsync(id), new[] { "a", "b" });
+        Assert.True(practitioner.Peer!.Stream(patient.Peer!.AudioSsrc)?.Packets > 20, "the practitioner gets no audio from the new node");
+        Assert.True(patient.Peer.Stream(practitioner.Peer.VideoSsrc)?.Packets > 20, "the patient gets no video from the new node");
+        Assert.Equal(0, practitioner.Peer.Stream(patient.Peer.VideoSsrc)?.Packets ?? 0);
+    }
+
+    [Fact]
+    public async Task RoomNode_Lost_AnOfferMadeBeforeItsEntryExpires_IsCarriedOutOnTheRoomsNewNode()
+    {
+        // The entry would outlive the request timeout: only the silence of the lost node (old heartbeat, nobody on its
+        // media channel) lets the offer through.
+        var slowExpiry = new Dictionary<string, string> { ["Node:DeadAfter"] = "00:01:00", ["Node:SilentAfter"] = "00:00:01" };
+        await using var cluster = await ClusterNodes.StartAsync(slowExpiry, "a", "b");
+        cluster.Start("c", drainTimeout: TimeSpan.Zero);
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "8", placeOn: "c");
+        await using var _p = patient;
+        await using var _d = practitioner;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the loss");
+
+        await cluster.StopAsync("c");
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+
+        var roomNode = await cluster.PlacementAsync(id);
+        Assert.Contains(roomNode, new[] { "a", "b" });
+        Assert.Equal(cluster.UdpPortOf(roomNode!), patient.AnsweredPort());
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow after the take-over");
+        Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
+    }
+
+    [Fact]
     public async Task Metrics_OnEachNode_CarryThatNodesIdAndState()
     {
         await using var cluster = await ClusterNodes.StartAsync("a", "b");

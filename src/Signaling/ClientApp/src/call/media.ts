@@ -21,8 +21,13 @@ export interface MediaEvents {
   failure(error: unknown): void;
 }
 
+/** How long a move keeps the old peer connection playing when the new one receives no video. */
+const MOVE_OVERLAP_MS = 6000;
+
 export class MediaSession {
   pc: RTCPeerConnection | null = null;
+  /** The connection a move is replacing, still playing until the new one receives media. */
+  private previous: RTCPeerConnection | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly remote = new Map<string, MediaStream>();
   private qualityTimer: number | undefined;
@@ -45,20 +50,65 @@ export class MediaSession {
     return this.enqueue(async () => {
       this.teardownPeer();
       this.closed = false;
-      const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
-      this.pc = pc;
-      expose(this);
-      for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
-      if (this.videoSendPaused) await this.applyVideoSending(pc);
-      pc.ontrack = (event) => this.onTrack(event);
+      const pc = this.newPeer((event) => this.onTrack(event));
       pc.onconnectionstatechange = () => this.events.connectionState(pc.connectionState);
-      const offer = await pc.createOffer();
-      await pc.setLocalDescription(offer);
-      const answer = await this.hub.invoke<string>("SendOffer", this.appointmentId, this.labelled(offer.sdp ?? ""));
-      if (this.pc !== pc) return;
-      await pc.setRemoteDescription({ type: "answer", sdp: answer });
-      this.startQualityWatch();
+      await this.negotiate(pc);
     });
+  }
+
+  /**
+   * MediaMoved: the room's media moved to another server node. Make-before-break: a new peer connection offers to the
+   * new node while the old one keeps playing; each remote track of the new one replaces the old one at its first
+   * packet, and the old connection closes once the new one receives video, or after MOVE_OVERLAP_MS. (Closing first and
+   * then offering, the README's contract for any client, works too; this only hides the renegotiation.)
+   */
+  move(): Promise<void> {
+    const old = this.pc;
+    if (!old || this.closed) return this.start();
+    return this.enqueue(async () => {
+      if (this.pc !== old || this.closed) return;
+      old.onconnectionstatechange = null;
+      old.ontrack = null;
+      let retired = false;
+      const retire = () => {
+        if (retired) return;
+        retired = true;
+        window.clearTimeout(bound);
+        if (this.previous === old) this.previous = null;
+        old.close();
+        if (this.pc) this.events.connectionState(this.pc.connectionState);
+      };
+      const bound = window.setTimeout(retire, MOVE_OVERLAP_MS);
+      this.previous = old;
+      const pc = this.newPeer((event) => {
+        if (event.track.kind === "video") event.track.addEventListener("unmute", retire, { once: true });
+        if (event.track.muted) event.track.addEventListener("unmute", () => this.onTrack(event), { once: true });
+        else this.onTrack(event);
+      });
+      pc.onconnectionstatechange = () => {
+        if (retired || pc.connectionState === "connected") this.events.connectionState(pc.connectionState);
+      };
+      await this.negotiate(pc);
+    });
+  }
+
+  private newPeer(ontrack: (event: RTCTrackEvent) => void): RTCPeerConnection {
+    const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
+    this.pc = pc;
+    expose(this);
+    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    pc.ontrack = ontrack;
+    return pc;
+  }
+
+  private async negotiate(pc: RTCPeerConnection): Promise<void> {
+    if (this.videoSendPaused) await this.applyVideoSending(pc);
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const answer = await this.hub.invoke<string>("SendOffer", this.appointmentId, this.labelled(offer.sdp ?? ""));
+    if (this.pc !== pc) return;
+    await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    this.startQualityWatch();
   }
 
   /** The server re-offers when the room's membership changes. */
@@ -138,6 +188,10 @@ export class MediaSession {
   private teardownPeer(): void {
     window.clearInterval(this.qualityTimer);
     this.qualityTimer = undefined;
+    if (this.previous) {
+      this.previous.close();
+      this.previous = null;
+    }
     if (this.pc) {
       this.pc.ontrack = null;
       this.pc.onconnectionstatechange = null;
@@ -173,7 +227,8 @@ export class MediaSession {
     this.remote.set(key, stream);
     const update = () => {
       const live = stream.getTracks().some((t) => t.readyState === "live");
-      if (!live) this.remote.delete(key);
+      // A move's new stream has the same id: the old one's ended tracks must not remove it.
+      if (!live && this.remote.get(key) === stream) this.remote.delete(key);
       this.events.remoteStreams(new Map(this.remote));
     };
     event.track.addEventListener("ended", update);

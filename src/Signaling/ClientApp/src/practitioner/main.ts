@@ -130,9 +130,9 @@ class Console {
     hub.on("Offer", (id: string, sdp: string) => {
       if (id === this.active) void this.media?.acceptServerOffer(sdp);
     });
-    // The room's media moved to another server node: start the media over with a new peer connection.
+    // The room's media moved to another server node: a new peer connection, the old one playing until it takes over.
     hub.on("MediaMoved", (id: string) => {
-      if (id === this.active) void this.media?.start();
+      if (id === this.active) void this.media?.move();
     });
     hub.on("ChatMessage", (id: string, from: string, text: string, at: string) => {
       if (id === this.active) this.call?.addChat(from, text, new Date(at));

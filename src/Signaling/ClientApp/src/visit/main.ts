@@ -108,9 +108,9 @@ class Visit {
     hub.on("Offer", (id: string, sdp: string) => {
       if (mine(id)) void this.media?.acceptServerOffer(sdp);
     });
-    // The room's media moved to another server node: start the media over with a new peer connection.
+    // The room's media moved to another server node: a new peer connection, the old one playing until it takes over.
     hub.on("MediaMoved", (id: string) => {
-      if (mine(id) && this.phase === "call") void this.media?.start();
+      if (mine(id) && this.phase === "call") void this.media?.move();
     });
     hub.on("ChatMessage", (id: string, from: string, text: string, at: string) => {
       if (mine(id)) this.call?.addChat(from, text, new Date(at));
