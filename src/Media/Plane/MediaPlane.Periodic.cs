@@ -88,6 +88,11 @@ internal sealed partial class MediaPlane
                     SendPublisherFeedback(session, rtcp, seconds, now);
                 }
 
+                foreach (ParticipantSession session in sessions)
+                {
+                    SelectLayers(session, nowMicros);
+                }
+
                 CheckRelay(sessions, now);
                 CheckQuality(sessions);
             }
@@ -106,24 +111,49 @@ internal sealed partial class MediaPlane
 
     private void SendPublisherFeedback(ParticipantSession session, byte[] buffer, double seconds, long now)
     {
-        PublishedTrack[] tracks = session.Tracks;
-        if (tracks.Length == 0 || session.Srtp is null || session.Path is null)
+        if (session.Tracks.Length == 0 || session.Srtp is null || session.Path is null)
+        {
+            return;
+        }
+
+        List<PublishedTrack> tracks = session.ReceivedStreams();
+        if (tracks.Count == 0)
         {
             return;
         }
 
         Span<byte> rtcp = buffer;
-        int blocks = Math.Min(tracks.Length, MaxReportBlocks);
+        int blocks = Math.Min(tracks.Count, MaxReportBlocks);
         int length = RtcpReceiverReport.WriteHeader(rtcp, session.ServerSsrc, blocks);
         long bytes = 0;
         int worstLoss = 0;
         Span<uint> videoSsrcs = stackalloc uint[MaxReportBlocks];
         int videoCount = 0;
-        for (int i = 0; i < tracks.Length; i++)
+        // With layers, what a subscriber loses on its own link is answered by its layer choice, not by the publisher.
+        bool layered = session.SendsLayers;
+        foreach (PublishedTrack track in session.Tracks)
+        {
+            if (track.Simulcast is not null && track.TakeWorstFractionLost() is var ownerLoss && !layered)
+            {
+                worstLoss = Math.Max(worstLoss, ownerLoss);
+            }
+        }
+
+        for (int i = 0; i < tracks.Count; i++)
         {
             PublishedTrack track = tracks[i];
-            bytes += track.Statistics.TakeBytes();
-            worstLoss = Math.Max(worstLoss, track.TakeWorstFractionLost());
+            long trackBytes = track.Statistics.TakeBytes();
+            bytes += trackBytes;
+            if (track.LayerOf is not null)
+            {
+                track.LayerBitrateBps = (long)(trackBytes * 8 / seconds);
+            }
+
+            int loss = track.TakeWorstFractionLost();
+            if (!layered)
+            {
+                worstLoss = Math.Max(worstLoss, loss);
+            }
             if (i >= blocks)
             {
                 continue;
@@ -143,7 +173,7 @@ internal sealed partial class MediaPlane
         if (videoCount > 0)
         {
             long measured = (long)(bytes * 8 / seconds);
-            long estimate = EstimateBitrate(measured, worstLoss, ReceiversEstimate(session));
+            long estimate = EstimateBitrate(measured, worstLoss, layered ? 0 : ReceiversEstimate(session));
             long cap = SubscribersCap(session);
             if (cap > 0)
             {
@@ -176,11 +206,14 @@ internal sealed partial class MediaPlane
 
     /// <summary>What a publisher's video may use so that every subscriber whose transport-cc estimate has met its path's
     /// limit can take it (the smallest share; <see cref="PublisherBitrateCap"/>; a receiver in audio only is left out): each subscriber's estimate less its audio,
-    /// split evenly among the videos it receives. 0 when no such subscriber: the publisher is then not capped.</summary>
+    /// split evenly among the videos it receives. 0 when no such subscriber: the publisher is then not capped. A publisher
+    /// sending simulcast layers is capped by its best-served subscriber instead (none while one is not limited): the
+    /// others take a lower layer.</summary>
     internal static long SubscribersCap(ParticipantSession publisher)
     {
         Span<long> shares = stackalloc long[MaxReportBlocks];
         int count = 0;
+        bool layered = publisher.SendsLayers;
         foreach (PublishedTrack track in publisher.Tracks)
         {
             if (!track.IsVideo)
@@ -199,10 +232,14 @@ internal sealed partial class MediaPlane
                 {
                     shares[count++] = VideoShare(downTrack.Receiver, downlink.EstimateBps);
                 }
+                else if (layered)
+                {
+                    return 0; // with layers, the best-served subscriber sets the cap: this one is not limited
+                }
             }
         }
 
-        return count == 0 ? 0 : PublisherBitrateCap.Compute(shares[..count], simulcast: false, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0);
+        return count == 0 ? 0 : PublisherBitrateCap.Compute(shares[..count], simulcast: layered, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0);
     }
 
     /// <summary>Audio a subscriber receives per audio track, set aside before the video share.</summary>

@@ -47,7 +47,10 @@ export class MediaSession {
       const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
       this.pc = pc;
       expose(this);
-      for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+      for (const track of this.local.getTracks()) {
+        if (track.kind === "video") pc.addTransceiver(track, { direction: "sendrecv", streams: [this.local], sendEncodings: simulcastEncodings() });
+        else pc.addTrack(track, this.local);
+      }
       pc.ontrack = (event) => this.onTrack(event);
       pc.onconnectionstatechange = () => this.events.connectionState(pc.connectionState);
       const offer = await pc.createOffer();
@@ -55,6 +58,7 @@ export class MediaSession {
       const answer = await this.hub.invoke<string>("SendOffer", this.appointmentId, this.labelled(offer.sdp ?? ""));
       if (this.pc !== pc) return;
       await pc.setRemoteDescription({ type: "answer", sdp: answer });
+      await this.updateLayers();
       this.startQualityWatch();
     });
   }
@@ -144,10 +148,35 @@ export class MediaSession {
       const live = stream.getTracks().some((t) => t.readyState === "live");
       if (!live) this.remote.delete(key);
       this.events.remoteStreams(new Map(this.remote));
+      void this.updateLayers();
     };
     event.track.addEventListener("ended", update);
     stream.addEventListener("removetrack", update);
     this.events.remoteStreams(new Map(this.remote));
+    void this.updateLayers();
+  }
+
+  /**
+   * Simulcast only where it helps: with one other participant the page sends its full-size layer alone (all the
+   * uplink goes to the one picture the other sees, as without simulcast); with two or more it sends every layer, so
+   * the server can give a participant on a weak link a smaller one without pulling the others down.
+   */
+  private async updateLayers(): Promise<void> {
+    const pc = this.pc;
+    const sender = pc?.getSenders().find((s) => s.track?.kind === "video");
+    if (!pc || !sender) return;
+    const parameters = sender.getParameters();
+    if (!parameters.encodings || parameters.encodings.length < 2) return;
+    const all = this.remote.size >= 2;
+    let changed = false;
+    parameters.encodings.forEach((encoding, i) => {
+      const active = all || i === parameters.encodings.length - 1;
+      if (encoding.active !== active) {
+        encoding.active = active;
+        changed = true;
+      }
+    });
+    if (changed) await sender.setParameters(parameters).catch(() => undefined);
   }
 
   /** Every 2 s: loss and round-trip time from getStats; poor above 8 % loss or 500 ms, or when media stalls. */
@@ -185,6 +214,15 @@ export class MediaSession {
     const poor = broken || stalled || (loss !== null && loss > 8) || (rtt !== null && rtt > 500);
     this.events.quality({ poor, rttMs: rtt, lossPercent: loss });
   }
+}
+
+/** Three simulcast layers (RFC 8853 rids, lowest first): a quarter, half and full size. */
+function simulcastEncodings(): RTCRtpEncodingParameters[] {
+  return [
+    { rid: "q", scaleResolutionDownBy: 4, active: false },
+    { rid: "h", scaleResolutionDownBy: 2, active: false },
+    { rid: "f", scaleResolutionDownBy: 1 },
+  ];
 }
 
 /** The browser tests' hook: the current peer connection and a plain-object view of getStats. */
