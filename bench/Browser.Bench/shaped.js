@@ -32,7 +32,7 @@ window.shapedRelay = async ({ token, id, pauseEvent, resumeEvent }) => {
   // As the visit page does: three simulcast layers, all sent only once two others are in the room.
   for (const t of stream.getTracks()) {
     if (t.kind === "video") pc.addTransceiver(t, { direction: "sendrecv", streams: [stream], sendEncodings: [
-      { rid: "q", scaleResolutionDownBy: 4, active: false }, { rid: "h", scaleResolutionDownBy: 2, active: false }, { rid: "f" }] });
+      { rid: "q", scaleResolutionDownBy: 4, active: false }, { rid: "h", scaleResolutionDownBy: 2, active: false }, { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 2500000 }] });
     else pc.addTrack(t, stream);
   }
   const updateLayers = async () => {

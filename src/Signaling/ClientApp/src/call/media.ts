@@ -216,12 +216,17 @@ export class MediaSession {
   }
 }
 
-/** Three simulcast layers (RFC 8853 rids, lowest first): a quarter, half and full size. */
+/**
+ * Three simulcast layers (RFC 8853 rids, lowest first): a quarter, half and full size. The full layer gets the
+ * ceiling a single stream has (2.5 Mbps): Chromium would otherwise cap a simulcast layer by its current size's table
+ * value (450 kbps once it has scaled 720p down to 480x270), so a 1:1 call, which sends that layer alone, would lose
+ * bitrate against a plain stream.
+ */
 function simulcastEncodings(): RTCRtpEncodingParameters[] {
   return [
     { rid: "q", scaleResolutionDownBy: 4, active: false },
     { rid: "h", scaleResolutionDownBy: 2, active: false },
-    { rid: "f", scaleResolutionDownBy: 1 },
+    { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 2_500_000 },
   ];
 }
 
