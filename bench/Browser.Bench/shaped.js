@@ -40,7 +40,23 @@ window.shapedRelay = async ({ token, id, me, pauseEvent, resumeEvent }) => {
   window.pc = pc;
   pc.ontrack = onTrack;
   const stream = await openMedia();
-  for (const t of stream.getTracks()) pc.addTrack(t, stream);
+  // As the visit page does: three simulcast layers, all sent only once two others are in the room.
+  for (const t of stream.getTracks()) {
+    if (t.kind === "video") pc.addTransceiver(t, { direction: "sendrecv", streams: [stream], sendEncodings: [
+      { rid: "q", scaleResolutionDownBy: 4, active: false }, { rid: "h", scaleResolutionDownBy: 2, active: false }, { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 2500000 }] });
+    else pc.addTrack(t, stream);
+  }
+  const updateLayers = async () => {
+    const sender = pc.getSenders().find(s => s.track && s.track.kind === "video");
+    if (!sender) return;
+    const p = sender.getParameters();
+    if (!p.encodings || p.encodings.length < 2) return;
+    const all = new Set(Object.values(window.shaped.from)).size >= 2;
+    let changed = false;
+    p.encodings.forEach((e, i) => { const active = all || i === p.encodings.length - 1; if (e.active !== active) { e.active = active; changed = true; } });
+    if (changed) await sender.setParameters(p).catch(() => {});
+  };
+  pc.ontrack = e => { onTrack(e); updateLayers(); };
   c.on("Offer", async (_, sdp) => {
     await pc.setRemoteDescription({ type: "offer", sdp });
     const answer = await pc.createAnswer();

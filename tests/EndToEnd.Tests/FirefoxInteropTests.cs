@@ -111,4 +111,80 @@ public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper ou
             throw;
         }
     }
+
+    /// <summary>In Firefox: the largest frame width among its video layers once two or more of them grow (its
+    /// simulcast), else null.</summary>
+    private const string FirefoxSendsLayers = """
+        async () => {
+          const hook = window.__telehealth;
+          if (!hook || !hook.pc) return null;
+          const read = async () => {
+            const out = {};
+            (await hook.stats()).filter(s => s.type === 'outbound-rtp' && s.kind === 'video')
+              .forEach(s => out[s.id] = { bytes: s.bytesSent ?? 0, width: s.frameWidth ?? 0 });
+            return out;
+          };
+          const before = await read();
+          await new Promise(r => setTimeout(r, 1000));
+          const after = await read();
+          const growing = Object.keys(after).filter(k => after[k].bytes > (before[k]?.bytes ?? 0));
+          return growing.length >= 2 ? Math.max(...growing.map(k => after[k].width)) : null;
+        }
+        """;
+
+    private const string DecodesAtWidth = """
+        async ([count, width]) => {
+          const hook = window.__telehealth;
+          if (!hook || !hook.pc) return false;
+          const videos = (await hook.stats()).filter(s => s.type === 'inbound-rtp' && s.kind === 'video' && s.framesDecoded > 0);
+          return videos.length >= count && videos.every(v => (v.frameWidth ?? 0) >= width);
+        }
+        """;
+
+    [Fact]
+    public async Task Firefox_ThreePartyWithAFirefoxPatient_FirefoxSendsSimulcastAndTheChromiumPagesReceiveItsFullSizeLayer()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var cancel = timeout.Token;
+        await using var firefox = await FirefoxBrowser.LaunchAsync(cancel);
+        output.WriteLine($"Browser: {firefox.Version}");
+        var appointment = await world.CreateAppointmentAsync("pr-firefox3", "pa-firefox3", "Camille Roux");
+        var patient = firefox.Page;
+        try
+        {
+            var link = new Uri(world.BaseAddress, $"/visit/{appointment}#token={await world.TokenAsync("pa-firefox3", "patient")}");
+            await FirefoxVisit.OpenAsync(patient, link, cancel);
+            await FirefoxVisit.PassDeviceCheckAsync(patient, cancel);
+            await FirefoxVisit.WaitVisibleAsync(patient, "waiting-room", cancel);
+            var practitioner = await world.NewPersonAsync();
+            await Visit.OpenAsync(practitioner, "/practitioner", await world.TokenAsync("pr-firefox3", "practitioner"));
+            await practitioner.Locator($"[data-appointment='{appointment}']").GetByTestId("admit").ClickAsync();
+            await Visit.WaitDecodingAsync(practitioner);
+
+            await practitioner.GetByTestId("invite").ClickAsync();
+            var invitation = await practitioner.GetByTestId("invite-link").InputValueAsync().WaitAsync(BrowserWorld.Step, cancel);
+            await practitioner.Keyboard.PressAsync("Escape");
+            var guest = await world.NewPersonAsync();
+            await guest.GotoAsync(invitation).WaitAsync(BrowserWorld.Step, cancel);
+            await Visit.PassDeviceCheckAsync(guest);
+            await Expect(practitioner.GetByTestId("admit-in-call")).ToBeVisibleAsync();
+            await practitioner.GetByTestId("admit-in-call").ClickAsync();
+
+            await FirefoxVisit.UntilAsync(patient, $"async () => ({PeerStats.Inbound})('').then(s => s.videoStreams >= 2)",
+                "video decoding from both others", cancel);
+            var firefoxWidth = (await FirefoxVisit.UntilAsync(patient, FirefoxSendsLayers, "Firefox sending two layers or more", cancel)).GetInt32();
+            output.WriteLine($"Firefox's largest layer: {firefoxWidth} px wide");
+            var width = Math.Min(640, firefoxWidth);
+            await Visit.UntilAsync(practitioner, DecodesAtWidth, new object[] { 2, width }, "both others at full size in the practitioner's page");
+            await Visit.UntilAsync(guest, DecodesAtWidth, new object[] { 2, width }, "both others at full size in the guest's page");
+            await guest.Context.CloseAsync();
+            await practitioner.Context.CloseAsync();
+        }
+        catch
+        {
+            output.WriteLine("Firefox console:\n  " + string.Join("\n  ", patient.Console));
+            output.WriteLine("Firefox output:\n" + firefox.ProcessOutput);
+            throw;
+        }
+    }
 }

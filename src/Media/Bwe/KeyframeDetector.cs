@@ -54,6 +54,65 @@ internal static class KeyframeDetector
         return payload.Length > offset && (payload[offset] & 0x01) == 0;
     }
 
+    /// <summary>The frame size a VP8 keyframe start carries (RFC 6386 §9.1: the 3-byte frame tag, the start code
+    /// 9d 01 2a, then 14-bit width and height, little-endian).</summary>
+    public static bool TryReadVp8KeyframeSize(ReadOnlySpan<byte> payload, out int width, out int height)
+    {
+        width = 0;
+        height = 0;
+        int offset = Vp8DescriptorLength(payload);
+        if (offset < 0 || payload.Length < offset + 10 || payload[offset + 3] != 0x9d || payload[offset + 4] != 0x01 || payload[offset + 5] != 0x2a)
+        {
+            return false;
+        }
+
+        width = (payload[offset + 6] | (payload[offset + 7] << 8)) & 0x3FFF;
+        height = (payload[offset + 8] | (payload[offset + 9] << 8)) & 0x3FFF;
+        return width > 0 && height > 0;
+    }
+
+    /// <summary>The length of the VP8 payload descriptor (RFC 7741 §4.2), or -1 when it is cut short.</summary>
+    private static int Vp8DescriptorLength(ReadOnlySpan<byte> payload)
+    {
+        if (payload.Length < 1)
+        {
+            return -1;
+        }
+
+        int offset = 1;
+        if ((payload[0] & 0x80) != 0)
+        {
+            if (payload.Length < 2)
+            {
+                return -1;
+            }
+
+            byte extension = payload[1];
+            offset = 2;
+            if ((extension & 0x80) != 0)
+            {
+                if (payload.Length <= offset)
+                {
+                    return -1;
+                }
+
+                offset += (payload[offset] & 0x80) != 0 ? 2 : 1;
+            }
+
+            if ((extension & 0x40) != 0)
+            {
+                offset++;
+            }
+
+            if ((extension & 0x30) != 0)
+            {
+                offset++;
+            }
+        }
+
+        return payload.Length > offset ? offset : -1;
+    }
+
     public static bool IsH264KeyframeStart(ReadOnlySpan<byte> payload)
     {
         if (payload.Length < 1)

@@ -1,81 +1,62 @@
 namespace Doctolib.Telehealth.Media.Bwe;
 
-/// <summary>Picks which simulcast layer (RFC 8853 rid streams, lowest first) one subscriber receives from its
-/// bandwidth estimate. The target goes up only to a layer whose bitrate × <c>upMargin</c> fits the estimate and only
-/// after that has held for <c>upHoldMicros</c>; it goes down at once when the estimate falls under the current
-/// layer's bitrate × <c>downMargin</c>; between the two it stays (hysteresis). The layer actually forwarded changes
-/// only on a keyframe of the target layer (<see cref="ShouldForward"/>); until then <see cref="KeyframeWanted"/>
-/// asks the caller for a PLI on the target. Layers the publisher stopped sending are skipped. Pure logic, no time
-/// source: the caller passes microseconds.</summary>
-internal sealed class SimulcastLayerSelector
+/// <summary>One simulcast layer as the selector sees it: its slot (the rid's position in the offer) and the bitrate
+/// it arrived at over the last reading.</summary>
+internal readonly record struct SimulcastLayerRate(int Slot, long BitrateBps);
+
+/// <summary>Picks which simulcast layer (RFC 8853 rid streams) one subscriber receives from its bandwidth estimate.
+/// Layers are passed on each reading as the publisher sends them now: the active ones, lowest first (the caller ranks
+/// them by observed resolution or bitrate, not by rid order). The target goes up only to a layer whose bitrate ×
+/// <c>upMargin</c> fits the estimate, and only after that has held for <c>upHoldMicros</c>; it goes down at once when
+/// the estimate falls under the target's bitrate × <c>downMargin</c>; between the two it stays (hysteresis). An
+/// estimate of <see cref="long.MaxValue"/> means "not limited": the top layer at once. The layer actually forwarded
+/// changes only on a keyframe of the target layer (<see cref="ShouldForward"/>); until then <see cref="KeyframeWanted"/>
+/// asks the caller for a PLI on the target. A target that stops being sent is replaced at the next reading. Pure
+/// logic, no time source and no lock: the caller passes microseconds and serialises calls.</summary>
+internal sealed class SimulcastLayerSelector(double upMargin = 1.15, double downMargin = 0.95, long upHoldMicros = 2_000_000)
 {
-    private readonly long[] _bitrates;
-    private readonly bool[] _active;
-    private readonly double _upMargin;
-    private readonly double _downMargin;
-    private readonly long _upHoldMicros;
-    private long _upSinceMicros = long.MinValue;
+    private long _upSinceMicros;
     private int _upCandidate = -1;
 
-    /// <param name="layerBitratesBps">Each layer's bitrate, lowest layer first.</param>
-    public SimulcastLayerSelector(ReadOnlySpan<long> layerBitratesBps, double upMargin = 1.15, double downMargin = 0.95, long upHoldMicros = 2_000_000)
-    {
-        if (layerBitratesBps.IsEmpty)
-        {
-            throw new ArgumentException("A simulcast track has at least one layer.", nameof(layerBitratesBps));
-        }
-
-        for (int i = 1; i < layerBitratesBps.Length; i++)
-        {
-            if (layerBitratesBps[i] <= layerBitratesBps[i - 1])
-            {
-                throw new ArgumentException("Layers are given lowest bitrate first.", nameof(layerBitratesBps));
-            }
-        }
-
-        _bitrates = layerBitratesBps.ToArray();
-        _active = new bool[_bitrates.Length];
-        Array.Fill(_active, true);
-        _upMargin = upMargin;
-        _downMargin = downMargin;
-        _upHoldMicros = upHoldMicros;
-    }
-
-    public int LayerCount => _bitrates.Length;
-
-    /// <summary>The layer being forwarded, -1 before the first keyframe.</summary>
+    /// <summary>The slot being forwarded, -1 before the first keyframe (and after <see cref="Restart"/>).</summary>
     public int CurrentLayer { get; private set; } = -1;
 
-    /// <summary>The layer the estimate asks for.</summary>
-    public int TargetLayer { get; private set; }
+    /// <summary>The slot the estimate asks for; -1 before any layer is known (the first keyframe of any layer is then
+    /// taken).</summary>
+    public int TargetLayer { get; private set; } = -1;
 
-    public bool KeyframeWanted => TargetLayer != CurrentLayer;
+    public bool KeyframeWanted => TargetLayer >= 0 && TargetLayer != CurrentLayer;
 
-    /// <summary>The publisher started or stopped sending a layer (no packets for a while, or a new one).</summary>
-    public void SetLayerActive(int layer, bool active)
+    /// <summary>Moves the target for a new estimate; returns the target slot.</summary>
+    public int OnEstimate(ReadOnlySpan<SimulcastLayerRate> layersLowestFirst, long estimateBps, long nowMicros)
     {
-        _active[layer] = active;
-        if (!active && TargetLayer == layer)
+        if (layersLowestFirst.IsEmpty)
         {
-            TargetLayer = HighestActiveAtMost(layer);
+            return TargetLayer;
         }
-    }
 
-    /// <summary>Moves the target for a new estimate; returns the target.</summary>
-    public int OnEstimate(long estimateBps, long nowMicros)
-    {
-        int fitting = HighestFitting(_bitrates.Length - 1, estimateBps, _upMargin);
-        if (fitting > TargetLayer)
+        int targetRank = RankOf(layersLowestFirst, TargetLayer);
+        int fitting = HighestFitting(layersLowestFirst, layersLowestFirst.Length - 1, estimateBps, upMargin);
+        if (targetRank < 0 || (fitting > targetRank && estimateBps == long.MaxValue))
         {
-            if (_upCandidate != fitting)
+            // No target yet, or it stopped: take what fits now. Not limited: the top at once.
+            _upCandidate = -1;
+            TargetLayer = layersLowestFirst[fitting].Slot;
+            return TargetLayer;
+        }
+
+        if (fitting > targetRank)
+        {
+            int candidate = layersLowestFirst[fitting].Slot;
+            if (_upCandidate != candidate)
             {
-                _upCandidate = fitting;
+                _upCandidate = candidate;
                 _upSinceMicros = nowMicros;
             }
 
-            if (nowMicros - _upSinceMicros >= _upHoldMicros)
+            if (nowMicros - _upSinceMicros >= upHoldMicros)
             {
-                TargetLayer = fitting;
+                TargetLayer = candidate;
                 _upCandidate = -1;
             }
 
@@ -83,64 +64,60 @@ internal sealed class SimulcastLayerSelector
         }
 
         _upCandidate = -1;
-        if (!_active[TargetLayer] || estimateBps < _bitrates[TargetLayer] * _downMargin)
+        if (estimateBps < layersLowestFirst[targetRank].BitrateBps * downMargin)
         {
-            TargetLayer = HighestFitting(TargetLayer, estimateBps, _downMargin);
+            TargetLayer = layersLowestFirst[HighestFitting(layersLowestFirst, targetRank, estimateBps, downMargin)].Slot;
         }
 
         return TargetLayer;
     }
 
-    /// <summary>Per packet: whether a packet of <paramref name="layer"/> goes to this subscriber. A keyframe start
-    /// on the target layer completes a pending switch; <paramref name="switched"/> then says the outgoing stream
-    /// changes source here (the rewriter re-bases on it).</summary>
-    public bool ShouldForward(int layer, bool isKeyframeStart, out bool switched)
+    /// <summary>Per packet: whether a packet of <paramref name="slot"/> goes to this subscriber. A keyframe start on the
+    /// target layer (any layer while there is no target) completes a pending switch; <paramref name="switched"/> then
+    /// says the outgoing stream changes source here (the rewriter re-bases on it).</summary>
+    public bool ShouldForward(int slot, bool isKeyframeStart, out bool switched)
     {
         switched = false;
-        if (layer == TargetLayer && layer != CurrentLayer && isKeyframeStart)
+        if (slot != CurrentLayer && isKeyframeStart && (slot == TargetLayer || TargetLayer < 0))
         {
-            CurrentLayer = layer;
+            CurrentLayer = slot;
+            TargetLayer = slot;
             switched = true;
         }
 
-        return layer == CurrentLayer;
+        return slot == CurrentLayer;
     }
 
-    /// <summary>The highest active layer at or under <paramref name="top"/> whose bitrate × margin fits the estimate;
-    /// the lowest active layer when none fits.</summary>
-    private int HighestFitting(int top, long estimateBps, double margin)
+    /// <summary>Forwarding stopped (the subscriber went audio only): it starts again at the target's next keyframe.</summary>
+    public void Restart() => CurrentLayer = -1;
+
+    private static int RankOf(ReadOnlySpan<SimulcastLayerRate> layers, int slot)
     {
-        for (int layer = top; layer >= 0; layer--)
+        for (int i = 0; i < layers.Length; i++)
         {
-            if (_active[layer] && _bitrates[layer] * margin <= estimateBps)
+            if (layers[i].Slot == slot)
             {
-                return layer;
+                return i;
             }
         }
 
-        return LowestActive();
+        return -1;
     }
 
-    private int HighestActiveAtMost(int top)
+    /// <summary>The highest rank at or under <paramref name="top"/> whose bitrate × margin fits the estimate; the
+    /// lowest when none fits.</summary>
+    private static int HighestFitting(ReadOnlySpan<SimulcastLayerRate> layers, int top, long estimateBps, double margin)
     {
-        for (int layer = top; layer >= 0; layer--)
+        if (estimateBps == long.MaxValue)
         {
-            if (_active[layer])
-            {
-                return layer;
-            }
+            return top;
         }
 
-        return LowestActive();
-    }
-
-    private int LowestActive()
-    {
-        for (int layer = 0; layer < _bitrates.Length; layer++)
+        for (int rank = top; rank > 0; rank--)
         {
-            if (_active[layer])
+            if (layers[rank].BitrateBps * margin <= estimateBps)
             {
-                return layer;
+                return rank;
             }
         }
 

@@ -74,4 +74,30 @@ internal sealed class SimulcastRewriter
 
         return true;
     }
+
+    /// <summary>The source sequence number of the current layer behind an outgoing one the subscriber NACKs; false
+    /// for a number from before the last switch or not sent yet (nothing to resend from this layer).</summary>
+    public bool TryMapBack(ushort outSequence, out ushort sourceSequence)
+    {
+        sourceSequence = unchecked((ushort)(outSequence - _sequenceOffset));
+        return _started && (short)(sourceSequence - _switchSequence) >= 0 && (short)(outSequence - _lastSequence) <= 0;
+    }
+
+    /// <summary>Rewrites a resent packet of the current layer as it went out, without moving the stream on.</summary>
+    public void RewriteRepair(Span<byte> packet)
+    {
+        ushort sequence = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+        uint timestamp = BinaryPrimitives.ReadUInt32BigEndian(packet[4..]);
+        BinaryPrimitives.WriteUInt16BigEndian(packet[2..], unchecked((ushort)(sequence + _sequenceOffset)));
+        BinaryPrimitives.WriteUInt32BigEndian(packet[4..], unchecked(timestamp + _timestampOffset));
+        BinaryPrimitives.WriteUInt32BigEndian(packet[8..], _outputSsrc);
+    }
+
+    /// <summary>A sender report's RTP timestamp of the current layer in the outgoing timestamp space (RFC 3550 §6.4.1:
+    /// the receiver pairs it with the NTP time for lip sync); false before the first packet.</summary>
+    public bool TryMapTimestamp(uint sourceTimestamp, out uint outTimestamp)
+    {
+        outTimestamp = unchecked(sourceTimestamp + _timestampOffset);
+        return _started;
+    }
 }

@@ -34,6 +34,9 @@ internal sealed class DownTrack(PublishedTrack source, IForwardingPeer receiver,
 
     public int TransportWideCcId { get; } = transportWideCcId;
 
+    /// <summary>For a simulcast source: which layer this receiver gets and the rewrite to one stream; null otherwise.</summary>
+    public SimulcastForwarding? Simulcast { get; } = source.Simulcast is null ? null : new SimulcastForwarding(source.Ssrc);
+
     /// <summary>The next sequence number on the server's RTX stream to this receiver (RFC 4588 §4: its own sequence space).</summary>
     public ushort NextRtxSequence() => (ushort)Interlocked.Increment(ref _rtxSequence);
 

@@ -29,6 +29,32 @@ internal sealed class PublishedTrack
     }
 
     public IForwardingPeer Publisher { get; }
+
+    /// <summary>For a simulcast track as subscribers see it: its layers; null otherwise. Control plane sets it once.</summary>
+    public SimulcastGroup? Simulcast { get; set; }
+
+    /// <summary>For one layer of a simulcast track: the group it belongs to (its subscribers are the group owner's).</summary>
+    public SimulcastGroup? LayerOf { get; init; }
+
+    /// <summary>For a layer: its slot (the rid's position in the offer).</summary>
+    public int LayerSlot { get; init; }
+
+    private int _layerPixels;
+    private long _layerBitrateBps;
+
+    /// <summary>For a layer: width × height of its last VP8 keyframe, 0 until one was seen.</summary>
+    public int LayerPixels
+    {
+        get => Volatile.Read(ref _layerPixels);
+        set => Volatile.Write(ref _layerPixels, value);
+    }
+
+    /// <summary>For a layer: the bitrate it arrived at over the last periodic reading; 0 when it stopped.</summary>
+    public long LayerBitrateBps
+    {
+        get => Volatile.Read(ref _layerBitrateBps);
+        set => Volatile.Write(ref _layerBitrateBps, value);
+    }
     public uint Ssrc { get; }
     public bool IsVideo { get; }
     public string Mid { get; }

@@ -44,6 +44,11 @@ internal sealed class RtpForwarder
     /// <summary>Sends a publisher's packet to every subscriber of its track; returns how many it went out to.</summary>
     public int Forward(PublishedTrack track, ReadOnlySpan<byte> plain)
     {
+        if (track.LayerOf is { } group)
+        {
+            return ForwardLayer(group, track, plain);
+        }
+
         DownTrack[] subscribers = track.Subscribers;
         int sent = 0;
         for (int i = 0; i < subscribers.Length; i++)
@@ -57,12 +62,121 @@ internal sealed class RtpForwarder
         return sent;
     }
 
+    /// <summary>Sends a simulcast layer's packet to each subscriber of its group that takes this layer now (a switch
+    /// to it happens only at its keyframe start), rewritten to the subscriber's one continuous stream.</summary>
+    private int ForwardLayer(SimulcastGroup group, PublishedTrack layer, ReadOnlySpan<byte> plain)
+    {
+        DownTrack[] subscribers = group.Owner.Subscribers;
+        if (subscribers.Length == 0 || !RtpHeader.TryParse(plain, out RtpHeader header) || plain.Length > UdpMediaSocket.MaxDatagram)
+        {
+            return 0;
+        }
+
+        bool keyframe = group.IsKeyframeStart(layer, plain, header);
+        long nowMicros = BweClock.Micros(_time);
+        int sent = 0;
+        for (int i = 0; i < subscribers.Length; i++)
+        {
+            DownTrack downTrack = subscribers[i];
+            IForwardingPeer receiver = downTrack.Receiver;
+            SrtpSession? srtp = receiver.Srtp;
+            MediaPath? path = receiver.Path;
+            if (downTrack.Simulcast is not { } simulcast || srtp is null || path is null)
+            {
+                continue;
+            }
+
+            if (receiver.VideoPaused)
+            {
+                simulcast.Restart(); // audio only: video comes back, continuous, at a keyframe
+                continue;
+            }
+
+            Span<byte> packet = Scratch.AsSpan(0, plain.Length);
+            plain.CopyTo(packet);
+            if (!simulcast.TryPrepare(layer.LayerSlot, packet, keyframe, nowMicros))
+            {
+                continue;
+            }
+
+            if (!downTrack.Map.IsIdentity && !RtpRewriter.TryRewrite(packet, downTrack.Map))
+            {
+                _counters.RtpDroppedOne();
+                continue;
+            }
+
+            if (ProtectAndSend(downTrack, srtp, path, packet))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>A NACK on a simulcast down track: the outgoing numbers are mapped back to the layer forwarded now, and the
+    /// stored packets resent as they first went out.</summary>
+    private void RetransmitLayer(DownTrack downTrack, SimulcastForwarding simulcast, ushort sequence, ushort bitmask)
+    {
+        byte[] packet = RepairScratch;
+        for (int bit = -1; bit < 16; bit++)
+        {
+            if (bit >= 0 && (bitmask & (1 << bit)) == 0)
+            {
+                continue;
+            }
+
+            ushort wanted = (ushort)(sequence + bit + 1);
+            if (!simulcast.TryMapBack(wanted, out int slot, out ushort source)
+                || downTrack.Source.Simulcast?.Layer(slot)?.Retransmissions is not { } buffer)
+            {
+                continue;
+            }
+
+            int length = buffer.TryCopy(source, packet.AsSpan(0, UdpMediaSocket.MaxDatagram));
+            if (length <= 0 || !simulcast.TryRewriteRepair(slot, packet.AsSpan(0, length)))
+            {
+                continue;
+            }
+
+            if (downTrack.Map.HasRetransmission ? SendRtx(downTrack, packet.AsSpan(0, length)) : SendRepaired(downTrack, packet.AsSpan(0, length)))
+            {
+                _counters.Retransmitted();
+            }
+        }
+    }
+
+    /// <summary>Sends an already rewritten (simulcast) retransmission plainly, for a receiver without RTX.</summary>
+    private bool SendRepaired(DownTrack downTrack, Span<byte> packet)
+    {
+        SrtpSession? srtp = downTrack.Receiver.Srtp;
+        MediaPath? path = downTrack.Receiver.Path;
+        if (srtp is null || path is null)
+        {
+            return false;
+        }
+
+        if (!downTrack.Map.IsIdentity && !RtpRewriter.TryRewrite(packet, downTrack.Map))
+        {
+            _counters.RtpDroppedOne();
+            return false;
+        }
+
+        return ProtectAndSend(downTrack, srtp, path, packet);
+    }
+
     /// <summary>Answers a receiver's NACK item (RFC 4585 §6.2.1: a packet id and a bitmask of the 16 after it): resends
     /// each listed packet still in the track's buffer, on the receiver's RTX stream when it has one; a packet at most once
     /// per 100 ms per receiver, and within the receiver's retransmission budget
     /// (<see cref="SubscriberBandwidth.TryTakeRetransmission"/>) when it negotiated transport-cc.</summary>
     public void Retransmit(DownTrack downTrack, ushort sequence, ushort bitmask)
     {
+        if (downTrack.Simulcast is { } simulcast)
+        {
+            RetransmitLayer(downTrack, simulcast, sequence, bitmask);
+            return;
+        }
+
         RetransmissionBuffer? buffer = downTrack.Source.Retransmissions;
         if (buffer is null)
         {
@@ -105,6 +219,20 @@ internal sealed class RtpForwarder
     /// <summary>Asks the publisher of a track for a keyframe (PLI), at most every 300 ms unless forced.</summary>
     public void RequestKeyframe(PublishedTrack track, bool force)
     {
+        if (track.Simulcast is { } group)
+        {
+            // The subscribers' track has no SSRC of the publisher's: each layer is asked.
+            for (int slot = 0; slot < group.LayerCount; slot++)
+            {
+                if (group.Layer(slot) is { } layer)
+                {
+                    RequestKeyframe(layer, force);
+                }
+            }
+
+            return;
+        }
+
         long now = _time.GetTimestamp();
         if (!force && now - track.LastKeyframeRequestAt < _keyframeSpacingTicks)
         {
@@ -124,6 +252,12 @@ internal sealed class RtpForwarder
     /// <summary>Passes a publisher's sender report (sender info only) to its receivers, for their lip sync.</summary>
     public void ForwardSenderReport(PublishedTrack track, RtcpSenderReport report)
     {
+        if (track.LayerOf is { } group)
+        {
+            ForwardLayerSenderReport(group, track, report);
+            return;
+        }
+
         Span<byte> trimmed = stackalloc byte[RtcpSenderReport.SenderInfoLength];
         RtcpSenderReport.Write(trimmed, report.SenderSsrc, report.NtpTimestamp, report.RtpTimestamp, report.PacketCount,
             report.OctetCount, []);
@@ -131,6 +265,29 @@ internal sealed class RtpForwarder
         for (int i = 0; i < subscribers.Length; i++)
         {
             SendRtcp(subscribers[i].Receiver, trimmed);
+        }
+    }
+
+    /// <summary>A layer's sender report goes to the subscribers that get that layer now, on their stream's SSRC and in
+    /// its timestamp space; the owner keeps its time for their receiver reports' round trips.</summary>
+    private void ForwardLayerSenderReport(SimulcastGroup group, PublishedTrack layer, RtcpSenderReport report)
+    {
+        Span<byte> trimmed = stackalloc byte[RtcpSenderReport.SenderInfoLength];
+        DownTrack[] subscribers = group.Owner.Subscribers;
+        bool forwarded = false;
+        for (int i = 0; i < subscribers.Length; i++)
+        {
+            if (subscribers[i].Simulcast is { } simulcast && simulcast.TryMapSenderReport(layer.LayerSlot, report.RtpTimestamp, out uint timestamp))
+            {
+                RtcpSenderReport.Write(trimmed, group.Owner.Ssrc, report.NtpTimestamp, timestamp, report.PacketCount, report.OctetCount, []);
+                forwarded |= SendRtcp(subscribers[i].Receiver, trimmed);
+            }
+        }
+
+        if (forwarded)
+        {
+            group.Owner.LastSenderReportNtp = report.CompactNtp;
+            group.Owner.LastSenderReportAt = layer.LastSenderReportAt;
         }
     }
 

@@ -213,8 +213,18 @@ internal sealed partial class MediaPlane
         foreach (SdpMediaSection media in offer.Media)
         {
             NegotiatedSection? section = session.FindSection(media.Mid);
-            if (section is null || section.Rejected || !section.OfferedByParticipant || !OfferReader.Publishes(media)
-                || OfferReader.PrimarySsrc(media) is not uint ssrc)
+            if (section is null || section.Rejected || !section.OfferedByParticipant || !OfferReader.Publishes(media))
+            {
+                continue;
+            }
+
+            if (section.SimulcastRids is { } rids)
+            {
+                tracks.Add(SimulcastTrack(session, media, section, rids));
+                continue;
+            }
+
+            if (OfferReader.PrimarySsrc(media) is not uint ssrc)
             {
                 continue;
             }
@@ -234,6 +244,34 @@ internal sealed partial class MediaPlane
         }
 
         session.SetTracks(tracks.ToArray());
+    }
+
+    /// <summary>The track subscribers get from a simulcast section: one SSRC of the server's, its layers bound as their
+    /// packets arrive. A renegotiation that keeps the mid and the rids keeps the track (and its subscribers).</summary>
+    private static PublishedTrack SimulcastTrack(ParticipantSession session, SdpMediaSection media, NegotiatedSection section, IReadOnlyList<string> rids)
+    {
+        foreach (PublishedTrack existing in session.Tracks)
+        {
+            if (existing.Simulcast is { } group && existing.Mid == section.Mid && group.Rids.SequenceEqual(rids))
+            {
+                return existing;
+            }
+        }
+
+        string streamId = media.Msids.Count > 0 ? media.Msids[0].StreamId : session.Participant.ParticipantId;
+        string trackId = media.Msids.Count > 0 && media.Msids[0].TrackId is { } id ? id : streamId + "-" + section.Mid;
+        uint ssrc = (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        var track = new PublishedTrack(session, ssrc, isVideo: true, section.Mid, streamId, trackId, section.Codecs[0].PayloadType, retransmissions: null);
+        byte[] codecs = new byte[128];
+        foreach (NegotiatedCodec codec in section.Codecs)
+        {
+            codecs[codec.PayloadType & 0x7F] = codec.Name.Equals("VP8", StringComparison.OrdinalIgnoreCase) ? SimulcastGroup.Vp8
+                : codec.Name.Equals("H264", StringComparison.OrdinalIgnoreCase) ? SimulcastGroup.H264 : SimulcastGroup.OtherCodec;
+        }
+
+        track.Simulcast = new SimulcastGroup(track, rids, section.ExtensionId(OfferReader.MidUri), section.ExtensionId(OfferReader.RtpStreamIdUri),
+            section.ExtensionId(OfferReader.RepairedRtpStreamIdUri), codecs, RtxPayloadTypes(section));
+        return track;
     }
 
     /// <summary>The transport-wide sequence extension id the participant negotiated (one per BUNDLE transport: the
@@ -286,9 +324,10 @@ internal sealed partial class MediaPlane
     {
         foreach (SdpMediaSection media in offer.Media)
         {
-            if (media.IsRejected || !OfferReader.Publishes(media) || OfferReader.PrimarySsrc(media) is not uint ssrc)
+            if (media.IsRejected || !OfferReader.Publishes(media) || SimulcastOffer.Read(media) is not null
+                || OfferReader.PrimarySsrc(media) is not uint ssrc)
             {
-                continue;
+                continue; // simulcast layers are bound by rid per session: their SSRCs are nobody else's business
             }
 
             foreach (ParticipantSession other in Sessions.All)

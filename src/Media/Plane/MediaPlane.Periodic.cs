@@ -95,6 +95,11 @@ internal sealed partial class MediaPlane
                     SendPublisherFeedback(session, rtcp, seconds, now);
                 }
 
+                foreach (ParticipantSession session in sessions)
+                {
+                    SelectLayers(session, nowMicros);
+                }
+
                 CheckRelay(sessions, now);
                 CheckQuality(sessions);
                 CheckProbes(sessions, nowMicros, cancellationToken);
@@ -114,24 +119,49 @@ internal sealed partial class MediaPlane
 
     private void SendPublisherFeedback(ParticipantSession session, byte[] buffer, double seconds, long now)
     {
-        PublishedTrack[] tracks = session.Tracks;
-        if (tracks.Length == 0 || session.Srtp is null || session.Path is null)
+        if (session.Tracks.Length == 0 || session.Srtp is null || session.Path is null)
+        {
+            return;
+        }
+
+        List<PublishedTrack> tracks = session.ReceivedStreams();
+        if (tracks.Count == 0)
         {
             return;
         }
 
         Span<byte> rtcp = buffer;
-        int blocks = Math.Min(tracks.Length, MaxReportBlocks);
+        int blocks = Math.Min(tracks.Count, MaxReportBlocks);
         int length = RtcpReceiverReport.WriteHeader(rtcp, session.ServerSsrc, blocks);
         long bytes = 0;
         int worstLoss = 0;
         Span<uint> videoSsrcs = stackalloc uint[MaxReportBlocks];
         int videoCount = 0;
-        for (int i = 0; i < tracks.Length; i++)
+        // With layers, what a subscriber loses on its own link is answered by its layer choice, not by the publisher.
+        bool layered = session.SendsLayers;
+        foreach (PublishedTrack track in session.Tracks)
+        {
+            if (track.Simulcast is not null && track.TakeWorstFractionLost() is var ownerLoss && !layered)
+            {
+                worstLoss = Math.Max(worstLoss, ownerLoss);
+            }
+        }
+
+        for (int i = 0; i < tracks.Count; i++)
         {
             PublishedTrack track = tracks[i];
-            bytes += track.Statistics.TakeBytes();
-            worstLoss = Math.Max(worstLoss, track.TakeWorstFractionLost());
+            long trackBytes = track.Statistics.TakeBytes();
+            bytes += trackBytes;
+            if (track.LayerOf is not null)
+            {
+                track.LayerBitrateBps = (long)(trackBytes * 8 / seconds);
+            }
+
+            int loss = track.TakeWorstFractionLost();
+            if (!layered)
+            {
+                worstLoss = Math.Max(worstLoss, loss);
+            }
             if (i >= blocks)
             {
                 continue;
@@ -151,7 +181,7 @@ internal sealed partial class MediaPlane
         if (videoCount > 0)
         {
             long measured = (long)(bytes * 8 / seconds);
-            long estimate = EstimateBitrate(measured, worstLoss, ReceiversEstimate(session));
+            long estimate = EstimateBitrate(measured, worstLoss, layered ? 0 : ReceiversEstimate(session));
             long cap = SubscribersCap(session);
             if (cap > 0)
             {
@@ -186,7 +216,8 @@ internal sealed partial class MediaPlane
     /// limit can take it (the smallest share; <see cref="PublisherBitrateCap"/>; a receiver in audio only is left out): each subscriber's estimate less its audio,
     /// split evenly among the videos it receives, plus the publisher's own audio (a REMB bounds all it sends). 0 when no
     /// such subscriber: the publisher is then not capped; <see cref="PausedPublisherCapBps"/> when every receiver of its
-    /// video is in audio only.</summary>
+    /// video is in audio only. A publisher sending simulcast layers is capped by its best-served subscriber instead (none
+    /// while one is not limited): the others take a lower layer.</summary>
     internal static long SubscribersCap(ParticipantSession publisher)
     {
         Span<long> shares = stackalloc long[MaxReportBlocks];
@@ -194,6 +225,7 @@ internal sealed partial class MediaPlane
         int audios = 0;
         bool anyVideoSubscriber = false;
         bool anyVideoTaken = false;
+        bool layered = publisher.SendsLayers;
         foreach (PublishedTrack track in publisher.Tracks)
         {
             if (!track.IsVideo)
@@ -216,6 +248,10 @@ internal sealed partial class MediaPlane
                 {
                     shares[count++] = VideoShare(downTrack.Receiver, downlink.EstimateBps);
                 }
+                else if (layered)
+                {
+                    return 0; // with layers, the best-served subscriber sets the cap: this one is not limited
+                }
             }
         }
 
@@ -226,7 +262,7 @@ internal sealed partial class MediaPlane
 
         // A REMB bounds all the publisher sends (its audio too: the browser allocates audio out of the same estimate).
         return count == 0 ? 0
-            : PublisherBitrateCap.Compute(shares[..count], simulcast: false, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0) + (audios * AudioShareBps);
+            : PublisherBitrateCap.Compute(shares[..count], simulcast: layered, otherMediaBps: 0, MinimumVideoCapBps, fallbackBps: 0) + (audios * AudioShareBps);
     }
 
     /// <summary>The REMB a publisher gets while none of its video's receivers takes video: enough for its audio and a

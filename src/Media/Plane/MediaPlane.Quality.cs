@@ -214,7 +214,7 @@ internal sealed partial class MediaPlane
     private static double UplinkLoss(ParticipantSession session)
     {
         double worst = -1;
-        foreach (PublishedTrack track in session.Tracks)
+        foreach (PublishedTrack track in session.ReceivedStreams())
         {
             long received = track.Statistics.Received;
             if (received == 0)

@@ -10,5 +10,6 @@ internal sealed record NegotiatedCodec(int PayloadType, string Name, int ClockRa
         string.Equals(Name, other.Name, StringComparison.OrdinalIgnoreCase) && ClockRate == other.ClockRate;
 }
 
-/// <summary>A header extension the server accepted, with the participant's id.</summary>
-internal sealed record NegotiatedExtension(int Id, string Uri);
+/// <summary>A header extension the server accepted, with the participant's id and the direction its offer gave the
+/// extension (RFC 8285 §7: null when it gave none; the answer then gives none either).</summary>
+internal sealed record NegotiatedExtension(int Id, string Uri, Sdp.SdpDirection? OfferedDirection = null);

@@ -27,6 +27,24 @@ internal sealed class NegotiatedSection
     public List<NegotiatedExtension> Extensions { get; init; } = [];
     public bool RtcpRsize { get; set; }
 
+    /// <summary>For a section the participant sends simulcast on (RFC 8853 <c>a=simulcast:send</c> with
+    /// <c>a=rid:… send</c> and the RtpStreamId header extension): its rids in the offer's order; null otherwise.</summary>
+    public IReadOnlyList<string>? SimulcastRids { get; set; }
+
+    /// <summary>The id of the header extension with this URI on this section, or 0.</summary>
+    public int ExtensionId(string uri)
+    {
+        foreach (NegotiatedExtension extension in Extensions)
+        {
+            if (extension.Uri == uri)
+            {
+                return extension.Id;
+            }
+        }
+
+        return 0;
+    }
+
     /// <summary>The transport-wide sequence number extension id negotiated on this section (its URI in
     /// <see cref="Extensions"/> and transport-cc feedback on a codec), or 0.</summary>
     public int TransportWideCcId

@@ -26,6 +26,10 @@ internal static class OfferReader
     ];
 
     public const string TransportWideCcUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+
+    /// <summary>RFC 8852 §3.3: the RtpStreamId of a simulcast layer, and of the layer an RTX stream repairs.</summary>
+    public const string RtpStreamIdUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+    public const string RepairedRtpStreamIdUri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
     public const string TransportCcFeedback = "transport-cc";
 
     private static readonly string[] SupportedFeedback = ["nack", "nack pli", "ccm fir", "goog-remb", TransportCcFeedback];
@@ -63,11 +67,14 @@ internal static class OfferReader
             AddRetransmission(media, section.Codecs);
         }
 
+        section.SimulcastRids = SimulcastOffer.Read(media);
         foreach (SdpExtmap extmap in media.Extmaps)
         {
-            if (Array.IndexOf(SupportedExtensions, extmap.Uri) >= 0 && extmap.Id is > 0 and < 15)
+            bool supported = Array.IndexOf(SupportedExtensions, extmap.Uri) >= 0
+                || (section.SimulcastRids is not null && extmap.Uri is RtpStreamIdUri or RepairedRtpStreamIdUri);
+            if (supported && extmap.Id is > 0 and < 15)
             {
-                section.Extensions.Add(new NegotiatedExtension(extmap.Id, extmap.Uri));
+                section.Extensions.Add(new NegotiatedExtension(extmap.Id, extmap.Uri, extmap.Direction));
             }
         }
 

@@ -114,9 +114,14 @@ internal sealed partial class PacketDispatcher
     private void RequestKeyframe(ParticipantSession receiver, uint mediaSsrc)
     {
         DownTrack? downTrack = receiver.Incoming.Find(mediaSsrc);
-        if (downTrack is not null)
+        if (downTrack is null)
         {
-            plane.Forwarder.RequestKeyframe(downTrack.Source, force: false);
+            return;
         }
+
+        // A simulcast subscriber's picture comes from one layer: that layer is asked (all of them before the first).
+        PublishedTrack source = downTrack.Simulcast is { CurrentLayer: >= 0 and var slot } && downTrack.Source.Simulcast?.Layer(slot) is { } layer
+            ? layer : downTrack.Source;
+        plane.Forwarder.RequestKeyframe(source, force: false);
     }
 }

@@ -176,6 +176,10 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         {
             OnPublisherRtx(session, repaired, plain, header);
         }
+        else if (BindSimulcast(session, plain, header) is { } layer)
+        {
+            OnPublisherPacket(session, layer, plain, header.SequenceNumber);
+        }
         else
         {
             // Probing or an SSRC the offer did not announce: nothing to forward it to.

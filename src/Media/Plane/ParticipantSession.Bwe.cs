@@ -65,6 +65,11 @@ internal sealed partial class ParticipantSession
             {
                 return track;
             }
+
+            if (track.Simulcast?.FindLayerByRtx(ssrc) is { } layer)
+            {
+                return layer;
+            }
         }
 
         return null;

@@ -105,9 +105,11 @@ internal sealed partial class ParticipantSession : IForwardingPeer, IDisposable
         RemotePwd = remotePwd;
     }
 
+    /// <summary>The track, or the bound simulcast layer, with this SSRC; null when none.</summary>
     public PublishedTrack? FindTrack(uint ssrc)
     {
-        foreach (PublishedTrack track in Tracks)
+        PublishedTrack[] tracks = Tracks;
+        foreach (PublishedTrack track in tracks)
         {
             if (track.Ssrc == ssrc)
             {
@@ -115,7 +117,58 @@ internal sealed partial class ParticipantSession : IForwardingPeer, IDisposable
             }
         }
 
+        foreach (PublishedTrack track in tracks)
+        {
+            if (track.Simulcast?.FindLayer(ssrc) is { } layer)
+            {
+                return layer;
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>The streams the server receives from this participant, each on its own SSRC: its tracks, a simulcast
+    /// track's bound layers in place of the track (whose SSRC is the server's). Periodic work only (it allocates).</summary>
+    public List<PublishedTrack> ReceivedStreams()
+    {
+        PublishedTrack[] tracks = Tracks;
+        var streams = new List<PublishedTrack>(tracks.Length + 2);
+        foreach (PublishedTrack track in tracks)
+        {
+            if (track.Simulcast is not { } group)
+            {
+                streams.Add(track);
+                continue;
+            }
+
+            for (int slot = 0; slot < group.LayerCount; slot++)
+            {
+                if (group.Layer(slot) is { } layer)
+                {
+                    streams.Add(layer);
+                }
+            }
+        }
+
+        return streams;
+    }
+
+    /// <summary>True while one of this participant's simulcast tracks sends two layers or more.</summary>
+    public bool SendsLayers
+    {
+        get
+        {
+            foreach (PublishedTrack track in Tracks)
+            {
+                if (track.Simulcast is { IsLayered: true })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>The section with this mid, or null. Control plane only.</summary>

@@ -31,7 +31,7 @@ internal static class RewriteMaps
         foreach (NegotiatedExtension extension in publisher.Extensions)
         {
             int receiverId = 0;
-            if (extension.Uri != OfferReader.MidUri)
+            if (!SessionDescriptionWriter.IsPublisherOnly(extension.Uri))
             {
                 foreach (NegotiatedExtension theirs in receiver.Extensions)
                 {

@@ -68,7 +68,17 @@ internal static class SessionDescriptionWriter
         sdp.Append("a=mid:").Append(section.Mid).Append("\r\n");
         foreach (NegotiatedExtension extension in section.Extensions)
         {
-            if (section.OfferedByParticipant || extension.Uri != OfferReader.MidUri)
+            if (section.OfferedByParticipant)
+            {
+                sdp.Append("a=extmap:").Append(extension.Id);
+                if (AnswerDirection(extension.OfferedDirection) is { } answered)
+                {
+                    sdp.Append('/').Append(answered.ToSdp());
+                }
+
+                sdp.Append(' ').Append(extension.Uri).Append("\r\n");
+            }
+            else if (!IsPublisherOnly(extension.Uri))
             {
                 sdp.Append("a=extmap:").Append(extension.Id).Append(' ').Append(extension.Uri).Append("\r\n");
             }
@@ -115,6 +125,17 @@ internal static class SessionDescriptionWriter
             }
         }
 
+        if (section.OfferedByParticipant && section.SimulcastRids is { } rids)
+        {
+            // RFC 8853 §5.3 / RFC 8851 §4: the answerer receives each offered layer, in the offer's order.
+            foreach (string rid in rids)
+            {
+                sdp.Append("a=rid:").Append(rid).Append(" recv\r\n");
+            }
+
+            sdp.Append("a=simulcast:recv ").Append(string.Join(';', rids)).Append("\r\n");
+        }
+
         if (direction == SdpDirection.SendOnly && section.Track is { } sent)
         {
             string ssrc = sent.Ssrc.ToString(CultureInfo.InvariantCulture);
@@ -144,6 +165,19 @@ internal static class SessionDescriptionWriter
             sdp.Append("a=end-of-candidates\r\n");
         }
     }
+
+    /// <summary>RFC 8285 §7: the answer's direction for an extension the offer gave one (its mirror), or none.</summary>
+    private static SdpDirection? AnswerDirection(SdpDirection? offered) => offered switch
+    {
+        SdpDirection.SendOnly => SdpDirection.RecvOnly,
+        SdpDirection.RecvOnly => SdpDirection.SendOnly,
+        _ => offered,
+    };
+
+    /// <summary>Extensions that describe the publisher's own streams and are stripped before forwarding: the server
+    /// does not offer them on the sections it sends.</summary>
+    internal static bool IsPublisherOnly(string uri) =>
+        uri is OfferReader.MidUri or OfferReader.RtpStreamIdUri or OfferReader.RepairedRtpStreamIdUri;
 
     private static void AppendSsrc(StringBuilder sdp, string ssrc, PublishedTrack track)
     {

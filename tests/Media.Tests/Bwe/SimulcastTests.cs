@@ -6,7 +6,7 @@ namespace Doctolib.Telehealth.Media.Tests.Bwe;
 
 public sealed class SimulcastTests
 {
-    private static readonly long[] Layers = [150_000, 500_000, 1_500_000];
+    private static readonly SimulcastLayerRate[] Layers = [new(0, 150_000), new(1, 500_000), new(2, 1_500_000)];
 
     private static byte[] Packet(ushort sequence, uint timestamp, uint ssrc)
     {
@@ -27,72 +27,94 @@ public sealed class SimulcastTests
     [Fact]
     public void Selector_HighEstimate_GoesUpOnlyAfterTheHoldTime()
     {
-        var selector = new SimulcastLayerSelector(Layers, upHoldMicros: 2_000_000);
+        var selector = Started(new SimulcastLayerSelector(upHoldMicros: 2_000_000));
 
-        Assert.Equal(0, selector.OnEstimate(3_000_000, 0));
-        Assert.Equal(0, selector.OnEstimate(3_000_000, 1_999_999));
-        Assert.Equal(2, selector.OnEstimate(3_000_000, 2_000_000));
+        Assert.Equal(0, selector.OnEstimate(Layers, 3_000_000, 0));
+        Assert.Equal(0, selector.OnEstimate(Layers, 3_000_000, 1_999_999));
+        Assert.Equal(2, selector.OnEstimate(Layers, 3_000_000, 2_000_000));
+    }
+
+    [Fact]
+    public void Selector_NotLimited_GoesToTheTopAtOnce()
+    {
+        var selector = Started(new SimulcastLayerSelector(upHoldMicros: 2_000_000));
+
+        Assert.Equal(2, selector.OnEstimate(Layers, long.MaxValue, 0));
     }
 
     [Fact]
     public void Selector_UpNeedsTheMargin()
     {
-        var selector = new SimulcastLayerSelector(Layers, upMargin: 1.15, upHoldMicros: 0);
+        var selector = Started(new SimulcastLayerSelector(upMargin: 1.15, upHoldMicros: 0));
 
-        Assert.Equal(0, selector.OnEstimate(550_000, 0));   // 500 k × 1.15 = 575 k does not fit
-        Assert.Equal(1, selector.OnEstimate(580_000, 1));
+        Assert.Equal(0, selector.OnEstimate(Layers, 550_000, 0));   // 500 k × 1.15 = 575 k does not fit
+        Assert.Equal(1, selector.OnEstimate(Layers, 580_000, 1));
     }
 
     [Fact]
     public void Selector_BetweenTheMargins_Stays()
     {
-        var selector = new SimulcastLayerSelector(Layers, upMargin: 1.15, downMargin: 0.95, upHoldMicros: 0);
-        selector.OnEstimate(600_000, 0);
+        var selector = Started(new SimulcastLayerSelector(upMargin: 1.15, downMargin: 0.95, upHoldMicros: 0));
+        selector.OnEstimate(Layers, 600_000, 0);
 
-        Assert.Equal(1, selector.OnEstimate(490_000, 1)); // above 475 k: stays on layer 1
-        Assert.Equal(0, selector.OnEstimate(470_000, 2)); // below: down at once
+        Assert.Equal(1, selector.OnEstimate(Layers, 490_000, 1)); // above 475 k: stays on layer 1
+        Assert.Equal(0, selector.OnEstimate(Layers, 470_000, 2)); // below: down at once
     }
 
     [Fact]
     public void Selector_EstimateFallsFar_DropsToTheLayerThatFits()
     {
-        var selector = new SimulcastLayerSelector(Layers, upHoldMicros: 0);
-        selector.OnEstimate(5_000_000, 0);
+        var selector = Started(new SimulcastLayerSelector(upHoldMicros: 0));
+        selector.OnEstimate(Layers, 5_000_000, 0);
 
-        Assert.Equal(1, selector.OnEstimate(1_000_000, 1));
-        Assert.Equal(0, selector.OnEstimate(100_000, 2)); // nothing fits: the lowest layer
+        Assert.Equal(1, selector.OnEstimate(Layers, 1_000_000, 1));
+        Assert.Equal(0, selector.OnEstimate(Layers, 100_000, 2)); // nothing fits: the lowest layer
     }
 
     [Fact]
     public void Selector_RisingEstimateThatKeepsChangingTarget_RestartsTheHold()
     {
-        var selector = new SimulcastLayerSelector(Layers, upHoldMicros: 1_000_000);
-        selector.OnEstimate(600_000, 0);       // candidate 1
-        selector.OnEstimate(2_000_000, 500_000); // candidate 2 from here
+        var selector = Started(new SimulcastLayerSelector(upHoldMicros: 1_000_000));
+        selector.OnEstimate(Layers, 600_000, 0);         // candidate 1
+        selector.OnEstimate(Layers, 2_000_000, 500_000); // candidate 2 from here
 
-        Assert.Equal(0, selector.OnEstimate(2_000_000, 1_200_000));
-        Assert.Equal(2, selector.OnEstimate(2_000_000, 1_500_000));
+        Assert.Equal(0, selector.OnEstimate(Layers, 2_000_000, 1_200_000));
+        Assert.Equal(2, selector.OnEstimate(Layers, 2_000_000, 1_500_000));
     }
 
     [Fact]
-    public void Selector_InactiveLayer_IsSkipped()
+    public void Selector_TargetStopsArriving_MovesToWhatFitsAmongTheOthers()
     {
-        var selector = new SimulcastLayerSelector(Layers, upHoldMicros: 0);
-        selector.SetLayerActive(2, false);
+        var selector = Started(new SimulcastLayerSelector(upHoldMicros: 0));
+        selector.OnEstimate(Layers, long.MaxValue, 0);
+        SimulcastLayerRate[] withoutTop = [Layers[0], Layers[1]];
 
-        Assert.Equal(1, selector.OnEstimate(5_000_000, 0));
+        Assert.Equal(1, selector.OnEstimate(withoutTop, 5_000_000, 1));
+    }
+
+    [Fact]
+    public void Selector_RanksLayersByWhatTheCallerPasses_NotBySlot()
+    {
+        // Firefox may list the full-size layer first: slot 0 is the largest here.
+        SimulcastLayerRate[] reversed = [new(2, 150_000), new(1, 500_000), new(0, 1_500_000)];
+        var selector = new SimulcastLayerSelector(upHoldMicros: 0);
+
+        Assert.Equal(0, selector.OnEstimate(reversed, long.MaxValue, 0));
+        Assert.Equal(2, selector.OnEstimate(reversed, 160_000, 1));
     }
 
     [Fact]
     public void Selector_SwitchHappensOnlyOnAKeyframeOfTheTarget()
     {
-        var selector = new SimulcastLayerSelector(Layers, upHoldMicros: 0);
+        var selector = new SimulcastLayerSelector(upHoldMicros: 0);
+        Assert.False(selector.ShouldForward(0, isKeyframeStart: false, out _)); // nothing before a keyframe
         Assert.True(selector.ShouldForward(0, isKeyframeStart: true, out bool switched));
         Assert.True(switched);
-        selector.OnEstimate(5_000_000, 0);
+        selector.OnEstimate(Layers, 5_000_000, 0);
         Assert.True(selector.KeyframeWanted);
 
         Assert.False(selector.ShouldForward(2, isKeyframeStart: false, out _)); // delta frame of the target: not yet
+        Assert.False(selector.ShouldForward(1, isKeyframeStart: true, out _));  // keyframe of another layer: no
         Assert.True(selector.ShouldForward(0, isKeyframeStart: false, out _));  // old layer keeps flowing
         Assert.True(selector.ShouldForward(2, isKeyframeStart: true, out switched));
 
@@ -100,6 +122,27 @@ public sealed class SimulcastTests
         Assert.Equal(2, selector.CurrentLayer);
         Assert.False(selector.KeyframeWanted);
         Assert.False(selector.ShouldForward(0, isKeyframeStart: true, out _));
+    }
+
+    [Fact]
+    public void Selector_Restart_WaitsForTheTargetsNextKeyframe()
+    {
+        var selector = new SimulcastLayerSelector(upHoldMicros: 0);
+        selector.OnEstimate(Layers, long.MaxValue, 0);
+        Assert.True(selector.ShouldForward(2, isKeyframeStart: true, out _));
+
+        selector.Restart();
+
+        Assert.False(selector.ShouldForward(2, isKeyframeStart: false, out _));
+        Assert.True(selector.ShouldForward(2, isKeyframeStart: true, out bool switched));
+        Assert.True(switched);
+    }
+
+    /// <summary>A selector that forwards layer 0 and targets it.</summary>
+    private static SimulcastLayerSelector Started(SimulcastLayerSelector selector)
+    {
+        selector.ShouldForward(0, isKeyframeStart: true, out _);
+        return selector;
     }
 
     [Fact]

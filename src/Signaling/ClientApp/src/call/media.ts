@@ -96,7 +96,10 @@ export class MediaSession {
     const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc = pc;
     expose(this);
-    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
+    for (const track of this.local.getTracks()) {
+      if (track.kind === "video") pc.addTransceiver(track, { direction: "sendrecv", streams: [this.local], sendEncodings: simulcastEncodings() });
+      else pc.addTrack(track, this.local);
+    }
     pc.ontrack = ontrack;
     return pc;
   }
@@ -108,6 +111,7 @@ export class MediaSession {
     const answer = await this.hub.invoke<string>("SendOffer", this.appointmentId, this.labelled(offer.sdp ?? ""));
     if (this.pc !== pc) return;
     await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    await this.applyVideoSending(pc);
     this.startQualityWatch();
   }
 
@@ -163,7 +167,19 @@ export class MediaSession {
       if (sender.track?.kind !== "video") continue;
       const parameters = sender.getParameters();
       if (!parameters.encodings || parameters.encodings.length === 0) continue;
-      for (const encoding of parameters.encodings) encoding.active = !this.videoSendPaused;
+      // Simulcast: with one other participant only the full-size layer (the last) is sent; with two or more, all of
+      // them. A page whose own downlink is paused for a weak connection sends none.
+      const all = this.remote.size >= 2;
+      const last = parameters.encodings.length - 1;
+      let changed = false;
+      parameters.encodings.forEach((encoding, i) => {
+        const active = !this.videoSendPaused && (last === 0 || all || i === last);
+        if (encoding.active !== active) {
+          encoding.active = active;
+          changed = true;
+        }
+      });
+      if (!changed) continue;
       try {
         await sender.setParameters(parameters);
       } catch {
@@ -230,10 +246,21 @@ export class MediaSession {
       // A move's new stream has the same id: the old one's ended tracks must not remove it.
       if (!live && this.remote.get(key) === stream) this.remote.delete(key);
       this.events.remoteStreams(new Map(this.remote));
+      void this.updateLayers();
     };
     event.track.addEventListener("ended", update);
     stream.addEventListener("removetrack", update);
     this.events.remoteStreams(new Map(this.remote));
+    void this.updateLayers();
+  }
+
+  /**
+   * Simulcast only where it helps: with one other participant the page sends its full-size layer alone (all the
+   * uplink goes to the one picture the other sees, as without simulcast); with two or more it sends every layer, so
+   * the server can give a participant on a weak link a smaller one without pulling the others down.
+   */
+  private async updateLayers(): Promise<void> {
+    if (this.pc) await this.applyVideoSending(this.pc);
   }
 
   /** Every 2 s: loss and round-trip time from getStats; poor above 8 % loss or 500 ms, or when media stalls. */
@@ -271,6 +298,20 @@ export class MediaSession {
     const poor = broken || stalled || (loss !== null && loss > 8) || (rtt !== null && rtt > 500);
     this.events.quality({ poor, rttMs: rtt, lossPercent: loss });
   }
+}
+
+/**
+ * Three simulcast layers (RFC 8853 rids, lowest first): a quarter, half and full size. The full layer gets the
+ * ceiling a single stream has (2.5 Mbps): Chromium would otherwise cap a simulcast layer by its current size's table
+ * value (450 kbps once it has scaled 720p down to 480x270), so a 1:1 call, which sends that layer alone, would lose
+ * bitrate against a plain stream.
+ */
+function simulcastEncodings(): RTCRtpEncodingParameters[] {
+  return [
+    { rid: "q", scaleResolutionDownBy: 4, active: false },
+    { rid: "h", scaleResolutionDownBy: 2, active: false },
+    { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 2_500_000 },
+  ];
 }
 
 /** The browser tests' hook: the current peer connection and a plain-object view of getStats. */
