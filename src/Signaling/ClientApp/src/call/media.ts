@@ -96,10 +96,9 @@ export class MediaSession {
     const pc = new RTCPeerConnection({ iceServers: [], bundlePolicy: "max-bundle", rtcpMuxPolicy: "require" });
     this.pc = pc;
     expose(this);
-    for (const track of this.local.getTracks()) {
-      if (track.kind === "video") pc.addTransceiver(track, { direction: "sendrecv", streams: [this.local], sendEncodings: simulcastEncodings() });
-      else pc.addTrack(track, this.local);
-    }
+    // One video layer: the server forwards simulcast from a client that sends it, but the pages do not yet (under
+    // load, three 720p layers per page cost more than a weak guest gains; see the README's media section).
+    for (const track of this.local.getTracks()) pc.addTrack(track, this.local);
     pc.ontrack = ontrack;
     return pc;
   }
@@ -167,8 +166,8 @@ export class MediaSession {
       if (sender.track?.kind !== "video") continue;
       const parameters = sender.getParameters();
       if (!parameters.encodings || parameters.encodings.length === 0) continue;
-      // Simulcast: with one other participant only the full-size layer (the last) is sent; with two or more, all of
-      // them. A page whose own downlink is paused for a weak connection sends none.
+      // With simulcast encodings, one other participant gets the full-size layer (the last) alone and two or more get
+      // all of them. A page whose own downlink is paused for a weak connection sends none.
       const all = this.remote.size >= 2;
       const last = parameters.encodings.length - 1;
       let changed = false;
@@ -306,13 +305,6 @@ export class MediaSession {
  * value (450 kbps once it has scaled 720p down to 480x270), so a 1:1 call, which sends that layer alone, would lose
  * bitrate against a plain stream.
  */
-function simulcastEncodings(): RTCRtpEncodingParameters[] {
-  return [
-    { rid: "q", scaleResolutionDownBy: 4, active: false },
-    { rid: "h", scaleResolutionDownBy: 2, active: false },
-    { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 2_500_000 },
-  ];
-}
 
 /** The browser tests' hook: the current peer connection and a plain-object view of getStats. */
 function expose(session: MediaSession): void {
