@@ -8,7 +8,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 /// practitioner's page says so in words, and clicking again brings the picture back. Both pages show the other's
 /// connection quality in words.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class AudioOnlyInBrowserTests(BrowserWorld world)
+public sealed class AudioOnlyInBrowserTests(BrowserWorld world) : BrowserTest(world.Contexts)
 {
     private const string Inbound = """
         async () => {

@@ -5,7 +5,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 
 /// <summary>A billing clerk works on a charge that a real (browser) consultation produced.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class BillingDashboardTests(BrowserWorld world)
+public sealed class BillingDashboardTests(BrowserWorld world) : BrowserTest(world.Contexts)
 {
     [Fact]
     public async Task Dashboard_BillingUserRefundsPartOfACharge_AndRunsAReconciliation()

@@ -5,7 +5,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 
 /// <summary>A patient and a practitioner, each in their own browser, through a whole teleconsultation.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ConsultationFlowTests(BrowserWorld world)
+public sealed class ConsultationFlowTests(BrowserWorld world) : BrowserTest(world.Contexts)
 {
     [Fact]
     public async Task Consultation_PatientAndPractitioner_SeeEachOtherChatEndAndReceiptAppears()

@@ -8,7 +8,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 /// <summary>Firefox stays supported: a patient in Firefox ESR (WebDriver BiDi) and a practitioner in
 /// Chromium (Playwright) hold a call through the server.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper output)
+public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper output) : BrowserTest(world.Contexts)
 {
     [Fact]
     public async Task Firefox_PatientInFirefoxPractitionerInChromium_BothDecodeVideoThroughTheServer()

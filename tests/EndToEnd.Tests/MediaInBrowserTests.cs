@@ -7,7 +7,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 
 /// <summary>The media plane as browsers see it: what getStats says about the path and the media the server relays.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class MediaInBrowserTests(BrowserWorld world, ITestOutputHelper output)
+public sealed class MediaInBrowserTests(BrowserWorld world, ITestOutputHelper output) : BrowserTest(world.Contexts)
 {
     private const string SelectedRemoteCandidate = """
         async () => {

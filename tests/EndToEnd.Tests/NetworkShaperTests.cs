@@ -7,7 +7,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 /// <summary>The shaping helper the shaped tests and the shaped benchmark rely on really limits one browser's traffic:
 /// what a page receives under a limit never exceeds it (a rate limiter is a hard upper bound, not a timing).</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class NetworkShaperTests(BrowserWorld world, ITestOutputHelper output)
+public sealed class NetworkShaperTests(BrowserWorld world, ITestOutputHelper output) : BrowserTest(world.Contexts)
 {
     [Fact]
     public async Task Shaper_LimitsOneBrowsersUplinkOrDownlink_VideoThroughThatPortStaysUnderTheRate()

@@ -8,7 +8,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 /// <summary>What the visit page says when it cannot let the person in: in their language, before the camera where it can
 /// tell, with "Try again" only where trying again can work; and the page's security headers.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PageRefusalTests(BrowserWorld world)
+public sealed class PageRefusalTests(BrowserWorld world) : BrowserTest(world.Contexts)
 {
     [Fact]
     public async Task TooEarly_InFrench_SaysWhenTheRoomOpensInFrenchWithAStrictPolicy()

@@ -5,7 +5,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 
 /// <summary>What patient and practitioner are told when the card authorisation at admission does not simply pass.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PaymentNoticeTests(BrowserWorld world)
+public sealed class PaymentNoticeTests(BrowserWorld world) : BrowserTest(world.Contexts)
 {
     [Fact]
     public async Task Admission_CardDeclined_PractitionerSeesClearSignAndPatientIsTold()

@@ -7,7 +7,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 
 /// <summary>What the pages do when the network misbehaves.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ResilienceTests(BrowserWorld world)
+public sealed class ResilienceTests(BrowserWorld world) : BrowserTest(world.Contexts)
 {
     [Fact]
     public async Task Signaling_DropsMidCall_PatientPageReconnectsRejoinsAndTheCallCarriesOn()

@@ -9,7 +9,7 @@ namespace Doctolib.Telehealth.EndToEnd.Tests;
 /// media on one node; a SIGTERM (drain) or a <c>kill -9</c> of the room's node and the media coming back elsewhere.
 /// The measured gaps are printed.</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper output)
+public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper output) : BrowserTest(world.Contexts)
 {
     private const string SelectedRemotePort = """
         async () => {

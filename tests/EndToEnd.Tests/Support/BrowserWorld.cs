@@ -15,6 +15,9 @@ public sealed class BrowserWorld : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Contexts opened by <see cref="NewPersonAsync"/> and not closed yet.</summary>
+    public OpenContexts Contexts { get; } = new();
+
     public Uri BaseAddress => server!.BaseAddress;
 
     public int MediaPort => server!.MediaPort;
@@ -107,6 +110,7 @@ public sealed class BrowserWorld : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             Permissions = allowDevices ? ["camera", "microphone"] : [],
         }).WaitAsync(Step);
+        Contexts.Track(context);
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync().WaitAsync(Step);
         return page;

@@ -17,6 +17,9 @@ public sealed class ClusterWorld : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Contexts opened by <see cref="NewPersonAsync"/> and not closed yet.</summary>
+    public OpenContexts Contexts { get; } = new();
+
     internal ServerProcess this[string id] => nodes[id];
 
     public async Task InitializeAsync()
@@ -133,6 +136,7 @@ public sealed class ClusterWorld : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             Permissions = ["camera", "microphone"],
         }).WaitAsync(BrowserWorld.Step);
+        Contexts.Track(context);
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync().WaitAsync(BrowserWorld.Step);
     }
