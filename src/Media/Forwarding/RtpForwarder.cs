@@ -86,7 +86,7 @@ internal sealed class RtpForwarder
                 continue;
             }
 
-            if (receiver.VideoPaused)
+            if (receiver.VideoPaused || FeedbackMissing(receiver, nowMicros))
             {
                 simulcast.Restart(); // audio only: video comes back, continuous, at a keyframe
                 continue;
@@ -322,7 +322,7 @@ internal sealed class RtpForwarder
             return false;
         }
 
-        if (downTrack.Source.IsVideo && receiver.VideoPaused)
+        if (downTrack.Source.IsVideo && (receiver.VideoPaused || FeedbackMissing(receiver, BweClock.Micros(_time))))
         {
             downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
             return false; // audio only for this receiver: its audio still goes
@@ -338,6 +338,19 @@ internal sealed class RtpForwarder
         }
 
         return ProtectAndSend(downTrack, srtp, path, packet);
+    }
+
+    /// <summary>True while the receiver's transport feedback has been missing for a second (<see
+    /// cref="SubscriberBandwidth.IsFeedbackMissing"/>): its video is held back, and the next feedback asks for a keyframe.</summary>
+    private static bool FeedbackMissing(IForwardingPeer receiver, long nowMicros)
+    {
+        if (receiver.Downlink is not { } downlink || !downlink.IsFeedbackMissing(nowMicros))
+        {
+            return false;
+        }
+
+        downlink.NoteVideoHeldForMissingFeedback();
+        return true;
     }
 
     /// <summary>Resends a stored packet on the receiver's RTX stream (RFC 4588 §4): rewritten for the receiver first,

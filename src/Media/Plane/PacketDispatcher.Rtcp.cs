@@ -62,8 +62,9 @@ internal sealed partial class PacketDispatcher
     }
 
     /// <summary>A receiver's transport feedback about what the server sent it: its downlink estimate, and whether its
-    /// video is held back for it (<see cref="VideoHold"/>); a released hold asks each publisher it receives video from for
-    /// a keyframe, unless the audio-only decision pauses its video anyway.</summary>
+    /// video is held back for it (<see cref="VideoHold"/>); a released hold, or the first feedback after video was held
+    /// for missing feedback, asks each publisher it receives video from for a keyframe, unless its video is paused
+    /// anyway.</summary>
     private void OnTransportFeedback(ParticipantSession receiver, ReadOnlySpan<byte> packet)
     {
         long nowMicros = BweClock.Micros(plane.Time);
@@ -73,7 +74,8 @@ internal sealed partial class PacketDispatcher
         }
 
         receiver.DownlinkEstimateBps = downlink.EstimateBps;
-        if (receiver.DownlinkHold.OnEstimate(downlink.EstimateBps, downlink.IsConstrained, nowMicros) && !receiver.VideoPaused)
+        bool released = receiver.DownlinkHold.OnEstimate(downlink.EstimateBps, downlink.IsConstrained, nowMicros) | downlink.TakeVideoHeldForMissingFeedback();
+        if (released && !receiver.VideoPaused)
         {
             foreach (DownTrack downTrack in receiver.Incoming.Items)
             {
