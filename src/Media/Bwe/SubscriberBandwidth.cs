@@ -52,6 +52,9 @@ internal sealed class SubscriberBandwidth
         }
     }
 
+    /// <summary>Keeps forwarded video within the estimate while the path is constrained (<see cref="VideoRateGate"/>).</summary>
+    public VideoRateGate VideoGate { get; } = new();
+
     /// <summary>The estimate after the last transport feedback, in bits per second; 0 before the first.</summary>
     public long EstimateBps => Volatile.Read(ref _estimateBps);
 
@@ -169,6 +172,7 @@ internal sealed class SubscriberBandwidth
             }
 
             Volatile.Write(ref _estimateBps, _estimator.EstimateBps);
+            VideoGate.SetEstimate(_estimator.EstimateBps, IsConstrained, nowMicros);
             _trace?.Feedback(message, nowMicros, _estimator, IsConstrained);
             return true;
         }

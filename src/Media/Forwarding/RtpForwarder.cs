@@ -92,6 +92,12 @@ internal sealed class RtpForwarder
                 continue;
             }
 
+            if (receiver.Downlink is { } downlink && !downTrack.Frames.Admit(header.Timestamp, keyframe, downlink.VideoGate, nowMicros, out _))
+            {
+                simulcast.Restart(); // over the receiver's estimate: back at a keyframe of its layer (its selector asks for one)
+                continue;
+            }
+
             Span<byte> packet = Scratch.AsSpan(0, plain.Length);
             plain.CopyTo(packet);
             if (!simulcast.TryPrepare(layer.LayerSlot, packet, keyframe, nowMicros))
@@ -328,6 +334,12 @@ internal sealed class RtpForwarder
             return false; // audio only for this receiver: its audio still goes
         }
 
+        if (downTrack.Source.IsVideo && receiver.Downlink is { } downlink && !AdmitVideo(downTrack, downlink, plain))
+        {
+            downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
+            return false; // over the receiver's estimate: whole frames dropped here, not the audio by the link's queue
+        }
+
         byte[] scratch = Scratch;
         Span<byte> packet = scratch.AsSpan(0, plain.Length);
         plain.CopyTo(packet);
@@ -338,6 +350,29 @@ internal sealed class RtpForwarder
         }
 
         return ProtectAndSend(downTrack, srtp, path, packet);
+    }
+
+    /// <summary>The receiver's rate gate (<see cref="VideoRateGate"/>) on a plain video down track, by whole frames; a
+    /// dropped run ends at a keyframe, asked of the publisher once it has had time to take its lower REMB.</summary>
+    private bool AdmitVideo(DownTrack downTrack, SubscriberBandwidth downlink, ReadOnlySpan<byte> plain)
+    {
+        if (!RtpHeader.TryParse(plain, out RtpHeader header))
+        {
+            return true;
+        }
+
+        bool keyframe = downTrack.WaitsForKeyframe && downTrack.Source.IsKeyframeStart(plain, header);
+        if (downTrack.Frames.Admit(header.Timestamp, keyframe, downlink.VideoGate, BweClock.Micros(_time), out bool askKeyframe))
+        {
+            return true;
+        }
+
+        if (askKeyframe)
+        {
+            RequestKeyframe(downTrack.Source, force: false);
+        }
+
+        return false;
     }
 
     /// <summary>True while the receiver's transport feedback has been missing for a second (<see
@@ -409,6 +444,7 @@ internal sealed class RtpForwarder
         }
 
         path.Send(scratch.AsSpan(0, written));
+        downTrack.Receiver.Downlink?.VideoGate.OnSent(written, BweClock.Micros(_time));
         _counters.RtpForwardedOne();
         return true;
     }

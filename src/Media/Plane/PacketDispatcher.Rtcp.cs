@@ -131,9 +131,9 @@ internal sealed partial class PacketDispatcher
     private void RequestKeyframe(ParticipantSession receiver, uint mediaSsrc)
     {
         DownTrack? downTrack = receiver.Incoming.Find(mediaSsrc);
-        if (downTrack is null || receiver.VideoPaused)
+        if (downTrack is null || receiver.VideoPaused || downTrack.WaitsForKeyframe)
         {
-            return; // a receiver that gets no video now asks for none: its resume asks the publisher itself
+            return; // a receiver that gets no video now asks for none: its resume (or its rate gate) asks the publisher itself
         }
 
         // A simulcast subscriber's picture comes from one layer: that layer is asked (all of them before the first).
