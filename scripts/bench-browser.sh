@@ -5,7 +5,7 @@
 #
 #   scripts/bench-browser.sh                    # this tree's server
 #   scripts/bench-browser.sh /tmp/old-states    # another tree's Release build of the server (built here first)
-#   scripts/bench-browser.sh --shaped [NAME]    # the shaped runs (NAME keeps the shapings whose name contains it)
+#   scripts/bench-browser.sh --shaped [NAME]    # the shaped runs (NAME keeps the shapings whose name contains it; =NAME, the one of that exact name)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test

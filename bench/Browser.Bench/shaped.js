@@ -110,7 +110,7 @@ window.shapedAccept = async sdp => window.pc.setRemoteDescription({ type: "answe
 // One sample: per received video (keyed by the sender's stream id), the audio totals, the selected pair.
 window.shapedSample = async () => {
   const stats = await window.pc.getStats();
-  const out = { t: performance.now(), video: {}, audio: { packets: 0, concealed: 0, total: 0 }, localPort: null, rttMs: null, pauses: window.shaped.pausedAt.length, resumes: window.shaped.resumedAt.length };
+  const out = { t: performance.now(), video: {}, audio: { packets: 0, concealed: 0, total: 0, lost: 0, fec: 0, jbDelay: 0, jbEmitted: 0, events: 0, bytes: 0 }, localPort: null, rttMs: null, pauses: window.shaped.pausedAt.length, resumes: window.shaped.resumedAt.length };
   let pair = null;
   stats.forEach(r => {
     if (r.type === "transport" && r.selectedCandidatePairId) pair = stats.get(r.selectedCandidatePairId);
@@ -119,6 +119,12 @@ window.shapedSample = async () => {
       out.audio.packets += r.packetsReceived ?? 0;
       out.audio.concealed += r.concealedSamples ?? 0;
       out.audio.total += r.totalSamplesReceived ?? 0;
+      out.audio.lost += r.packetsLost ?? 0;
+      out.audio.fec += r.fecPacketsReceived ?? 0;
+      out.audio.jbDelay += r.jitterBufferDelay ?? 0;
+      out.audio.jbEmitted += r.jitterBufferEmittedCount ?? 0;
+      out.audio.events += r.concealmentEvents ?? 0;
+      out.audio.bytes += r.bytesReceived ?? 0;
     } else if (r.kind === "video") {
       const from = window.shaped.from[r.trackIdentifier] ?? r.trackIdentifier ?? r.id;
       out.video[from] = { bytes: r.bytesReceived ?? 0, frames: r.framesDecoded ?? 0, freezes: r.freezeCount ?? 0, w: r.frameWidth ?? 0, h: r.frameHeight ?? 0 };

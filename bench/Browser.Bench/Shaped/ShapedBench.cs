@@ -69,7 +69,9 @@ internal static class ShapedBench
             Console.WriteLine("Shaped calls (tc HTB class + pfifo limit 30 on lo, matched on the browser's UDP port), Chromium fake camera 30 fps, 1280x720 asked.");
             Console.WriteLine("kbps and fps over the 2 s before each time; freezes (freezeCount) and audio concealed/total samples since the shaping began;");
             Console.WriteLine("rtt: the receiver's selected candidate pair. 'A<-B' is what A receives from B. Direct = page-to-page RTCPeerConnection, no server media.");
-            foreach (var shaping in Shapings.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
+            // NAME picks the shapings whose name contains it; "=NAME", the one shaping of that exact name.
+            foreach (var shaping in Shapings.Where(s => only is null
+                || (only.StartsWith('=') ? s.Name.Equals(only[1..], StringComparison.OrdinalIgnoreCase) : s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))))
             {
                 Console.WriteLine();
                 Console.WriteLine($"== {shaping.Name}   (load average {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.ProcessorCount} cores)");

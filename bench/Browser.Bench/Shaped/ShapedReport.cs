@@ -44,6 +44,7 @@ internal static class ShapedReport
             Goal(string.Create(CultureInfo.InvariantCulture, $"{Label(receiver, sender)}: audio concealed by 40 s relayed {rc:0.0} %, direct {dc:0.0} %"),
                 "≤ 2 %", rc <= 2);
         }
+        PrintAudioIntervals(relayed, direct, directions);
         if (shaping.AudioOnlyExpected)
         {
             foreach (var (receiver, sender) in directions)
@@ -102,6 +103,32 @@ internal static class ShapedReport
         }
         _ = shaping;
     }
+
+    /// <summary>Per-interval audio beside the cumulative figures: where in the call the concealment happens.</summary>
+    private static void PrintAudioIntervals(Dictionary<Party, (Timeline Timeline, string StreamId)> relayed,
+        Dictionary<Party, (Timeline Timeline, string StreamId)> direct, (Party Receiver, Party Sender)[] directions)
+    {
+        foreach (var (receiver, sender) in directions)
+        {
+            foreach (var (from, to) in new (double, double)[] { (0, 10), (10, 20), (20, 40) })
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"    audio {Label(receiver, sender),-22} [{from,2}, {to,2}] s relay {Audio(relayed[receiver].Timeline.AudioBetween(from, to))} | direct {Audio(direct[receiver].Timeline.AudioBetween(from, to))}"));
+            }
+            if (Environment.GetEnvironmentVariable("BENCH_AUDIO_SECONDS") is "1")
+            {
+                foreach (var (name, call) in new[] { ("relay", relayed), ("direct", direct) })
+                {
+                    var line = string.Join(' ', Enumerable.Range(0, 40).Select(t =>
+                        call[receiver].Timeline.AudioBetween(t, t + 1).ConcealedPercent.ToString("0", CultureInfo.InvariantCulture)));
+                    Console.WriteLine($"    audio {Label(receiver, sender),-22} {name,-6} concealed % per second: {line}");
+                }
+            }
+        }
+    }
+
+    private static string Audio(AudioInterval a) => string.Create(CultureInfo.InvariantCulture,
+        $"conc {a.ConcealedPercent,4:0.0} % ({a.Events,3} ev) pkts {a.Packets,4} lost {a.Lost,3} fec {a.Fec,3} jb {a.JitterBufferMs,4:0} ms {a.Kbps,3:0} kbps");
 
     private static Figures Figures(Dictionary<Party, (Timeline Timeline, string StreamId)> call, Party receiver, Party sender, double at) =>
         call[receiver].Timeline.FiguresAt(at, call[sender].StreamId);

@@ -1,5 +1,9 @@
 namespace Doctolib.Telehealth.Browser.Bench.Shaped;
 
+/// <summary>Audio over one interval [from, to]: concealed share of the samples received in it, packets received and lost,
+/// Opus FEC packets, mean jitter-buffer delay, concealment events and audio kbps.</summary>
+internal sealed record AudioInterval(double ConcealedPercent, long Packets, long Lost, long Fec, double JitterBufferMs, long Events, double Kbps);
+
 /// <summary>Figures for one sender as one receiver saw it at a time: video kbps and fps over the 2 s before, freezes and
 /// audio concealment since the shaping started, and the receiver's round-trip time.</summary>
 internal sealed record Figures(double Kbps, double Fps, long Freezes, double ConcealedPercent, double? RttMs, string Resolution);
@@ -26,6 +30,19 @@ internal sealed class Timeline(string receiver)
         var concealed = total > 0 ? 100.0 * (now.ConcealedSamples - start.ConcealedSamples) / total : double.NaN;
         return new Figures((b.Bytes - a.Bytes) * 8 / seconds / 1000, (b.Frames - a.Frames) / seconds, b.Freezes - first.Freezes,
             concealed, now.RttMs, $"{b.Width}x{b.Height}");
+    }
+
+    public AudioInterval AudioBetween(double from, double to)
+    {
+        var a = At(from);
+        var b = At(to);
+        var total = b.TotalSamples - a.TotalSamples;
+        var emitted = b.AudioDetail.JitterBufferEmitted - a.AudioDetail.JitterBufferEmitted;
+        return new AudioInterval(total > 0 ? 100.0 * (b.ConcealedSamples - a.ConcealedSamples) / total : double.NaN,
+            b.AudioPackets - a.AudioPackets, b.AudioDetail.Lost - a.AudioDetail.Lost, b.AudioDetail.Fec - a.AudioDetail.Fec,
+            emitted > 0 ? 1000 * (b.AudioDetail.JitterBufferDelay - a.AudioDetail.JitterBufferDelay) / emitted : double.NaN,
+            b.AudioDetail.ConcealmentEvents - a.AudioDetail.ConcealmentEvents,
+            (b.AudioDetail.Bytes - a.AudioDetail.Bytes) * 8 / Math.Max(0.001, b.At - a.At) / 1000);
     }
 
     /// <summary>When video from <paramref name="sender"/> stopped decoding (framesDecoded flat for 2 s) while audio kept

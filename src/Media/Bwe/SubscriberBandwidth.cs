@@ -52,6 +52,9 @@ internal sealed class SubscriberBandwidth
         }
     }
 
+    /// <summary>Keeps forwarded video within the estimate while the path is constrained (<see cref="VideoRateGate"/>).</summary>
+    public VideoRateGate VideoGate { get; } = new();
+
     /// <summary>The estimate after the last transport feedback, in bits per second; 0 before the first.</summary>
     public long EstimateBps => Volatile.Read(ref _estimateBps);
 
@@ -74,6 +77,34 @@ internal sealed class SubscriberBandwidth
 
     private int _holdConstraint;
 
+    /// <summary>How long packets may go out with no transport feedback since before the feedback is called missing. A
+    /// browser returns feedback every 50–100 ms; a second without any, while packets go out, means the path toward the
+    /// subscriber or back from it is clogged (in the browser benchmark "both at 100 kbit" each side's feedback waited up
+    /// to 3 s in a queue behind the other side's video), and the estimate, which only feedback moves, is blind.</summary>
+    internal const long FeedbackMissingAfterMicros = 1_000_000;
+
+    /// <summary>After this long without feedback the video goes again whatever: the hold must not outlive a receiver that
+    /// reports only what it gets (Firefox stamps no audio), nor a path that recovered while nothing stamped went out.</summary>
+    internal const long FeedbackMissingHoldMicros = 3_000_000;
+
+    private long _firstUnreportedMicros;
+    private int _videoHeldForMissingFeedback;
+
+    /// <summary>True while packets have gone out for <see cref="FeedbackMissingAfterMicros"/> (and less than
+    /// <see cref="FeedbackMissingHoldMicros"/>) with no transport feedback since: the forwarder then holds this
+    /// subscriber's video back, its audio goes on. One volatile read; any thread.</summary>
+    public bool IsFeedbackMissing(long nowMicros)
+    {
+        long since = Volatile.Read(ref _firstUnreportedMicros);
+        return since != 0 && nowMicros - since >= FeedbackMissingAfterMicros && nowMicros - since < FeedbackMissingHoldMicros;
+    }
+
+    /// <summary>The forwarder held video back for missing feedback: the next feedback should bring a keyframe request.</summary>
+    public void NoteVideoHeldForMissingFeedback() => Volatile.Write(ref _videoHeldForMissingFeedback, 1);
+
+    /// <summary>True once after video was held back for missing feedback (and clears it).</summary>
+    public bool TakeVideoHeldForMissingFeedback() => Interlocked.Exchange(ref _videoHeldForMissingFeedback, 0) != 0;
+
     /// <summary>The next transport-wide sequence number, recorded as sent now with <paramref name="sizeBytes"/>
     /// (padding of probe cluster <paramref name="probeCluster"/>, or media: -1).</summary>
     public ushort OnSending(int sizeBytes, long nowMicros, int probeCluster = -1)
@@ -81,6 +112,11 @@ internal sealed class SubscriberBandwidth
         lock (_gate)
         {
             ushort sequence = _nextSequence++;
+            if (_firstUnreportedMicros == 0)
+            {
+                Volatile.Write(ref _firstUnreportedMicros, Math.Max(1, nowMicros));
+            }
+
             _estimator.OnPacketSent(sequence, sizeBytes, nowMicros, probeCluster);
             _trace?.Sent(sequence, sizeBytes, nowMicros);
             return sequence;
@@ -123,6 +159,8 @@ internal sealed class SubscriberBandwidth
                 return false;
             }
 
+            Volatile.Write(ref _firstUnreportedMicros, 0);
+
             if (_estimator.Usage == BandwidthUsage.Overusing || _estimator.LossFraction > HighLoss)
             {
                 _lastPushbackMicros = nowMicros;
@@ -134,6 +172,7 @@ internal sealed class SubscriberBandwidth
             }
 
             Volatile.Write(ref _estimateBps, _estimator.EstimateBps);
+            VideoGate.SetEstimate(_estimator.EstimateBps, IsConstrained, nowMicros);
             _trace?.Feedback(message, nowMicros, _estimator, IsConstrained);
             return true;
         }

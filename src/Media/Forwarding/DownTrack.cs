@@ -37,6 +37,12 @@ internal sealed class DownTrack(PublishedTrack source, IForwardingPeer receiver,
     /// <summary>For a simulcast source: which layer this receiver gets and the rewrite to one stream; null otherwise.</summary>
     public SimulcastForwarding? Simulcast { get; } = source.Simulcast is null ? null : new SimulcastForwarding(source.Ssrc);
 
+    /// <summary>Whole-frame admission of this down track's video under the receiver's rate gate.</summary>
+    public Bwe.FrameAdmission Frames { get; } = new();
+
+    /// <summary>True while frames are dropped for the rate gate until a keyframe starts.</summary>
+    public bool WaitsForKeyframe => Frames.WaitsForKeyframe;
+
     /// <summary>The next sequence number on the server's RTX stream to this receiver (RFC 4588 §4: its own sequence space).</summary>
     public ushort NextRtxSequence() => (ushort)Interlocked.Increment(ref _rtxSequence);
 

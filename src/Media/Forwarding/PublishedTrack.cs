@@ -30,6 +30,27 @@ internal sealed class PublishedTrack
 
     public IForwardingPeer Publisher { get; }
 
+    /// <summary>Per payload type, the codec (<see cref="SimulcastGroup.Vp8"/>, <see cref="SimulcastGroup.H264"/>, or 0),
+    /// to find keyframe starts; null when unknown. Control plane sets it once.</summary>
+    public byte[]? Codecs { get; set; }
+
+    /// <summary>True when the packet starts a keyframe of a codec this track negotiated (VP8 or H.264).</summary>
+    public bool IsKeyframeStart(ReadOnlySpan<byte> packet, in Rtp.RtpHeader header)
+    {
+        if (Codecs is not { } codecs)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> payload = packet.Slice(header.HeaderLength, header.PayloadLength);
+        return codecs[header.PayloadType & 0x7F] switch
+        {
+            SimulcastGroup.Vp8 => KeyframeDetector.IsVp8KeyframeStart(payload),
+            SimulcastGroup.H264 => KeyframeDetector.IsH264KeyframeStart(payload),
+            _ => false,
+        };
+    }
+
     /// <summary>For a simulcast track as subscribers see it: its layers; null otherwise. Control plane sets it once.</summary>
     public SimulcastGroup? Simulcast { get; set; }
 

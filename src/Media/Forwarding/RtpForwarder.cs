@@ -86,9 +86,15 @@ internal sealed class RtpForwarder
                 continue;
             }
 
-            if (receiver.VideoPaused)
+            if (receiver.VideoPaused || FeedbackMissing(receiver, nowMicros))
             {
                 simulcast.Restart(); // audio only: video comes back, continuous, at a keyframe
+                continue;
+            }
+
+            if (receiver.Downlink is { } downlink && !downTrack.Frames.Admit(header.Timestamp, keyframe, downlink.VideoGate, nowMicros, out _))
+            {
+                simulcast.Restart(); // over the receiver's estimate: back at a keyframe of its layer (its selector asks for one)
                 continue;
             }
 
@@ -322,10 +328,16 @@ internal sealed class RtpForwarder
             return false;
         }
 
-        if (downTrack.Source.IsVideo && receiver.VideoPaused)
+        if (downTrack.Source.IsVideo && (receiver.VideoPaused || FeedbackMissing(receiver, BweClock.Micros(_time))))
         {
             downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
             return false; // audio only for this receiver: its audio still goes
+        }
+
+        if (downTrack.Source.IsVideo && receiver.Downlink is { } downlink && !AdmitVideo(downTrack, downlink, plain))
+        {
+            downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
+            return false; // over the receiver's estimate: whole frames dropped here, not the audio by the link's queue
         }
 
         byte[] scratch = Scratch;
@@ -338,6 +350,42 @@ internal sealed class RtpForwarder
         }
 
         return ProtectAndSend(downTrack, srtp, path, packet);
+    }
+
+    /// <summary>The receiver's rate gate (<see cref="VideoRateGate"/>) on a plain video down track, by whole frames; a
+    /// dropped run ends at a keyframe, asked of the publisher once it has had time to take its lower REMB.</summary>
+    private bool AdmitVideo(DownTrack downTrack, SubscriberBandwidth downlink, ReadOnlySpan<byte> plain)
+    {
+        if (!RtpHeader.TryParse(plain, out RtpHeader header))
+        {
+            return true;
+        }
+
+        bool keyframe = downTrack.WaitsForKeyframe && downTrack.Source.IsKeyframeStart(plain, header);
+        if (downTrack.Frames.Admit(header.Timestamp, keyframe, downlink.VideoGate, BweClock.Micros(_time), out bool askKeyframe))
+        {
+            return true;
+        }
+
+        if (askKeyframe)
+        {
+            RequestKeyframe(downTrack.Source, force: false);
+        }
+
+        return false;
+    }
+
+    /// <summary>True while the receiver's transport feedback has been missing for a second (<see
+    /// cref="SubscriberBandwidth.IsFeedbackMissing"/>): its video is held back, and the next feedback asks for a keyframe.</summary>
+    private static bool FeedbackMissing(IForwardingPeer receiver, long nowMicros)
+    {
+        if (receiver.Downlink is not { } downlink || !downlink.IsFeedbackMissing(nowMicros))
+        {
+            return false;
+        }
+
+        downlink.NoteVideoHeldForMissingFeedback();
+        return true;
     }
 
     /// <summary>Resends a stored packet on the receiver's RTX stream (RFC 4588 §4): rewritten for the receiver first,
@@ -396,6 +444,7 @@ internal sealed class RtpForwarder
         }
 
         path.Send(scratch.AsSpan(0, written));
+        downTrack.Receiver.Downlink?.VideoGate.OnSent(written, BweClock.Micros(_time));
         _counters.RtpForwardedOne();
         return true;
     }

@@ -240,6 +240,11 @@ internal sealed partial class MediaPlane
             }
 
             track.SetPublisherRtx(RtxSsrc(media, ssrc), RtxPayloadTypes(section));
+            if (track.IsVideo)
+            {
+                track.Codecs = CodecTable(section);
+            }
+
             tracks.Add(track);
         }
 
@@ -262,6 +267,15 @@ internal sealed partial class MediaPlane
         string trackId = media.Msids.Count > 0 && media.Msids[0].TrackId is { } id ? id : streamId + "-" + section.Mid;
         uint ssrc = (uint)System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue);
         var track = new PublishedTrack(session, ssrc, isVideo: true, section.Mid, streamId, trackId, section.Codecs[0].PayloadType, retransmissions: null);
+        byte[] codecs = CodecTable(section);
+        track.Simulcast = new SimulcastGroup(track, rids, section.ExtensionId(OfferReader.MidUri), section.ExtensionId(OfferReader.RtpStreamIdUri),
+            section.ExtensionId(OfferReader.RepairedRtpStreamIdUri), codecs, RtxPayloadTypes(section));
+        return track;
+    }
+
+    /// <summary>Per payload type of the section, which codec it is (for finding keyframe starts).</summary>
+    private static byte[] CodecTable(NegotiatedSection section)
+    {
         byte[] codecs = new byte[128];
         foreach (NegotiatedCodec codec in section.Codecs)
         {
@@ -269,9 +283,7 @@ internal sealed partial class MediaPlane
                 : codec.Name.Equals("H264", StringComparison.OrdinalIgnoreCase) ? SimulcastGroup.H264 : SimulcastGroup.OtherCodec;
         }
 
-        track.Simulcast = new SimulcastGroup(track, rids, section.ExtensionId(OfferReader.MidUri), section.ExtensionId(OfferReader.RtpStreamIdUri),
-            section.ExtensionId(OfferReader.RepairedRtpStreamIdUri), codecs, RtxPayloadTypes(section));
-        return track;
+        return codecs;
     }
 
     /// <summary>The transport-wide sequence extension id the participant negotiated (one per BUNDLE transport: the

@@ -104,9 +104,9 @@ internal sealed partial class MediaPlane
         VideoPauseReason? pause = decision.ManualAudioOnly ? VideoPauseReason.AudioOnlyChosen
             : decision.PausedForBandwidth ? VideoPauseReason.WeakConnection
             : null;
-        bool wasPaused = session.VideoPaused;
+        bool wasPaused = session.PausedByDecision;
         session.SetVideoPaused(pause is not null);
-        if (wasPaused && pause is null)
+        if (wasPaused && pause is null && !session.DownlinkHold.Held)
         {
             foreach (DownTrack downTrack in session.Incoming.Items)
             {

@@ -61,12 +61,29 @@ internal sealed partial class PacketDispatcher
         }
     }
 
-    /// <summary>A receiver's transport feedback about what the server sent it: its downlink estimate.</summary>
+    /// <summary>A receiver's transport feedback about what the server sent it: its downlink estimate, and whether its
+    /// video is held back for it (<see cref="VideoHold"/>); a released hold, or the first feedback after video was held
+    /// for missing feedback, asks each publisher it receives video from for a keyframe, unless its video is paused
+    /// anyway.</summary>
     private void OnTransportFeedback(ParticipantSession receiver, ReadOnlySpan<byte> packet)
     {
-        if (receiver.Downlink is { } downlink && downlink.OnTransportFeedback(packet, BweClock.Micros(plane.Time)))
+        long nowMicros = BweClock.Micros(plane.Time);
+        if (receiver.Downlink is not { } downlink || !downlink.OnTransportFeedback(packet, nowMicros))
         {
-            receiver.DownlinkEstimateBps = downlink.EstimateBps;
+            return;
+        }
+
+        receiver.DownlinkEstimateBps = downlink.EstimateBps;
+        bool released = receiver.DownlinkHold.OnEstimate(downlink.EstimateBps, downlink.IsConstrained, nowMicros) | downlink.TakeVideoHeldForMissingFeedback();
+        if (released && !receiver.VideoPaused)
+        {
+            foreach (DownTrack downTrack in receiver.Incoming.Items)
+            {
+                if (downTrack.Source.IsVideo)
+                {
+                    plane.Forwarder.RequestKeyframe(downTrack.Source, force: true);
+                }
+            }
         }
     }
 
@@ -114,9 +131,9 @@ internal sealed partial class PacketDispatcher
     private void RequestKeyframe(ParticipantSession receiver, uint mediaSsrc)
     {
         DownTrack? downTrack = receiver.Incoming.Find(mediaSsrc);
-        if (downTrack is null)
+        if (downTrack is null || receiver.VideoPaused || downTrack.WaitsForKeyframe)
         {
-            return;
+            return; // a receiver that gets no video now asks for none: its resume (or its rate gate) asks the publisher itself
         }
 
         // A simulcast subscriber's picture comes from one layer: that layer is asked (all of them before the first).

@@ -14,8 +14,16 @@ internal sealed partial class ParticipantSession
     private long _roundTripMicros = -1;
     private long _audioJitterMicros = -1;
 
-    /// <summary>True while the server forwards no video to this participant (one volatile read per video packet).</summary>
-    public bool VideoPaused => Volatile.Read(ref _videoPaused) != 0;
+    /// <summary>True while the server forwards no video to this participant (one volatile read per video packet): paused
+    /// by the audio-only decision (<see cref="PausedByDecision"/>, announced to the pages), or held back unannounced while
+    /// its downlink estimate is too low for video (<see cref="DownlinkHold"/>).</summary>
+    public bool VideoPaused => Volatile.Read(ref _videoPaused) != 0 || DownlinkHold.Held;
+
+    /// <summary>Paused by <see cref="AudioOnly"/> (chosen, or a weak connection for a few seconds): what the pages are told.</summary>
+    public bool PausedByDecision => Volatile.Read(ref _videoPaused) != 0;
+
+    /// <summary>The immediate, unannounced hold of this receiver's video on a low downlink estimate (receive loop writes).</summary>
+    public VideoHold DownlinkHold { get; } = new();
 
     public AudioOnlyDecision AudioOnly { get; } = new();
 

@@ -53,6 +53,60 @@ public sealed class SubscriberBandwidthTests
         Assert.True(bandwidth.TryTakeRetransmission(PacketBytes, now + 140_000));
     }
 
+    [Fact]
+    public void FeedbackMissing_PacketsSentForASecondWithoutFeedback_IsMissingUntilTheHoldEnds()
+    {
+        var bandwidth = new SubscriberBandwidth();
+        long start = 5_000_000;
+        for (long t = start; t < start + SubscriberBandwidth.FeedbackMissingHoldMicros + 500_000; t += 20_000)
+        {
+            bandwidth.OnSending(PacketBytes, t);
+        }
+
+        Assert.False(bandwidth.IsFeedbackMissing(start + SubscriberBandwidth.FeedbackMissingAfterMicros - 1));
+        Assert.True(bandwidth.IsFeedbackMissing(start + SubscriberBandwidth.FeedbackMissingAfterMicros));
+        Assert.True(bandwidth.IsFeedbackMissing(start + SubscriberBandwidth.FeedbackMissingHoldMicros - 1));
+        Assert.False(bandwidth.IsFeedbackMissing(start + SubscriberBandwidth.FeedbackMissingHoldMicros));
+    }
+
+    [Fact]
+    public void FeedbackMissing_RegularFeedback_NeverMissing_AndNothingSentIsNotMissing()
+    {
+        var bandwidth = new SubscriberBandwidth();
+        Assert.False(bandwidth.IsFeedbackMissing(10_000_000)); // nothing sent, nothing to report
+
+        var feedback = new TransportFeedbackBuilder(senderSsrc: 1);
+        byte[] message = new byte[1200];
+        long now = 1_000_000;
+        long arrivalDelay = 10_000;
+        Send(bandwidth, feedback, message, ref now, ref arrivalDelay, packets: 1_000, delayGrowthMicros: 0);
+
+        Assert.False(bandwidth.IsFeedbackMissing(now));
+        Assert.False(bandwidth.TakeVideoHeldForMissingFeedback());
+    }
+
+    [Fact]
+    public void FeedbackMissing_FeedbackArrives_EndsIt_AndTheHeldVideoIsToldOnce()
+    {
+        var bandwidth = new SubscriberBandwidth();
+        var feedback = new TransportFeedbackBuilder(senderSsrc: 1);
+        byte[] message = new byte[1200];
+        long now = 1_000_000;
+        for (int i = 0; i < 100; i++, now += 20_000)
+        {
+            feedback.OnPacket(bandwidth.OnSending(PacketBytes, now), now + 5_000, mediaSsrc: 2);
+        }
+
+        Assert.True(bandwidth.IsFeedbackMissing(now));
+        bandwidth.NoteVideoHeldForMissingFeedback();
+        int length = feedback.WriteFeedback(now, message);
+        Assert.True(bandwidth.OnTransportFeedback(message.AsSpan(0, length), now));
+
+        Assert.False(bandwidth.IsFeedbackMissing(now + 10_000));
+        Assert.True(bandwidth.TakeVideoHeldForMissingFeedback());
+        Assert.False(bandwidth.TakeVideoHeldForMissingFeedback());
+    }
+
     /// <summary>Sends <paramref name="packets"/> through the estimator, lets them arrive with a delay that grows by
     /// <paramref name="delayGrowthMicros"/> each, and feeds back the feedback messages; returns the next sequence.</summary>
     private static ushort Send(SubscriberBandwidth bandwidth, TransportFeedbackBuilder feedback, byte[] message,
