@@ -32,7 +32,7 @@ const setVideoSending = async (pc, on) => {
     await sender.setParameters(parameters).catch(() => {});
   }
 };
-window.shapedRelay = async ({ token, id, me, pauseEvent, resumeEvent }) => {
+window.shapedRelay = async ({ token, id, me, pauseEvent, resumeEvent, simulcast }) => {
   const c = new signalR.HubConnectionBuilder().withUrl("/hubs/consultation", { accessTokenFactory: () => token })
     .configureLogging(signalR.LogLevel.None).build();
   window.hub = c;
@@ -40,9 +40,10 @@ window.shapedRelay = async ({ token, id, me, pauseEvent, resumeEvent }) => {
   window.pc = pc;
   pc.ontrack = onTrack;
   const stream = await openMedia();
-  // As the visit page does: three simulcast layers, all sent only once two others are in the room.
+  // 1:1 calls send one video layer, as the visit page does. The three-party run asks for three simulcast layers
+  // (all sent only once two others are in the room), which the server supports but the visit page does not send yet.
   for (const t of stream.getTracks()) {
-    if (t.kind === "video") pc.addTransceiver(t, { direction: "sendrecv", streams: [stream], sendEncodings: [
+    if (t.kind === "video" && simulcast) pc.addTransceiver(t, { direction: "sendrecv", streams: [stream], sendEncodings: [
       { rid: "q", scaleResolutionDownBy: 4, active: false }, { rid: "h", scaleResolutionDownBy: 2, active: false }, { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 2500000 }] });
     else pc.addTrack(t, stream);
   }
