@@ -44,6 +44,7 @@ internal static class ClusterModule
         }
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<MediaRelay>();
+        services.AddSingleton<PlacementCache>();
         services.AddSingleton<RoomRouter>();
         services.AddSingleton<ClusterNodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterNodeService>());

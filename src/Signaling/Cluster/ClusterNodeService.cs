@@ -20,6 +20,7 @@ internal sealed partial class ClusterNodeService(
     NodeIdentity node,
     LocalMediaPlane local,
     MovingRooms moving,
+    PlacementCache cache,
     Doctolib.Telehealth.Media.IMediaMetrics metrics,
     IOptions<NodeOptions> options,
     IConfiguration configuration,
@@ -29,6 +30,7 @@ internal sealed partial class ClusterNodeService(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await registry.ConnectAsync(configuration["Redis:Configuration"]!);
+        await cache.StartAsync(registry.Redis);
         await relay.StartAsync();
         await registry.HeartbeatAsync();
         Registered(logger, node.Id);

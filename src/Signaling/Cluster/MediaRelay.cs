@@ -8,17 +8,21 @@ namespace Doctolib.Telehealth.Signaling.Cluster;
 
 /// <summary>Request/reply over Redis pub/sub: a media call for a room placed on another node goes to that node's
 /// channel <c>telehealth:media:{node}</c>, which runs it on its own plane and publishes the result to the caller's
-/// <c>telehealth:media-reply:{node}</c>. Requests are handled one at a time, in order. A refusal of the plane
+/// <c>telehealth:media-reply:{node}</c>. Requests for one room are handled one at a time, in order; requests for
+/// different rooms run side by side (a drain hands many rooms to one node at once). A refusal of the plane
 /// (<see cref="MediaNegotiationException"/>) comes back as the same exception; no answer within
 /// <c>Node:RequestTimeout</c> is a <see cref="MediaNodeUnavailableException"/>.</summary>
 internal sealed partial class MediaRelay(
     NodeIdentity node,
     NodeRegistry registry,
     LocalMediaPlane local,
+    MovingRooms moving,
     IOptions<NodeOptions> options,
+    TimeProvider time,
     ILogger<MediaRelay> logger)
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<MediaReply>> pending = new();
+    private readonly Dictionary<string, Task> roomTails = new(StringComparer.Ordinal);
 
     private static RedisChannel Requests(string nodeId) => NodeRegistry.MediaRequestChannel(nodeId);
 
@@ -27,7 +31,7 @@ internal sealed partial class MediaRelay(
     public async Task StartAsync()
     {
         var subscriber = registry.Redis.GetSubscriber();
-        (await subscriber.SubscribeAsync(Requests(node.Id))).OnMessage(message => HandleRequestAsync(message.Message));
+        (await subscriber.SubscribeAsync(Requests(node.Id))).OnMessage(message => Enqueue(message.Message));
         (await subscriber.SubscribeAsync(Replies(node.Id))).OnMessage(message => HandleReply(message.Message));
     }
 
@@ -61,6 +65,7 @@ internal sealed partial class MediaRelay(
             {
                 null => reply.Answer,
                 MediaReply.InvalidSdp => throw new MediaNegotiationException(reply.Message ?? "The media node refused the SDP."),
+                MediaReply.Moved => throw new RoomMovedAwayException(request.Room, target),
                 _ => throw new MediaNodeUnavailableException($"The room's media node {target} could not carry out the call; try again."),
             };
         }
@@ -75,7 +80,8 @@ internal sealed partial class MediaRelay(
         }
     }
 
-    private async Task HandleRequestAsync(RedisValue message)
+    /// <summary>Queues the request behind the earlier ones of its room (and of no other room).</summary>
+    private void Enqueue(RedisValue message)
     {
         MediaRequest? request;
         try
@@ -90,7 +96,35 @@ internal sealed partial class MediaRelay(
         {
             return;
         }
+        lock (roomTails)
+        {
+            var before = roomTails.GetValueOrDefault(request.Room) ?? Task.CompletedTask;
+            var tail = HandleAfterAsync(before, request);
+            roomTails[request.Room] = tail;
+            _ = tail.ContinueWith(done =>
+            {
+                lock (roomTails)
+                {
+                    if (roomTails.TryGetValue(request.Room, out var last) && last == done)
+                    {
+                        roomTails.Remove(request.Room);
+                    }
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task HandleAfterAsync(Task before, MediaRequest request)
+    {
+        await before.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.Yield();
+        await HandleRequestAsync(request);
+    }
+
+    private async Task HandleRequestAsync(MediaRequest request)
+    {
         MediaReply reply;
+        var started = time.GetTimestamp();
         using var timeout = new CancellationTokenSource(options.Value.RequestTimeout);
         try
         {
@@ -100,11 +134,16 @@ internal sealed partial class MediaRelay(
         {
             reply = new MediaReply(request.Id, null, MediaReply.InvalidSdp, refused.Message);
         }
+        catch (RoomMovedAwayException)
+        {
+            reply = new MediaReply(request.Id, null, MediaReply.Moved, null);
+        }
         catch (Exception error)
         {
             RequestFailed(logger, request.Op, request.Room, error);
             reply = new MediaReply(request.Id, null, MediaReply.Failed, null);
         }
+        Handled(logger, request.Op, request.Room, request.ReplyTo, time.GetElapsedTime(started).TotalMilliseconds);
         try
         {
             await registry.Redis.GetSubscriber().PublishAsync(Replies(request.ReplyTo), JsonSerializer.Serialize(reply));
@@ -129,8 +168,14 @@ internal sealed partial class MediaRelay(
         }
     }
 
+    /// <summary>Runs the call on this node's plane, unless this node has handed the room to another (a drain): its old
+    /// sessions there only bridge the clients' move, the call belongs to the new node.</summary>
     private async Task<string?> RunLocallyAsync(MediaRequest request, CancellationToken cancellationToken)
     {
+        if (moving.Contains(request.Room))
+        {
+            throw new RoomMovedAwayException(request.Room, node.Id);
+        }
         var plane = local.Plane;
         switch (request.Op)
         {
@@ -159,6 +204,9 @@ internal sealed partial class MediaRelay(
                 throw new InvalidOperationException($"Unknown relayed media call '{request.Op}'.");
         }
     }
+
+    [LoggerMessage(2103, LogLevel.Debug, "Relayed media call {Op} for room {Room} from node {Caller} ran here in {Ms:0.0} ms")]
+    private static partial void Handled(ILogger logger, string op, string room, string caller, double ms);
 
     [LoggerMessage(2100, LogLevel.Warning, "Media node {Node} did not answer {Op} for room {Room} in time")]
     private static partial void NoAnswer(ILogger logger, string node, string op, string room);
