@@ -80,6 +80,63 @@ internal sealed partial class MediaRelay(
         }
     }
 
+    /// <summary>Hands <paramref name="request"/> to <paramref name="target"/> without waiting for it to be carried out:
+    /// done once Redis has taken the message and the node listens. Order holds all the same: Redis delivers the
+    /// messages of a node's channel in the order it took them and the node runs a room's requests in that order, so a
+    /// call made after this one (from any node) runs after it. A failure there is logged when its reply comes; a node
+    /// that has handed the room on (<c>moved</c>) gets <paramref name="onMoved"/> run, to send the call again.</summary>
+    public async Task PostAsync(string target, MediaRequest request, Func<Task> onMoved, CancellationToken cancellationToken)
+    {
+        if (target == node.Id)
+        {
+            await RunLocallyAsync(request, cancellationToken);
+            return;
+        }
+        var completion = new TaskCompletionSource<MediaReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        pending[request.Id] = completion;
+        long receivers;
+        try
+        {
+            receivers = await registry.Redis.GetSubscriber().PublishAsync(Requests(target), JsonSerializer.Serialize(request));
+        }
+        catch (RedisException error)
+        {
+            pending.TryRemove(request.Id, out _);
+            RedisFailed(logger, request.Op, error);
+            throw new MediaNodeUnavailableException("The nodes cannot reach each other (Redis); try again.");
+        }
+        if (receivers == 0)
+        {
+            pending.TryRemove(request.Id, out _);
+            throw new MediaNodeUnavailableException($"The room's media node {target} is not listening; try again in a few seconds.");
+        }
+        _ = WatchReplyAsync(target, request, completion, onMoved);
+    }
+
+    private async Task WatchReplyAsync(string target, MediaRequest request, TaskCompletionSource<MediaReply> completion, Func<Task> onMoved)
+    {
+        try
+        {
+            var reply = await completion.Task.WaitAsync(options.Value.RequestTimeout);
+            if (reply.Error == MediaReply.Moved)
+            {
+                await onMoved();
+            }
+            else if (reply.Error is not null)
+            {
+                PostFailed(logger, request.Op, request.Room, target, reply.Error);
+            }
+        }
+        catch (TimeoutException)
+        {
+            NoAnswer(logger, target, request.Op, request.Room);
+        }
+        finally
+        {
+            pending.TryRemove(request.Id, out _);
+        }
+    }
+
     /// <summary>Queues the request behind the earlier ones of its room (and of no other room).</summary>
     private void Enqueue(RedisValue message)
     {
@@ -207,6 +264,9 @@ internal sealed partial class MediaRelay(
 
     [LoggerMessage(2103, LogLevel.Debug, "Relayed media call {Op} for room {Room} from node {Caller} ran here in {Ms:0.0} ms")]
     private static partial void Handled(ILogger logger, string op, string room, string caller, double ms);
+
+    [LoggerMessage(2104, LogLevel.Warning, "A media call {Op} for room {Room} posted to node {Node} failed there ({Error})")]
+    private static partial void PostFailed(ILogger logger, string op, string room, string node, string error);
 
     [LoggerMessage(2100, LogLevel.Warning, "Media node {Node} did not answer {Op} for room {Room} in time")]
     private static partial void NoAnswer(ILogger logger, string node, string op, string room);

@@ -42,8 +42,10 @@ internal sealed partial class RoutedMediaPlane(
     {
         IReadOnlyList<string> choices = [];
         await RedisAsync(roomId, async () => choices = await audioOnlyChoices.OfAsync(roomId));
+        // Posted, not awaited to the end: the room's node runs the room's calls in order, so an offer that follows runs
+        // after it; this saves a join or an admission the wait for the room node's reply.
         await BestEffortAsync(roomId, place: true, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, roomId,
-            Participants: [.. participantIds], AudioOnlyParticipants: [.. choices.Where(participantIds.Contains)]), cancellationToken);
+            Participants: [.. participantIds], AudioOnlyParticipants: [.. choices.Where(participantIds.Contains)]), cancellationToken, post: true);
     }
 
     public async Task CloseAsync(MediaParticipant participant, CancellationToken cancellationToken)
@@ -113,7 +115,7 @@ internal sealed partial class RoutedMediaPlane(
         }
     }
 
-    private async Task BestEffortAsync(string roomId, bool place, MediaRequest request, CancellationToken cancellationToken)
+    private async Task BestEffortAsync(string roomId, bool place, MediaRequest request, CancellationToken cancellationToken, bool post = false)
     {
         try
         {
@@ -121,7 +123,18 @@ internal sealed partial class RoutedMediaPlane(
             var target = await RouteAsync(roomId, place, suspect: null, fresh: false, cancellationToken);
             // A closing call for a room with no live placement still reaches this node's plane: its sessions, if any, go.
             var calling = time.GetTimestamp();
-            await relay.CallAsync(target ?? node.Id, request, cancellationToken);
+            if (post)
+            {
+                await relay.PostAsync(target ?? node.Id, request, () =>
+                {
+                    router.Forget(roomId);
+                    return BestEffortOnceMoreAsync(roomId, place, request, CancellationToken.None);
+                }, cancellationToken);
+            }
+            else
+            {
+                await relay.CallAsync(target ?? node.Id, request, cancellationToken);
+            }
             Timed(logger, request.Op, roomId, target ?? node.Id, time.GetElapsedTime(routing, calling).TotalMilliseconds, time.GetElapsedTime(calling).TotalMilliseconds);
         }
         catch (RoomMovedAwayException)
