@@ -37,6 +37,14 @@ internal sealed class BenchClient(BenchCluster cluster, Guid appointment, string
 
     public int Reconnects { get; private set; }
 
+    /// <summary>Since the last SendOffer was invoked: when the server's first re-offer arrived and when its answer
+    /// (SendAnswer) returned, in ms (NaN until then).</summary>
+    public double ReOfferMs { get; private set; } = double.NaN;
+
+    public double AnsweredMs { get; private set; } = double.NaN;
+
+    private readonly Stopwatch offerClock = new();
+
     public List<string> Errors { get; } = [];
 
     public HubConnection Hub => hub ?? throw new InvalidOperationException("Not connected.");
@@ -67,7 +75,19 @@ internal sealed class BenchClient(BenchCluster cluster, Guid appointment, string
         {
             if (id == appointment && Peer is { } peer)
             {
-                _ = SafeAsync(() => connection.InvokeAsync("SendAnswer", id, peer.AnswerOffer(sdp)));
+                var first = double.IsNaN(ReOfferMs);
+                if (first)
+                {
+                    ReOfferMs = offerClock.Elapsed.TotalMilliseconds;
+                }
+                _ = SafeAsync(async () =>
+                {
+                    await connection.InvokeAsync("SendAnswer", id, peer.AnswerOffer(sdp));
+                    if (first)
+                    {
+                        AnsweredMs = offerClock.Elapsed.TotalMilliseconds;
+                    }
+                });
             }
         });
         connection.On<Guid>("MediaMoved", id =>
@@ -172,6 +192,9 @@ internal sealed class BenchClient(BenchCluster cluster, Guid appointment, string
         }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var clock = Stopwatch.StartNew();
+        ReOfferMs = double.NaN;
+        AnsweredMs = double.NaN;
+        offerClock.Restart();
         var answer = await Hub.InvokeAsync<string>("SendOffer", appointment, peer.CreateOffer(), timeout.Token);
         OfferMs = clock.Elapsed.TotalMilliseconds;
         Peer = peer;

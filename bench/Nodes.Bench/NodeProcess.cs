@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
+using Doctolib.Telehealth.TestInfrastructure;
 
 namespace Doctolib.Telehealth.Nodes.Bench;
 
@@ -96,32 +96,6 @@ internal sealed class NodeProcess(string id, string dll, string contentRoot, int
         }
     }
 
-    private async Task WaitReadyAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process!.HasExited)
-            {
-                throw new InvalidOperationException($"Node {Id} exited with code {process.ExitCode}:\n{Output}");
-            }
-            try
-            {
-                using var response = await http.GetAsync("/readyz", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-            await Task.Delay(200, cancellationToken);
-        }
-        throw new TimeoutException($"Node {Id} was not ready in 90 s.");
-    }
+    private Task WaitReadyAsync(CancellationToken cancellationToken) =>
+        ServerReadiness.WaitAsync(BaseAddress, process!, $"Node {Id}", () => Output, TimeSpan.FromSeconds(90), cancellationToken);
 }

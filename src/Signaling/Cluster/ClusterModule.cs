@@ -31,7 +31,10 @@ internal static class ClusterModule
         var observer = services.Last(d => d.ServiceType == typeof(IMediaObserver));
         services.Remove(observer);
         services.AddSingleton<MovingRooms>();
-        services.AddSingleton<IMediaObserver>(sp => new ClusterMediaObserver((IMediaObserver)Resolve(observer, sp), sp.GetRequiredService<MovingRooms>()));
+        services.AddSingleton<MediaUpNotices>();
+        services.AddSingleton(sp => new ClusterMediaObserver((IMediaObserver)Resolve(observer, sp), sp.GetRequiredService<MovingRooms>(),
+            sp.GetRequiredService<MediaUpNotices>(), sp.GetRequiredService<ILogger<ClusterMediaObserver>>()));
+        services.AddSingleton<IMediaObserver>(sp => sp.GetRequiredService<ClusterMediaObserver>());
         var sink = services.Last(d => d.ServiceType == typeof(IMediaSignalSink));
         services.Remove(sink);
         services.AddSingleton<IMediaSignalSink>(sp => new ClusterSignalSink((IMediaSignalSink)Resolve(sink, sp), sp.GetRequiredService<MovingRooms>()));
@@ -44,6 +47,7 @@ internal static class ClusterModule
         }
         services.AddSingleton<NodeRegistry>();
         services.AddSingleton<MediaRelay>();
+        services.AddSingleton<PlacementCache>();
         services.AddSingleton<RoomRouter>();
         services.AddSingleton<ClusterNodeService>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterNodeService>());

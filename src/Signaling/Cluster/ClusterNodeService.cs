@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Rooms;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -10,8 +12,8 @@ namespace Doctolib.Telehealth.Signaling.Cluster;
 /// <c>MediaMoved</c>); a node is dead when its entry expired, or sooner when it is silent (heartbeat older than
 /// <c>Node:SilentAfter</c> and nobody listening on its media channel). On SIGTERM (before the web server stops): drain —
 /// state <c>draining</c>, each room handed to another serving node (make-before-break: this node's sessions keep
-/// relaying, uncounted, until the clients have left them or <c>Node:MoveOverlap</c> passes), within
-/// <c>Node:DrainTimeout</c>.</summary>
+/// relaying, uncounted, until every participant they relayed has media up on another node, or the clients have left
+/// them, or <c>Node:MoveOverlap</c> passes), within <c>Node:DrainTimeout</c>.</summary>
 internal sealed partial class ClusterNodeService(
     NodeRegistry registry,
     MediaRelay relay,
@@ -20,15 +22,24 @@ internal sealed partial class ClusterNodeService(
     NodeIdentity node,
     LocalMediaPlane local,
     MovingRooms moving,
-    Doctolib.Telehealth.Media.IMediaMetrics metrics,
+    PlacementCache cache,
+    ClusterMediaObserver observer,
+    MediaUpNotices notices,
+    IMediaMetrics metrics,
     IOptions<NodeOptions> options,
     IConfiguration configuration,
     TimeProvider time,
     ILogger<ClusterNodeService> logger) : BackgroundService, IHostedLifecycleService
 {
+    /// <summary>After the last participant's media is up on its new node: the old sessions' packets still on their way
+    /// to the clients arrive, and the pages see their new connections receive, before this node's sessions close.</summary>
+    private static readonly TimeSpan InFlight = TimeSpan.FromMilliseconds(300);
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await registry.ConnectAsync(configuration["Redis:Configuration"]!);
+        await cache.StartAsync(registry.Redis);
+        notices.Start(registry.Redis);
         await relay.StartAsync();
         await registry.HeartbeatAsync();
         Registered(logger, node.Id);
@@ -122,9 +133,27 @@ internal sealed partial class ClusterNodeService(
         // Make-before-break: each room is handed over first (placement, admitted set, MediaMoved), and this node's
         // sessions keep relaying meanwhile. From the hand-over this node writes nothing for the room (the move ends its
         // open intervals at the last relay mark; the new node's first relayed packet opens the next ones), so the
-        // overlap is never counted twice.
-        await Task.WhenAll(rooms.Select(room => HandOverAsync(room, live, cancellationToken)));
-        await WaitForClientsToLeaveAsync(cancellationToken);
+        // overlap is never counted twice. The node waits until every participant it relayed has media up on another
+        // node (their clients have renegotiated), or its sessions have all ended, or Node:MoveOverlap has passed.
+        var waiting = new ConcurrentDictionary<MediaParticipant, byte>();
+        foreach (var room in rooms)
+        {
+            foreach (var participant in observer.LiveIn(room.ToString()))
+            {
+                waiting[new MediaParticipant(room.ToString(), participant)] = 0;
+            }
+        }
+        await using (await notices.WatchAsync((room, participant, on) =>
+        {
+            if (on != node.Id)
+            {
+                waiting.TryRemove(new MediaParticipant(room, participant), out _);
+            }
+        }))
+        {
+            await Task.WhenAll(rooms.Select(room => HandOverAsync(room, live, cancellationToken)));
+            await WaitForTheMoveAsync(waiting, cancellationToken);
+        }
         foreach (var room in rooms)
         {
             await local.Plane.CloseRoomAsync(room.ToString(), cancellationToken);
@@ -139,13 +168,25 @@ internal sealed partial class ClusterNodeService(
     }
 
     /// <summary>A client that follows the contract closes its old peer connection on MediaMoved; the pages close theirs
-    /// once the new one receives media. Their sessions here end (DTLS close, consent lapse); the rest end at the bound.</summary>
-    private async Task WaitForClientsToLeaveAsync(CancellationToken cancellationToken)
+    /// once the new one receives media. So the old sessions have done their part when every participant they relayed has
+    /// media up on the room's new node (plus <see cref="InFlight"/> for the packets still on their way), or when they
+    /// have all ended (DTLS close, consent lapse); the rest end at the bound.</summary>
+    private async Task WaitForTheMoveAsync(ConcurrentDictionary<MediaParticipant, byte> waiting, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        while (metrics.Snapshot().Sessions > 0 && time.GetElapsedTime(started) < options.Value.MoveOverlap)
+        while (time.GetElapsedTime(started) < options.Value.MoveOverlap)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+            if (metrics.Snapshot().Sessions == 0)
+            {
+                return;
+            }
+            if (waiting.IsEmpty)
+            {
+                MovedEarly(logger, node.Id, time.GetElapsedTime(started).TotalSeconds);
+                await Task.Delay(InFlight, time, cancellationToken);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
         }
     }
 
@@ -160,6 +201,9 @@ internal sealed partial class ClusterNodeService(
 
     [LoggerMessage(2133, LogLevel.Information, "Node {Node} drained: {Count} rooms moved")]
     private static partial void Drained(ILogger logger, string node, int count);
+
+    [LoggerMessage(2135, LogLevel.Information, "Node {Node}: every moved participant has media up on another node after {Seconds:0.00} s")]
+    private static partial void MovedEarly(ILogger logger, string node, double seconds);
 
     [LoggerMessage(2134, LogLevel.Warning, "The drain was cut short (Node:DrainTimeout or an error)")]
     private static partial void DrainCut(ILogger logger, Exception error);

@@ -25,7 +25,8 @@ internal sealed record MediaRequest(
 }
 
 /// <summary>The room node's reply (channel <c>telehealth:media-reply:{caller}</c>). <see cref="Error"/> is
-/// <c>invalid_sdp</c> (the plane refused the SDP; <see cref="Message"/> says why) or <c>failed</c>.</summary>
+/// <c>invalid_sdp</c> (the plane refused the SDP; <see cref="Message"/> says why), <c>moved</c> (this node has handed the
+/// room to another node: route the call again) or <c>failed</c>.</summary>
 internal sealed record MediaReply(
     [property: JsonPropertyName("id")] Guid Id,
     [property: JsonPropertyName("answer")] string? Answer,
@@ -34,4 +35,5 @@ internal sealed record MediaReply(
 {
     public const string InvalidSdp = "invalid_sdp";
     public const string Failed = "failed";
+    public const string Moved = "moved";
 }

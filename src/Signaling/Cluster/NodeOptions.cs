@@ -24,8 +24,9 @@ internal sealed class NodeOptions
     /// listen is asked again every half second (the room is placed again once that node is lost).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>During a drain, how long this node's sessions of a moved room keep relaying after the hand-over, until
-    /// the clients' new peer connections (to the new node) have taken over (make-before-break).</summary>
+    /// <summary>During a drain, the longest this node's sessions of a moved room keep relaying after the hand-over, until
+    /// the clients' new peer connections (to the new node) have taken over (make-before-break). The node exits sooner
+    /// once every participant it relayed has media up on another node.</summary>
     public TimeSpan MoveOverlap { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>On SIGTERM, how long the node may take to move its rooms to other nodes before it exits anyway.</summary>

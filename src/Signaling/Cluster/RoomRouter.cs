@@ -13,24 +13,48 @@ internal sealed partial class RoomRouter(
     NodeIdentity node,
     MediaRelay relay,
     AudioOnlyChoices audioOnly,
+    PlacementCache cache,
     IHubContext<ConsultationHub, IConsultationClient> hub,
     ILogger<RoomRouter> logger)
 {
     /// <summary>The node that carries the room's media. With <paramref name="place"/> false (closing calls) a room with no
     /// placement, or placed on a dead node, gives null: there is nothing there to close. <paramref name="suspect"/> is a
     /// node that just failed to take a call for the room: if it is silent (<see cref="NodeRegistry.IsSilentAsync"/>) it
-    /// counts as lost at once, without waiting for its entry to expire.</summary>
-    public async Task<string?> NodeForAsync(string roomId, bool place, CancellationToken cancellationToken, string? suspect = null)
+    /// counts as lost at once, without waiting for its entry to expire. A placement found live is kept in
+    /// <see cref="PlacementCache"/> until a move is announced or a call to it fails; <paramref name="suspect"/> (or
+    /// <paramref name="fresh"/>) reads it again.</summary>
+    public async Task<string?> NodeForAsync(string roomId, bool place, CancellationToken cancellationToken, string? suspect = null, bool fresh = false)
     {
         if (!Guid.TryParse(roomId, out var guid))
         {
             return node.Id;
         }
-        var id = new AppointmentId(guid);
+        if (suspect is not null || fresh)
+        {
+            cache.Forget(roomId);
+        }
+        else if (cache.TryGet(roomId, out var cached))
+        {
+            return cached;
+        }
+        var version = cache.Version;
+        var (found, keep) = await PlacementOfAsync(new AppointmentId(guid), place, suspect, cancellationToken);
+        if (found is not null && keep)
+        {
+            cache.Remember(roomId, found, version);
+        }
+        return found;
+    }
+
+    /// <summary>Drops the room's cached placement: the next call reads it from PostgreSQL.</summary>
+    public void Forget(string roomId) => cache.Forget(roomId);
+
+    private async Task<(string? Node, bool Keep)> PlacementOfAsync(AppointmentId id, bool place, string? suspect, CancellationToken cancellationToken)
+    {
         var current = await placements.NodeOfAsync(id, cancellationToken);
         if (current is null && !place)
         {
-            return null;
+            return (null, false);
         }
         var nodes = await registry.LiveAsync();
         if (suspect is not null && suspect != node.Id && await registry.IsSilentAsync(suspect))
@@ -38,21 +62,26 @@ internal sealed partial class RoomRouter(
             nodes = [.. nodes.Where(n => n.Id != suspect)];
         }
         var record = current is null ? null : nodes.FirstOrDefault(n => n.Id == current);
-        if (record is not null && (record.IsServing || !place))
+        if (record is not null && record.IsServing)
         {
-            return current;
+            return (current, true);
+        }
+        if (record is not null && !place)
+        {
+            // A closing call may still reach a draining node's sessions; not kept, the room is about to move.
+            return (current, false);
         }
         if (!place)
         {
-            return null;
+            return (null, false);
         }
         if (current is null)
         {
             var chosen = await placements.PlaceAsync(id, Choose(nodes, exclude: null) ?? node.Id, cancellationToken);
             Placed(logger, id.Value, chosen);
-            return chosen;
+            return (chosen, true);
         }
-        return await MoveAsync(id, current, record is null ? "node_lost" : "moved", nodes, mayStay: false, cancellationToken);
+        return (await MoveAsync(id, current, record is null ? "node_lost" : "moved", nodes, mayStay: false, cancellationToken), false);
     }
 
     /// <summary>Moves the room off <paramref name="from"/> (or, with <paramref name="mayStay"/>, re-places it, possibly on
@@ -72,6 +101,14 @@ internal sealed partial class RoomRouter(
             return await placements.NodeOfAsync(id, cancellationToken) ?? to;
         }
         Moved(logger, id.Value, from, to, reason);
+        try
+        {
+            await cache.PublishMovedAsync(id.ToString());
+        }
+        catch (StackExchange.Redis.RedisException)
+        {
+            // The other nodes learn of it when the old node refuses their next call for the room (RoomMovedAwayException).
+        }
         try
         {
             var choices = await audioOnly.OfAsync(id.ToString());

@@ -20,6 +20,7 @@ internal sealed partial class RoutedMediaPlane(
     ILogger<RoutedMediaPlane> logger) : IMediaPlane
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MovedRetryDelay = TimeSpan.FromMilliseconds(20);
 
     public async Task<string> AcceptOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken) =>
         await CallWithRetryAsync(Request(MediaRequest.Offer, participant.RoomId, participant.ParticipantId, offerSdp), cancellationToken)
@@ -41,8 +42,10 @@ internal sealed partial class RoutedMediaPlane(
     {
         IReadOnlyList<string> choices = [];
         await RedisAsync(roomId, async () => choices = await audioOnlyChoices.OfAsync(roomId));
+        // Posted, not awaited to the end: the room's node runs the room's calls in order, so an offer that follows runs
+        // after it; this saves a join or an admission the wait for the room node's reply.
         await BestEffortAsync(roomId, place: true, new MediaRequest(Guid.NewGuid(), node.Id, MediaRequest.Admitted, roomId,
-            Participants: [.. participantIds], AudioOnlyParticipants: [.. choices.Where(participantIds.Contains)]), cancellationToken);
+            Participants: [.. participantIds], AudioOnlyParticipants: [.. choices.Where(participantIds.Contains)]), cancellationToken, post: true);
     }
 
     public async Task CloseAsync(MediaParticipant participant, CancellationToken cancellationToken)
@@ -62,32 +65,48 @@ internal sealed partial class RoutedMediaPlane(
 
     /// <summary>Runs the call on the room's node; while that node does not take it, asks again (a new request id each
     /// time) until <c>Node:RequestTimeout</c> has passed, naming the failed node as a suspect so that the routing finds
-    /// it lost as soon as it is silent. A refusal of the SDP is final.</summary>
+    /// it lost as soon as it is silent. A node that has handed the room on (a drain) sends the call to the room's new
+    /// node at once. A refusal of the SDP is final.</summary>
     private async Task<string?> CallWithRetryAsync(MediaRequest request, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         string? suspect = null;
+        var fresh = false;
         while (true)
         {
-            var target = await RouteAsync(request.Room, place: true, suspect, cancellationToken) ?? node.Id;
+            var routing = time.GetTimestamp();
+            var target = await RouteAsync(request.Room, place: true, suspect, fresh, cancellationToken) ?? node.Id;
             try
             {
-                return await relay.CallAsync(target, request with { Id = Guid.NewGuid() }, cancellationToken);
+                var calling = time.GetTimestamp();
+                var answer = await relay.CallAsync(target, request with { Id = Guid.NewGuid() }, cancellationToken);
+                Timed(logger, request.Op, request.Room, target, time.GetElapsedTime(routing, calling).TotalMilliseconds, time.GetElapsedTime(calling).TotalMilliseconds);
+                return answer;
             }
             catch (MediaNodeUnavailableException) when (time.GetElapsedTime(started) + RetryDelay < options.Value.RequestTimeout)
             {
                 Retrying(logger, request.Op, request.Room, target);
-                suspect = target;
+                (suspect, fresh) = (target, true);
                 await Task.Delay(RetryDelay, time, cancellationToken);
+            }
+            catch (RoomMovedAwayException) when (time.GetElapsedTime(started) + MovedRetryDelay < options.Value.RequestTimeout)
+            {
+                MovedAway(logger, request.Op, request.Room, target);
+                (suspect, fresh) = (null, true);
+                await Task.Delay(MovedRetryDelay, time, cancellationToken);
+            }
+            catch (RoomMovedAwayException)
+            {
+                throw new MediaNodeUnavailableException("The room is moving to another media node; try again.");
             }
         }
     }
 
-    private async Task<string?> RouteAsync(string roomId, bool place, string? suspect, CancellationToken cancellationToken)
+    private async Task<string?> RouteAsync(string roomId, bool place, string? suspect, bool fresh, CancellationToken cancellationToken)
     {
         try
         {
-            return await router.NodeForAsync(roomId, place, cancellationToken, suspect);
+            return await router.NodeForAsync(roomId, place, cancellationToken, suspect, fresh);
         }
         catch (RedisException error)
         {
@@ -96,15 +115,49 @@ internal sealed partial class RoutedMediaPlane(
         }
     }
 
-    private async Task BestEffortAsync(string roomId, bool place, MediaRequest request, CancellationToken cancellationToken)
+    private async Task BestEffortAsync(string roomId, bool place, MediaRequest request, CancellationToken cancellationToken, bool post = false)
     {
         try
         {
-            var target = await RouteAsync(roomId, place, suspect: null, cancellationToken);
+            var routing = time.GetTimestamp();
+            var target = await RouteAsync(roomId, place, suspect: null, fresh: false, cancellationToken);
             // A closing call for a room with no live placement still reaches this node's plane: its sessions, if any, go.
-            await relay.CallAsync(target ?? node.Id, request, cancellationToken);
+            var calling = time.GetTimestamp();
+            if (post)
+            {
+                await relay.PostAsync(target ?? node.Id, request, () =>
+                {
+                    router.Forget(roomId);
+                    return BestEffortOnceMoreAsync(roomId, place, request, CancellationToken.None);
+                }, cancellationToken);
+            }
+            else
+            {
+                await relay.CallAsync(target ?? node.Id, request, cancellationToken);
+            }
+            Timed(logger, request.Op, roomId, target ?? node.Id, time.GetElapsedTime(routing, calling).TotalMilliseconds, time.GetElapsedTime(calling).TotalMilliseconds);
+        }
+        catch (RoomMovedAwayException)
+        {
+            // Routed once more from PostgreSQL: the room's new node takes it.
+            router.Forget(roomId);
+            await BestEffortOnceMoreAsync(roomId, place, request, cancellationToken);
         }
         catch (MediaNodeUnavailableException)
+        {
+            router.Forget(roomId);
+            Dropped(logger, request.Op, roomId);
+        }
+    }
+
+    private async Task BestEffortOnceMoreAsync(string roomId, bool place, MediaRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var target = await RouteAsync(roomId, place, suspect: null, fresh: true, cancellationToken);
+            await relay.CallAsync(target ?? node.Id, request with { Id = Guid.NewGuid() }, cancellationToken);
+        }
+        catch (Exception error) when (error is MediaNodeUnavailableException or RoomMovedAwayException)
         {
             Dropped(logger, request.Op, roomId);
         }
@@ -123,6 +176,12 @@ internal sealed partial class RoutedMediaPlane(
             RouteFailed(logger, roomId, error);
         }
     }
+
+    [LoggerMessage(2124, LogLevel.Information, "Media call {Op} for room {Room}: node {Node} has handed the room on, routing it again")]
+    private static partial void MovedAway(ILogger logger, string op, string room, string node);
+
+    [LoggerMessage(2123, LogLevel.Debug, "Media call {Op} for room {Room} ran on node {Node}: routing {RouteMs:0.0} ms, call {CallMs:0.0} ms")]
+    private static partial void Timed(ILogger logger, string op, string room, string node, double routeMs, double callMs);
 
     [LoggerMessage(2120, LogLevel.Warning, "Media call {Op} for room {Room} dropped: its node did not answer")]
     private static partial void Dropped(ILogger logger, string op, string room);

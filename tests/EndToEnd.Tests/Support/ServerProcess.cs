@@ -1,6 +1,5 @@
 using Doctolib.Telehealth.TestInfrastructure;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -109,34 +108,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitHealthyAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The server exited with code {process.ExitCode}:\n{Output}");
-            }
-            try
-            {
-                using var response = await http.GetAsync("/readyz", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-            await Task.Delay(200, cancellationToken);
-        }
-        throw new TimeoutException($"The server did not become ready in 60 s:\n{Output}");
-    }
+    private Task WaitHealthyAsync(CancellationToken cancellationToken) =>
+        ServerReadiness.WaitAsync(BaseAddress, process, "The server", () => Output, TimeSpan.FromSeconds(60), cancellationToken);
 
     /// <summary>SIGTERM, as Kubernetes sends before stopping a pod (or SIGKILL, as <c>kill -9</c>), and the exit.</summary>
     public async Task SignalAsync(bool kill, TimeSpan within)

@@ -190,6 +190,34 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RoomNode_Drained_KeepsBridgingUntilTheClientsRenegotiate_ThenExitsWithoutWaitingForTheOverlap()
+    {
+        var settings = new Dictionary<string, string> { ["Node:MoveOverlap"] = "00:01:00", ["Node:DrainTimeout"] = "00:01:30" };
+        await using var cluster = await ClusterNodes.StartAsync(settings, "a", "b", "c");
+        var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "10", placeOn: "c");
+        await using var _p = patient;
+        await using var _d = practitioner;
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
+
+        var stopping = cluster.StopAsync("c");
+        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(stopping.IsCompleted, "the drained node exited before its clients had media on the new node");
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow on the new node");
+
+        // The old sessions would last until their consent lapses (30 s) and the overlap is 60 s: an exit within 15 s
+        // is the node seeing both participants' media up on the new node.
+        var exited = await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(15))) == stopping;
+        Assert.True(exited, "the drained node still waited after both participants had media up on the room's new node");
+        await stopping;
+        Assert.Contains(await cluster.PlacementAsync(id), new[] { "a", "b" });
+    }
+
+    [Fact]
     public async Task AudioOnly_ChosenBeforeTheRoomNodeDrains_HoldsOnTheRoomsNewNode()
     {
         await using var cluster = await ClusterNodes.StartAsync("a", "b", "c");
