@@ -145,12 +145,44 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
     private void OnRtp(Span<byte> datagram, ParticipantSession session)
     {
         SrtpSession? srtp = session.Srtp;
+        long arrivalMicros = BweClock.Micros(plane.Time);
         if (srtp is null)
         {
-            _counters.RtpDroppedOne();
+            // The browser has the handshake's last flight but the keys are not in place yet: keep it for them.
+            if (session.Dtls is null || !session.KeepEarlyRtp(datagram, arrivalMicros))
+            {
+                _counters.RtpDroppedOne();
+            }
+
             return;
         }
 
+        if (session.EarlyRtp is not null)
+        {
+            ReplayEarlyRtp(session, srtp);
+        }
+
+        OnProtectedRtp(datagram, session, srtp, arrivalMicros);
+    }
+
+    /// <summary>The packets that came before the keys (<see cref="EarlyRtpBuffer"/>), in order, with their arrival times.</summary>
+    private void ReplayEarlyRtp(ParticipantSession session, SrtpSession srtp)
+    {
+        if (session.TakeEarlyRtp() is not { } early)
+        {
+            return;
+        }
+
+        int count = early.Take();
+        for (int i = 0; i < count; i++)
+        {
+            Span<byte> packet = early.Packet(i, out long arrivalMicros);
+            OnProtectedRtp(packet, session, srtp, arrivalMicros);
+        }
+    }
+
+    private void OnProtectedRtp(Span<byte> datagram, ParticipantSession session, SrtpSession srtp, long arrivalMicros)
+    {
         if (srtp.TryUnprotectRtp(datagram, datagram, out int length) != SrtpUnprotectResult.Ok)
         {
             _counters.SrtpFailure();
@@ -189,7 +221,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         if (stamped)
         {
             // After forwarding, so the feedback adds nothing to the forwarded packet's delay.
-            SendUplinkFeedback(session, uplink!, transportSequence, header.Ssrc);
+            SendUplinkFeedback(session, uplink!, transportSequence, header.Ssrc, arrivalMicros);
         }
     }
 
