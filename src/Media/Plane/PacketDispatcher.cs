@@ -16,7 +16,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
     private static readonly IPEndPoint EndPointTemplate = new(IPAddress.Any, 0);
     private readonly MediaCounters _counters = plane.Counters;
 
-    public void OnDatagram(Span<byte> datagram, SocketAddress source)
+    public void OnDatagram(Span<byte> datagram, SocketAddress source, long queuedMicros)
     {
         PacketKind kind = PacketClassifier.Classify(datagram);
         switch (kind)
@@ -36,7 +36,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
             return;
         }
 
-        Dispatch(kind, datagram, session);
+        Dispatch(kind, datagram, session, queuedMicros);
     }
 
     public void OnFrame(Span<byte> frame, TcpMediaConnection connection)
@@ -58,17 +58,17 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
             return;
         }
 
-        Dispatch(kind, frame, session);
+        Dispatch(kind, frame, session, queuedMicros: 0);
     }
 
     public void OnClosed(TcpMediaConnection connection) => plane.Sessions.OnConnectionClosed(connection);
 
-    private void Dispatch(PacketKind kind, Span<byte> datagram, ParticipantSession session)
+    private void Dispatch(PacketKind kind, Span<byte> datagram, ParticipantSession session, long queuedMicros)
     {
         switch (kind)
         {
             case PacketKind.Rtp:
-                OnRtp(datagram, session);
+                OnRtp(datagram, session, queuedMicros);
                 break;
             case PacketKind.Rtcp:
                 OnRtcp(datagram, session);
@@ -142,10 +142,10 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         dtls.ReceiveDatagram(datagram);
     }
 
-    private void OnRtp(Span<byte> datagram, ParticipantSession session)
+    private void OnRtp(Span<byte> datagram, ParticipantSession session, long queuedMicros)
     {
         SrtpSession? srtp = session.Srtp;
-        long arrivalMicros = BweClock.Micros(plane.Time);
+        long arrivalMicros = BweClock.Micros(plane.Time) - queuedMicros;
         if (srtp is null)
         {
             // The browser has the handshake's last flight but the keys are not in place yet: keep it for them.
