@@ -88,11 +88,15 @@ try
     await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id, me = "bench-pa", waitForAdmission = true });
     await practitioner.EvaluateAsync("id => window.hub.invoke('Admit', id, 'bench-pa')", id);
     var cpu = MeasureCpuAsync(http, server.Id);
+    var relayTimeline = TimelineAsync(practitioner, "relay");
     var relay = await MeasureAsync(patient);
+    await relayTimeline;
     var (perThread, forwarded) = await cpu;
     var direct = await PageAsync();
     await direct.EvaluateAsync("() => benchDirect()");
+    var directTimeline = TimelineAsync(direct, "direct");
     var peer = await MeasureAsync(direct);
+    await directTimeline;
     Console.WriteLine("Chromium receiver video bitrate (fake camera 30 fps, 1280x720 asked), relayed through the SFU vs direct on loopback:");
     for (var i = 0; i < relay.Count; i++)
     {
@@ -135,6 +139,30 @@ static async Task<List<(int At, long Kbps, string Resolution)>> MeasureAsync(IPa
         result.Add((at, kbps, $"{b.GetProperty("w").GetInt32()}x{b.GetProperty("h").GetInt32()}"));
     }
     return result;
+}
+
+// BENCH_TIMELINE=1: the sender's estimate, encoder target and send rate each second for 20 s (to see what limits a ramp).
+static async Task TimelineAsync(IPage sender, string name)
+{
+    if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") != "1")
+    {
+        return;
+    }
+    var started = Stopwatch.StartNew();
+    JsonElement? last = null;
+    for (var at = 1; at <= 20; at++)
+    {
+        var wait = TimeSpan.FromSeconds(at) - started.Elapsed;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+        var s = await sender.EvaluateAsync<JsonElement>("() => benchSenderStats()");
+        var sent = last is { } l && s.GetProperty("t").GetDouble() > l.GetProperty("t").GetDouble()
+            ? (s.GetProperty("bytes").GetDouble() - l.GetProperty("bytes").GetDouble()) * 8 / (s.GetProperty("t").GetDouble() - l.GetProperty("t").GetDouble()) : 0;
+        last = s;
+        Console.WriteLine($"  {name,-6} t={at,2} s  estimate {s.GetProperty("available").GetDouble() / 1000,6:0} kbps  target {s.GetProperty("target").GetDouble() / 1000,6:0} kbps  sent {sent,6:0} kbps  width {s.GetProperty("w").GetInt32()}");
+    }
 }
 
 // The server's CPU (schedstat, by thread) and its forwarded-packet counter (/metrics) at 10 s and 20 s from now.

@@ -10,12 +10,25 @@ window.benchStats = async () => {
   });
   return video;
 };
+// The sending side's view, for BENCH_TIMELINE: its send-side estimate (the selected pair's availableOutgoingBitrate),
+// the encoder's target and what it sends.
+window.benchSenderStats = async () => {
+  const out = { t: 0, available: 0, target: 0, bytes: 0, w: 0 };
+  (await window.sendPc.getStats()).forEach(r => {
+    if (r.type === "candidate-pair" && r.nominated && r.availableOutgoingBitrate) out.available = r.availableOutgoingBitrate;
+    if (r.type === "outbound-rtp" && r.kind === "video") {
+      out.t = r.timestamp; out.target += r.targetBitrate ?? 0; out.bytes += r.bytesSent + (r.headerBytesSent ?? 0); out.w = Math.max(out.w, r.frameWidth ?? 0);
+    }
+  });
+  return out;
+};
 window.benchRelay = async ({ token, id, me, waitForAdmission }) => {
   const c = new signalR.HubConnectionBuilder().withUrl("/hubs/consultation", { accessTokenFactory: () => token })
     .configureLogging(signalR.LogLevel.None).build();
   window.hub = c;
   const pc = new RTCPeerConnection();
   window.pc = pc;
+  window.sendPc = pc;
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });
   for (const t of stream.getTracks()) pc.addTrack(t, stream);
   // Every negotiation step runs after the previous one, as in the web client: a server offer that arrives while the
@@ -48,6 +61,7 @@ window.benchRelay = async ({ token, id, me, waitForAdmission }) => {
 window.benchDirect = async () => {
   const a = new RTCPeerConnection(), b = new RTCPeerConnection();
   window.pc = b;
+  window.sendPc = a;
   a.onicecandidate = e => e.candidate && b.addIceCandidate(e.candidate);
   b.onicecandidate = e => e.candidate && a.addIceCandidate(e.candidate);
   const s = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 1280, height: 720 } });

@@ -95,11 +95,11 @@ internal sealed partial class PacketDispatcher
     }
 
     /// <summary>Records a publisher packet's transport-wide sequence number and sends the feedback that is due.</summary>
-    private void SendUplinkFeedback(ParticipantSession session, UplinkFeedback uplink, ushort transportSequence, uint ssrc)
+    private void SendUplinkFeedback(ParticipantSession session, UplinkFeedback uplink, ushort transportSequence, uint ssrc, long arrivalMicros)
     {
         long now = BweClock.Micros(plane.Time);
         byte[] buffer = FeedbackBuffer;
-        int length = uplink.OnPacket(transportSequence, now, ssrc, buffer);
+        int length = uplink.OnPacket(transportSequence, arrivalMicros, ssrc, buffer);
         for (int i = 0; length > 0 && i < 4; i++)
         {
             plane.Forwarder.SendRtcp(session, buffer.AsSpan(0, length));

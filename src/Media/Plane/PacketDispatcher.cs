@@ -16,7 +16,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
     private static readonly IPEndPoint EndPointTemplate = new(IPAddress.Any, 0);
     private readonly MediaCounters _counters = plane.Counters;
 
-    public void OnDatagram(Span<byte> datagram, SocketAddress source)
+    public void OnDatagram(Span<byte> datagram, SocketAddress source, long queuedMicros)
     {
         PacketKind kind = PacketClassifier.Classify(datagram);
         switch (kind)
@@ -36,7 +36,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
             return;
         }
 
-        Dispatch(kind, datagram, session);
+        Dispatch(kind, datagram, session, queuedMicros);
     }
 
     public void OnFrame(Span<byte> frame, TcpMediaConnection connection)
@@ -58,17 +58,17 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
             return;
         }
 
-        Dispatch(kind, frame, session);
+        Dispatch(kind, frame, session, queuedMicros: 0);
     }
 
     public void OnClosed(TcpMediaConnection connection) => plane.Sessions.OnConnectionClosed(connection);
 
-    private void Dispatch(PacketKind kind, Span<byte> datagram, ParticipantSession session)
+    private void Dispatch(PacketKind kind, Span<byte> datagram, ParticipantSession session, long queuedMicros)
     {
         switch (kind)
         {
             case PacketKind.Rtp:
-                OnRtp(datagram, session);
+                OnRtp(datagram, session, queuedMicros);
                 break;
             case PacketKind.Rtcp:
                 OnRtcp(datagram, session);
@@ -142,15 +142,47 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         dtls.ReceiveDatagram(datagram);
     }
 
-    private void OnRtp(Span<byte> datagram, ParticipantSession session)
+    private void OnRtp(Span<byte> datagram, ParticipantSession session, long queuedMicros)
     {
         SrtpSession? srtp = session.Srtp;
+        long arrivalMicros = BweClock.Micros(plane.Time) - queuedMicros;
         if (srtp is null)
         {
-            _counters.RtpDroppedOne();
+            // The browser has the handshake's last flight but the keys are not in place yet: keep it for them.
+            if (session.Dtls is null || !session.KeepEarlyRtp(datagram, arrivalMicros))
+            {
+                _counters.RtpDroppedOne();
+            }
+
             return;
         }
 
+        if (session.EarlyRtp is not null)
+        {
+            ReplayEarlyRtp(session, srtp);
+        }
+
+        OnProtectedRtp(datagram, session, srtp, arrivalMicros);
+    }
+
+    /// <summary>The packets that came before the keys (<see cref="EarlyRtpBuffer"/>), in order, with their arrival times.</summary>
+    private void ReplayEarlyRtp(ParticipantSession session, SrtpSession srtp)
+    {
+        if (session.TakeEarlyRtp() is not { } early)
+        {
+            return;
+        }
+
+        int count = early.Take();
+        for (int i = 0; i < count; i++)
+        {
+            Span<byte> packet = early.Packet(i, out long arrivalMicros);
+            OnProtectedRtp(packet, session, srtp, arrivalMicros);
+        }
+    }
+
+    private void OnProtectedRtp(Span<byte> datagram, ParticipantSession session, SrtpSession srtp, long arrivalMicros)
+    {
         if (srtp.TryUnprotectRtp(datagram, datagram, out int length) != SrtpUnprotectResult.Ok)
         {
             _counters.SrtpFailure();
@@ -189,7 +221,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         if (stamped)
         {
             // After forwarding, so the feedback adds nothing to the forwarded packet's delay.
-            SendUplinkFeedback(session, uplink!, transportSequence, header.Ssrc);
+            SendUplinkFeedback(session, uplink!, transportSequence, header.Ssrc, arrivalMicros);
         }
     }
 

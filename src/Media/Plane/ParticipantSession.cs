@@ -86,6 +86,27 @@ internal sealed partial class ParticipantSession : IForwardingPeer, IDisposable
 
     public void SetSrtp(SrtpSession srtp) => Volatile.Write(ref _srtp, srtp);
 
+    private EarlyRtpBuffer? _earlyRtp;
+
+    /// <summary>Packets kept while the DTLS handshake finished (<see cref="EarlyRtpBuffer"/>), or null.</summary>
+    public EarlyRtpBuffer? EarlyRtp => Volatile.Read(ref _earlyRtp);
+
+    /// <summary>Keeps an SRTP packet that came before the keys; false when it cannot be kept.</summary>
+    public bool KeepEarlyRtp(ReadOnlySpan<byte> datagram, long arrivalMicros)
+    {
+        EarlyRtpBuffer? buffer = EarlyRtp;
+        if (buffer is null)
+        {
+            Interlocked.CompareExchange(ref _earlyRtp, new EarlyRtpBuffer(), null);
+            buffer = EarlyRtp;
+        }
+
+        return buffer is not null && buffer.TryAdd(datagram, arrivalMicros);
+    }
+
+    /// <summary>Takes the kept packets (once the keys are in place), or null when there are none.</summary>
+    public EarlyRtpBuffer? TakeEarlyRtp() => Interlocked.Exchange(ref _earlyRtp, null);
+
     public void SetTracks(PublishedTrack[] tracks) => Volatile.Write(ref _tracks, tracks);
 
     public void TouchConsent(long timestamp) => Volatile.Write(ref _lastConsentAt, timestamp);

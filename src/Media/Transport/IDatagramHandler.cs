@@ -6,5 +6,7 @@ namespace Doctolib.Telehealth.Media.Transport;
 /// handler can decrypt in place; neither the span nor the address may be kept after the call returns.</summary>
 internal interface IDatagramHandler
 {
-    void OnDatagram(Span<byte> datagram, SocketAddress source);
+    /// <param name="queuedMicros">How long the datagram waited between the kernel's receive stamp and this call (the
+    /// receive loop was busy), or 0 when the socket gives no stamps: the handler's clock, less this, is its arrival.</param>
+    void OnDatagram(Span<byte> datagram, SocketAddress source, long queuedMicros);
 }

@@ -118,7 +118,7 @@ internal sealed class UdpMediaSocket : IDisposable
             _counters.Received(length);
             try
             {
-                handler.OnDatagram(buffer.AsSpan(0, length), source);
+                handler.OnDatagram(buffer.AsSpan(0, length), source, queuedMicros: 0);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -147,16 +147,13 @@ internal sealed class UdpMediaSocket : IDisposable
         nint fd = _socket.SafeHandle.DangerousGetHandle();
         t_sendBatch = send;
         LatencyHistogram? latency = ForwardingLatency;
-        if (latency is not null)
-        {
-            LinuxBatchIo.EnableTimestamps(_socket);
-        }
+        LinuxBatchIo.EnableTimestamps(_socket);
 
         try
         {
             while (!cancellationToken.IsCancellationRequested && !Volatile.Read(ref _disposed))
             {
-                int count = receive.Receive(fd, latency is not null);
+                int count = receive.Receive(fd, withTimestamps: true);
                 for (int i = 0; i < count; i++)
                 {
                     Span<byte> datagram = receive.Datagram(i);
@@ -169,7 +166,7 @@ internal sealed class UdpMediaSocket : IDisposable
                     _counters.Received(datagram.Length);
                     try
                     {
-                        handler.OnDatagram(datagram, source);
+                        handler.OnDatagram(datagram, source, QueuedMicros(receive.KernelTimestampNs(i)));
                     }
                     catch (Exception ex) when (ex is not OutOfMemoryException)
                     {
@@ -197,6 +194,24 @@ internal sealed class UdpMediaSocket : IDisposable
                 _socket.SafeHandle.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>The longest wait in the receive queue taken as real; a longer one means the wall clock stepped.</summary>
+    private const long MaxQueuedMicros = 1_000_000;
+
+    /// <summary>How long ago the kernel stamped a datagram (SO_TIMESTAMPNS, wall clock), 0 without a stamp. The transport
+    /// feedback a publisher gets reports arrival times: taken when the loop reads the packet, a loop held up (a first
+    /// packet's JIT, a loaded box) shows a train that arrived spread as one that arrived at once, and the sender's probe
+    /// and delay measurements read nonsense from it.</summary>
+    private static long QueuedMicros(long stampNs)
+    {
+        if (stampNs <= 0)
+        {
+            return 0;
+        }
+
+        long queued = (LinuxBatchIo.RealtimeNowNs() - stampNs) / 1000;
+        return queued is < 0 or > MaxQueuedMicros ? 0 : queued;
     }
 
     private static void RecordLatency(LatencyHistogram latency, LinuxBatchIo receive, int count)
@@ -243,7 +258,7 @@ internal sealed class UdpMediaSocket : IDisposable
             _counters.Received(length);
             try
             {
-                handler.OnDatagram(buffer.AsSpan(0, length), source);
+                handler.OnDatagram(buffer.AsSpan(0, length), source, queuedMicros: 0);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

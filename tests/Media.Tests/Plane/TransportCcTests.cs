@@ -30,6 +30,25 @@ public sealed class TransportCcTests
     }
 
     [Fact]
+    public async Task TransportFeedback_ProbesSentTheMomentTheHandshakeEnds_AreAllAcknowledged()
+    {
+        await using var harness = new PlaneHarness();
+        WebRtcTestPeer patient = await harness.JoinAsync("room-early", "patient");
+
+        // As Chromium does: its initial probe leaves as soon as it has the server's last handshake flight, which can be
+        // before the server has taken its keys.
+        patient.SendPaddingProbes(10);
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(500), patient);
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => patient.TransportSequencesAcknowledged == patient.TransportSequencesSent),
+            $"acknowledged {patient.TransportSequencesAcknowledged} of {patient.TransportSequencesSent}");
+        for (int sequence = 0; sequence < 10; sequence++)
+        {
+            Assert.True(patient.WasAcknowledged((ushort)sequence), $"probe with transport-wide seq {sequence} never acknowledged");
+        }
+    }
+
+    [Fact]
     public async Task TransportFeedback_APeerWithoutTransportCc_GetsNoneAndKeepsItsRemb()
     {
         await using var harness = new PlaneHarness(o => o.ConsentCheckInterval = TimeSpan.FromMilliseconds(250));
