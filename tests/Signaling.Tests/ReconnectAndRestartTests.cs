@@ -64,6 +64,8 @@ public sealed class ReconnectAndRestartTests : IAsyncLifetime
 
         await patient.StopAsync();
         await practitioner.StopAsync();
+        // Both drops are handled asynchronously; the grace runs from each one, so wait for both before moving time on.
+        await Eventually.ValueAsync(() => app.ParticipantStateAsync(id, "pa-3"), s => s == "disconnected", "the patient's drop");
         await Eventually.ValueAsync(() => app.ParticipantStateAsync(id, "pr-3"), s => s == "disconnected", "the drop");
         app.Time.Advance(TelehealthApp.Grace + TimeSpan.FromSeconds(1));
         await app.SweepAsync();
