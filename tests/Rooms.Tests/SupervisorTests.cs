@@ -1,8 +1,8 @@
-using Doctolib.Telehealth.TestInfrastructure;
 using Dapper;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Rooms.Internal;
+using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
