@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.Playwright;
 
 namespace Doctolib.Telehealth.Browser.Bench;
@@ -30,7 +29,7 @@ internal sealed class BenchServer : IAsyncDisposable
     /// root and waits until it serves.</summary>
     public static async Task<BenchServer> StartAsync(string serverDll, string contentRoot)
     {
-        var baseUrl = $"http://127.0.0.1:{FreeTcpPort()}";
+        var baseUrl = $"http://127.0.0.1:{FreePorts.Tcp()}";
         var data = Directory.CreateTempSubdirectory("bench-pg.").FullName;
         var process = Process.Start(new ProcessStartInfo("dotnet", [serverDll, "--urls", baseUrl, "--contentRoot", Path.Combine(contentRoot, "src/Signaling")])
         {
@@ -40,8 +39,8 @@ internal sealed class BenchServer : IAsyncDisposable
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["Database__Embedded__DataDirectory"] = data,
-                ["Database__Embedded__Port"] = FreeTcpPort().ToString(CultureInfo.InvariantCulture),
-                ["Media__UdpPort"] = FreeUdpPort().ToString(CultureInfo.InvariantCulture),
+                ["Database__Embedded__Port"] = FreePorts.Tcp().ToString(CultureInfo.InvariantCulture),
+                ["Media__UdpPort"] = FreePorts.Udp().ToString(CultureInfo.InvariantCulture),
                 ["Demo__Seed"] = "false",
             },
         })!;
@@ -83,19 +82,5 @@ internal sealed class BenchServer : IAsyncDisposable
         }
         await _process.WaitForExitAsync();
         _process.Dispose();
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }
