@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace Doctolib.Telehealth.Browser.Bench.Shaped;
 
 /// <summary>One shaping of the shaped benchmark and how it is compared.</summary>
-internal sealed record Shaping(string Name, PartyLimit[] Limits, double? LiftAt = null, bool ThreeParty = false, bool AudioOnlyExpected = false);
+internal sealed record Shaping(string Name, PartyLimit[] Limits, double? LiftAt = null, bool ThreeParty = false, bool AudioOnlyExpected = false, bool OneLayer = false);
 
 /// <summary><c>--shaped</c>: relayed vs direct Chromium calls with one participant's link limited by tc (HTB + u32 on lo,
 /// see <see cref="NetworkShaper"/>), sampled at 10, 20 and 40 s, with the issue's goals printed beside the figures.
@@ -23,6 +23,10 @@ internal static class ShapedBench
             [new(Party.Patient, ShapedDirection.Uplink, 100), new(Party.Patient, ShapedDirection.Downlink, 100)], LiftAt: 20, AudioOnlyExpected: true),
         new("three-party, guest up+down 300 kbit", [new(Party.Guest, ShapedDirection.Uplink, 300), new(Party.Guest, ShapedDirection.Downlink, 300)],
             ThreeParty: true),
+        // The same room with one video layer per page, as the project's pages send: no layer for the guest to fall back
+        // to, so this shows what a sender without simulcast gives the other two.
+        new("three-party one layer, guest up+down 300 kbit", [new(Party.Guest, ShapedDirection.Uplink, 300), new(Party.Guest, ShapedDirection.Downlink, 300)],
+            ThreeParty: true, OneLayer: true),
     ];
 
     public static async Task<int> RunAsync(string root, string serverDll, string? only)
@@ -42,7 +46,7 @@ internal static class ShapedBench
         {
             Console.WriteLine();
             Console.WriteLine($"== {shaping.Name}   (load average {File.ReadAllText("/proc/loadavg").Trim()}, {Environment.ProcessorCount} cores)");
-            var call = new ShapedCall(browser, baseUrl, http, script, signalr) { LiftAt = shaping.LiftAt };
+            var call = new ShapedCall(browser, baseUrl, http, script, signalr) { LiftAt = shaping.LiftAt, OneLayer = shaping.OneLayer };
             if (shaping.ThreeParty)
             {
                 var unshaped = await call.RunAsync(relayed: true, threeParty: true, []);
