@@ -172,11 +172,4 @@ public sealed class SupervisorTests : IAsyncLifetime
             await Task.Delay(100);
         }
     }
-
-
-    /// <summary>No participant has a session, so the plane sends no offer.</summary>
-    private sealed class NoSignals : IMediaSignalSink
-    {
-        public Task SendOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }
