@@ -36,9 +36,20 @@ internal sealed partial class ParticipantSession
             _uplinkBacklog.OnPacket(wireBytes, video, arrivalMicros);
             bool weak = audioSsrc != 0 && _uplinkBacklog.OnAudio(audioSsrc, rtpTimestamp, arrivalMicros);
             rateBps = weak ? _uplinkBacklog.LastBacklogRateBps : 0;
+            if (weak)
+            {
+                Volatile.Write(ref _uplinkWeakUntilMicros, arrivalMicros + AudioOnlyDecision.UplinkHoldMicros);
+            }
+
             return weak;
         }
     }
+
+    private long _uplinkWeakUntilMicros = long.MinValue;
+
+    /// <summary>True for <see cref="AudioOnlyDecision.UplinkHoldMicros"/> after the uplink was last found weak: the
+    /// server then asks this publisher for no resends and no keyframes of its own accord.</summary>
+    public bool IsUplinkWeak(long nowMicros) => nowMicros < Volatile.Read(ref _uplinkWeakUntilMicros);
 
     /// <summary>Holds this receiver's video from the receive loop at once, until the plane has paused it
     /// (<see cref="ReleaseWeakUplinkHold"/>).</summary>
