@@ -37,6 +37,7 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
     private TaskCompletionSource<bool>? _iceDone;
     private StunTransactionId _pendingCheck;
     private ITimer? _consentTimer;
+    private ITimer? _feedbackTimer;
     private Socket? _tcp;
     private Task? _tcpLoop;
     private ushort _audioSequence;
@@ -130,6 +131,8 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
         _dtls = dtls;
         DtlsResult result = await dtls.HandshakeAsync(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
         Volatile.Write(ref _srtp, result.CreateSrtpSession());
+        TimeSpan feedbackInterval = TimeSpan.FromMicroseconds(FeedbackIntervalMicros);
+        _feedbackTimer ??= TimeProvider.System.CreateTimer(static state => ((WebRtcTestPeer)state!).FlushTransportFeedback(), this, feedbackInterval, feedbackInterval);
         if (_options.ConsentInterval is { } interval)
         {
             _consentTimer = TimeProvider.System.CreateTimer(static state => ((WebRtcTestPeer)state!).SendConsent(), this, interval, interval);
@@ -212,6 +215,7 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         StopConsent();
+        _feedbackTimer?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         _dtls?.Dispose();
         _socket.Dispose();
