@@ -102,8 +102,6 @@ internal sealed partial class WebRtcTestPeer
         }
     }
 
-    private long _lastTickSent;
-
     public long AudioPacketsSent { get; private set; }
 
     /// <summary>The video sequence number <see cref="SkipNextVideoPacket"/> last left unsent, or -1.</summary>

@@ -44,6 +44,9 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
     private ushort _videoSequence;
     private uint _audioTimestamp;
     private uint _videoTimestamp;
+
+    /// <summary>When the last tick went out (Stopwatch ticks), 0 before the first: <see cref="SkipIdleTicks"/> reads it.</summary>
+    private long _lastTickSent;
     private bool _sendKeyframe = true;
     private long _plisReceived;
     private long _nacksReceived;
