@@ -84,8 +84,8 @@ internal sealed partial class WebRtcTestPeer
     }
 
     /// <summary>RTP timestamps follow the capture clock, as a browser's do: a publisher that sent nothing for a while
-    /// resumes with timestamps advanced by that time, not where its last packet left them (audio that arrives later
-    /// than its timestamp says reads as a queue on the way).</summary>
+    /// resumes with timestamps advanced by that time, not where its last packet left them (the server reads audio that
+    /// arrives later than its timestamp says as an uplink queue, <see cref="Bwe.UplinkBacklogDetector"/>).</summary>
     private void SkipIdleTicks(long now)
     {
         lock (_sendGate)

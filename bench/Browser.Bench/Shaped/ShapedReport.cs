@@ -46,6 +46,13 @@ internal static class ShapedReport
                 "≤ 2 %", rc <= 2);
         }
         PrintAudioIntervals(relayed, direct, directions);
+        if (!shaping.AudioOnlyExpected)
+        {
+            // A pause here is a false alarm (no audio-only switch is expected): say so beside the figures.
+            var pauses = string.Join(", ", directions.Select(d => d.Receiver).Distinct().Select(p =>
+                $"{p.ToString().ToLowerInvariant()} {Seconds(relayed[p].Timeline.PauseEventAt())}"));
+            Console.WriteLine($"    info: first VideoPaused hub event seen by each page (relayed): {pauses}");
+        }
         if (shaping.AudioOnlyExpected)
         {
             foreach (var (receiver, sender) in directions)

@@ -142,6 +142,35 @@ internal sealed partial class MediaPlane
         }
     }
 
+    /// <summary>From the receive loop: the participant's uplink queues at under 150 kbps
+    /// (<see cref="UplinkBacklogDetector"/>). Its video downlink is held at once, and the pause is decided and announced
+    /// off the receive loop, under the lock, within milliseconds rather than at the next periodic tick: the pages stop
+    /// sending the participant's own video on that announcement, and every 100 ms of video still sent into a 100 kbit
+    /// link's queue becomes about 0.7 s of delay for the sound behind it. The downlink's video stops too: the same access
+    /// link usually carries both, and the participant's transport feedback, which would tell the server of a weak
+    /// downlink, now waits in the uplink's queue.</summary>
+    internal void OnUplinkWeak(ParticipantSession session, long rateBps)
+    {
+        session.HoldForWeakUplink();
+        ThreadPool.UnsafeQueueUserWorkItem(static s => s.Plane.ApplyUplinkWeak(s.Session, s.RateBps), (Plane: this, Session: session, RateBps: rateBps),
+            preferLocal: false);
+    }
+
+    private void ApplyUplinkWeak(ParticipantSession session, long rateBps)
+    {
+        lock (_gate)
+        {
+            if (!session.IsClosed && session.AudioOnly.OnUplinkWeak(BweClock.Micros(Time)))
+            {
+                ApplyPauseLocked(session);
+            }
+
+            session.ReleaseWeakUplinkHold();
+        }
+
+        MediaQualityLog.UplinkWeak(_logger, session.Participant.RoomId, session.Participant.ParticipantId, rateBps / 1000);
+    }
+
     /// <summary>The room's admitted participants and the participant itself.</summary>
     private string[] RecipientsLocked(MediaParticipant participant)
     {

@@ -56,7 +56,9 @@ internal sealed partial class PacketDispatcher
     }
 
     /// <summary>Feeds a video sequence number to the track's NACK generator and NACKs the publisher (RFC 4585 §6.2.1) for
-    /// what is due, or asks for a keyframe after a gap too long to repair. Returns true when the packet filled a gap.</summary>
+    /// what is due, or asks for a keyframe after a gap too long to repair. Returns true when the packet filled a gap.
+    /// While the publisher's uplink is weak (<see cref="ParticipantSession.IsUplinkWeak"/>) it asks for neither: each
+    /// resend or keyframe would join the video in the full queue that is dropping its sound.</summary>
     private bool TrackSequence(ParticipantSession publisher, PublishedTrack track, ushort sequence)
     {
         NackGenerator nacks = track.Nacks!;
@@ -70,13 +72,14 @@ internal sealed partial class PacketDispatcher
             long recovered = nacks.Recovered;
             nacks.OnPacket(sequence, now);
             filled = nacks.Recovered != recovered;
-            if (nacks.MissingCount > 0 && now - track.LastNackCollectMicros >= NackSpacingMicros)
+            bool quiet = publisher.IsUplinkWeak(now);
+            if (!quiet && nacks.MissingCount > 0 && now - track.LastNackCollectMicros >= NackSpacingMicros)
             {
                 count = nacks.Collect(now, AssumedPublisherRttMicros, lost);
                 track.LastNackCollectMicros = now;
             }
 
-            keyframe = nacks.TakeKeyframeRequest();
+            keyframe = nacks.TakeKeyframeRequest() && !quiet;
         }
 
         if (count > 0)

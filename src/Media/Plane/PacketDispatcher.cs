@@ -14,6 +14,9 @@ namespace Doctolib.Telehealth.Media.Plane;
 internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHandler, ITcpFrameHandler
 {
     private static readonly IPEndPoint EndPointTemplate = new(IPAddress.Any, 0);
+
+    /// <summary>IPv4 and UDP headers, counted in what a packet took of the participant's link.</summary>
+    private const int IpUdpHeaderBytes = 28;
     private readonly MediaCounters _counters = plane.Counters;
 
     public void OnDatagram(Span<byte> datagram, SocketAddress source, long queuedMicros)
@@ -183,6 +186,7 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
 
     private void OnProtectedRtp(Span<byte> datagram, ParticipantSession session, SrtpSession srtp, long arrivalMicros)
     {
+        int wireBytes = datagram.Length + IpUdpHeaderBytes;
         if (srtp.TryUnprotectRtp(datagram, datagram, out int length) != SrtpUnprotectResult.Ok)
         {
             _counters.SrtpFailure();
@@ -200,8 +204,12 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         UplinkFeedback? uplink = session.Uplink;
         ushort transportSequence = 0;
         bool stamped = uplink is not null && TransportWideSequence.TryRead(plain, header, uplink.ExtensionId, out transportSequence);
+        bool video = false;
+        uint audioSsrc = 0;
         if (session.FindTrack(header.Ssrc) is { } track)
         {
+            video = track.IsVideo;
+            audioSsrc = video ? 0 : header.Ssrc;
             OnPublisherPacket(session, track, plain, header.SequenceNumber);
         }
         else if (session.FindTrackByRtx(header.Ssrc) is { } repaired)
@@ -210,12 +218,18 @@ internal sealed partial class PacketDispatcher(MediaPlane plane) : IDatagramHand
         }
         else if (BindSimulcast(session, plain, header) is { } layer)
         {
+            video = true;
             OnPublisherPacket(session, layer, plain, header.SequenceNumber);
         }
         else
         {
             // Probing or an SSRC the offer did not announce: nothing to forward it to.
             _counters.RtpDroppedOne();
+        }
+
+        if (session.OnUplinkRtp(wireBytes, video, audioSsrc, header.Timestamp, arrivalMicros, out long weakRateBps))
+        {
+            plane.OnUplinkWeak(session, weakRateBps);
         }
 
         if (stamped)

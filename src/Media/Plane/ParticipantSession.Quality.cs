@@ -17,10 +17,45 @@ internal sealed partial class ParticipantSession
     /// <summary>True while the server forwards no video to this participant (one volatile read per video packet): paused
     /// by the audio-only decision (<see cref="PausedByDecision"/>, announced to the pages), or held back unannounced while
     /// its downlink estimate is too low for video (<see cref="DownlinkHold"/>).</summary>
-    public bool VideoPaused => Volatile.Read(ref _videoPaused) != 0 || DownlinkHold.Held;
+    public bool VideoPaused => Volatile.Read(ref _videoPaused) != 0 || DownlinkHold.Held || Volatile.Read(ref _weakUplinkHold) != 0;
 
     /// <summary>Paused by <see cref="AudioOnly"/> (chosen, or a weak connection for a few seconds): what the pages are told.</summary>
     public bool PausedByDecision => Volatile.Read(ref _videoPaused) != 0;
+
+    private readonly Lock _uplinkBacklogGate = new();
+    private readonly UplinkBacklogDetector _uplinkBacklog = new();
+    private int _weakUplinkHold;
+
+    /// <summary>One RTP packet from this participant as it arrived (receive loop): feeds the <see cref="UplinkBacklogDetector"/>;
+    /// true when it finds the uplink too weak for video, with the rate it measured. <paramref name="audioSsrc"/> is the
+    /// packet's SSRC when it is on an audio track, else 0.</summary>
+    public bool OnUplinkRtp(int wireBytes, bool video, uint audioSsrc, uint rtpTimestamp, long arrivalMicros, out long rateBps)
+    {
+        lock (_uplinkBacklogGate)
+        {
+            _uplinkBacklog.OnPacket(wireBytes, video, arrivalMicros);
+            bool weak = audioSsrc != 0 && _uplinkBacklog.OnAudio(audioSsrc, rtpTimestamp, arrivalMicros);
+            rateBps = weak ? _uplinkBacklog.LastBacklogRateBps : 0;
+            if (weak)
+            {
+                Volatile.Write(ref _uplinkWeakUntilMicros, arrivalMicros + AudioOnlyDecision.UplinkHoldMicros);
+            }
+
+            return weak;
+        }
+    }
+
+    private long _uplinkWeakUntilMicros = long.MinValue;
+
+    /// <summary>True for <see cref="AudioOnlyDecision.UplinkHoldMicros"/> after the uplink was last found weak: the
+    /// server then asks this publisher for no resends and no keyframes of its own accord.</summary>
+    public bool IsUplinkWeak(long nowMicros) => nowMicros < Volatile.Read(ref _uplinkWeakUntilMicros);
+
+    /// <summary>Holds this receiver's video from the receive loop at once, until the plane has paused it
+    /// (<see cref="ReleaseWeakUplinkHold"/>).</summary>
+    public void HoldForWeakUplink() => Volatile.Write(ref _weakUplinkHold, 1);
+
+    public void ReleaseWeakUplinkHold() => Volatile.Write(ref _weakUplinkHold, 0);
 
     /// <summary>The immediate, unannounced hold of this receiver's video on a low downlink estimate (receive loop writes).</summary>
     public VideoHold DownlinkHold { get; } = new();

@@ -18,6 +18,34 @@ public sealed class AudioOnlyAndQualityTests
     }
 
     [Fact]
+    public void AudioOnly_WeakUplink_PausesAtOnce_AndHoldsThePauseForTheUplinkHold_BeforeTheUsualResumeDelay()
+    {
+        var decision = new AudioOnlyDecision(150_000, 2_000_000, resumeAboveBps: 250_000, resumeAfterMicros: 4_000_000);
+        decision.OnEstimate(1_000_000, 0);
+
+        Assert.True(decision.OnUplinkWeak(1_000_000));
+        Assert.True(decision.PausedForBandwidth);
+        for (long t = 1_100_000; t < 1_000_000 + AudioOnlyDecision.UplinkHoldMicros + 4_000_000; t += 100_000)
+        {
+            Assert.False(decision.OnEstimate(1_000_000, t), $"resumed at {t} µs");
+        }
+
+        Assert.True(decision.OnEstimate(1_000_000, 1_000_000 + AudioOnlyDecision.UplinkHoldMicros + 4_000_000));
+        Assert.False(decision.VideoPaused);
+    }
+
+    [Fact]
+    public void AudioOnly_WeakUplinkWhileAlreadyPaused_ChangesNothingButExtendsTheHold()
+    {
+        var decision = new AudioOnlyDecision(150_000, 2_000_000, resumeAboveBps: 250_000, resumeAfterMicros: 4_000_000);
+        decision.OnUplinkWeak(0);
+
+        Assert.False(decision.OnUplinkWeak(5_000_000));
+        Assert.False(decision.OnEstimate(1_000_000, AudioOnlyDecision.UplinkHoldMicros + 1_000_000));
+        Assert.True(decision.VideoPaused);
+    }
+
+    [Fact]
     public void AudioOnly_ShortDip_DoesNotPause()
     {
         var decision = new AudioOnlyDecision(pauseAfterMicros: 2_000_000);

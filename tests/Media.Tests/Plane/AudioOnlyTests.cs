@@ -145,6 +145,70 @@ public sealed class AudioOnlyTests
     }
 
     [Fact]
+    public async Task UplinkQueuingUnder150Kbps_PausesVideoToThatParticipant_AndTellsTheRoom_WithinASecond()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = new PlaneHarness(o => o.ConsentCheckInterval = Tick, time);
+        (WebRtcTestPeer patient, WebRtcTestPeer doctor) = await CallAsync(harness, "room-uplink");
+        var participant = new MediaParticipant("room-uplink", "patient");
+        ParticipantSession session = harness.Session("room-uplink", "patient");
+        var audio = session.FindTrack(patient.AudioSsrc)!;
+
+        // 20 ms of media every 20 ms, then every 160 ms: each packet arrives 140 ms later than the one before, at about
+        // 70 kbps (1,250 bytes of video and one audio packet per 20 ms tick), as through a full 100 kbit queue.
+        await SendTicksAsync(patient, audio, time, 25, TimeSpan.FromMilliseconds(20));
+        Assert.False(session.VideoPaused);
+        await SendTicksAsync(patient, audio, time, 5, TimeSpan.FromMilliseconds(160));
+
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.NoticesAbout(participant).Contains(("paused", "weak_connection"))));
+        Assert.True(session.VideoPaused);
+        Assert.True(session.PausedByDecision);
+        await PlaneHarness.PublishAsync(TimeSpan.FromMilliseconds(400), doctor);
+        Assert.True(await PlaneHarness.EventuallyAsync(() => Packets(patient, doctor.AudioSsrc) == doctor.AudioPacketsSent), harness.Describe(patient, doctor));
+        Assert.Equal(0, Packets(patient, doctor.VideoSsrc));
+        Assert.DoesNotContain(harness.NoticesAbout(new MediaParticipant("room-uplink", "doctor")), n => n.Kind == "paused");
+    }
+
+    [Fact]
+    public async Task WhileAPublishersUplinkIsWeak_ItsVideoGapsAreNotNacked_ThoughTheyAreBefore()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = new PlaneHarness(o => o.ConsentCheckInterval = Tick, time);
+        (WebRtcTestPeer patient, _) = await CallAsync(harness, "room-uplink-nack");
+        var participant = new MediaParticipant("room-uplink-nack", "patient");
+        var audio = harness.Session("room-uplink-nack", "patient").FindTrack(patient.AudioSsrc)!;
+        await SendTicksAsync(patient, audio, time, 25, TimeSpan.FromMilliseconds(20));
+        patient.SkipNextVideoPacket();
+        await SendTicksAsync(patient, audio, time, 3, TimeSpan.FromMilliseconds(20));
+        ushort before = (ushort)patient.LastSkippedVideoSequence;
+        Assert.True(await PlaneHarness.EventuallyAsync(() => patient.Nacked.Contains((patient.VideoSsrc, before))), "the gap before was not NACKed");
+
+        await SendTicksAsync(patient, audio, time, 5, TimeSpan.FromMilliseconds(160));
+        Assert.True(await PlaneHarness.EventuallyAsync(() => harness.NoticesAbout(participant).Contains(("paused", "weak_connection"))));
+        patient.SkipNextVideoPacket();
+        await SendTicksAsync(patient, audio, time, 10, TimeSpan.FromMilliseconds(20));
+        ushort during = (ushort)patient.LastSkippedVideoSequence;
+
+        // A later control packet: once the server has NACKed nothing by the time it has it, the gap was passed over.
+        Assert.True(await PlaneHarness.EventuallyAsync(() => audio.Statistics.Received >= 43));
+        Assert.DoesNotContain((patient.VideoSsrc, during), patient.Nacked);
+    }
+
+    /// <summary>Sends <paramref name="count"/> ticks of the peer's media, each once the server has the previous one,
+    /// moving the plane's clock <paramref name="spacing"/> after each.</summary>
+    private static async Task SendTicksAsync(WebRtcTestPeer peer, Doctolib.Telehealth.Media.Forwarding.PublishedTrack audio, FakeTimeProvider time,
+        int count, TimeSpan spacing)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            long received = audio.Statistics.Received;
+            peer.SendTick();
+            Assert.True(await PlaneHarness.EventuallyAsync(() => audio.Statistics.Received > received), "the server did not get the tick");
+            time.Advance(spacing);
+        }
+    }
+
+    [Fact]
     public async Task UnknownEstimate_NeverPausesVideo()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
