@@ -52,6 +52,7 @@ public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper ou
         {
             output.WriteLine("Firefox console:\n  " + string.Join("\n  ", patient.Console));
             output.WriteLine("Firefox output:\n" + firefox.ProcessOutput);
+            output.WriteLine("The server's audio-only log:\n" + world.MediaQualityLog());
             throw;
         }
     }
@@ -108,6 +109,7 @@ public sealed class FirefoxInteropTests(BrowserWorld world, ITestOutputHelper ou
         {
             output.WriteLine("Firefox console:\n  " + string.Join("\n  ", patient.Console));
             output.WriteLine("Firefox output:\n" + firefox.ProcessOutput);
+            output.WriteLine("The server's audio-only log:\n" + world.MediaQualityLog());
             throw;
         }
     }

@@ -72,7 +72,8 @@ public sealed class MediaInBrowserTests(BrowserWorld world, ITestOutputHelper ou
         var kbps = (second.GetProperty("videoBytes").GetDouble() - first.GetProperty("videoBytes").GetDouble()) * 8
                    / (second.GetProperty("at").GetDouble() - first.GetProperty("at").GetDouble());
         output.WriteLine($"Relayed video bitrate at the patient 10 s after admission: {kbps:0} kbps");
-        Assert.True(kbps > 100, $"relayed video should flow at a real bitrate after 10 s, got {kbps:0} kbps");
+        output.WriteLine($"The server's audio-only log: {world.MediaQualityLog()}");
+        Assert.True(kbps > 100, $"relayed video should flow at a real bitrate after 10 s, got {kbps:0} kbps; the server's audio-only log:\n{world.MediaQualityLog()}");
 
         // Keep the patient's peer connection open whatever the page does, so that what stops is the server's relay.
         await patient.EvaluateAsync("() => { window.__kept = window.__telehealth.pc; window.__kept.close = () => {}; }").WaitAsync(BrowserWorld.Step);

@@ -12,53 +12,72 @@ internal sealed partial class WebRtcTestPeer
     /// frame (marker on its last packet; a keyframe first and after each PLI).</summary>
     public void SendTick()
     {
+        lock (_sendGate)
+        {
+            SendAudioPacket();
+            SendVideoFrame();
+        }
+    }
+
+    /// <summary>The audio half of <see cref="SendTick"/> (nothing when the peer sends no audio): one packet, the audio
+    /// timestamp moved on by a tick.</summary>
+    public void SendAudioPacket()
+    {
         SrtpSession? srtp = Volatile.Read(ref _srtp);
-        if (srtp is null)
+        if (srtp is null || !_options.Audio)
         {
             return;
         }
 
         lock (_sendGate)
         {
-            if (_options.Audio)
+            Span<byte> packet = _sendBuffer;
+            int header = WriteRtpHeader(packet, Identity.AudioPayloadType, false, _audioSequence++, _audioTimestamp, AudioSsrc, TestPeerSdp.AudioMid);
+            int length = header + SyntheticMedia.WriteAudio(packet.Slice(header), Now());
+            _audioTimestamp += AudioClock;
+            ProtectAndSend(srtp, length);
+            AudioPacketsSent++;
+            _lastTickSent = Now();
+        }
+    }
+
+    /// <summary>The video half of <see cref="SendTick"/> (nothing when the peer sends no video): one frame, the video
+    /// timestamp moved on by a tick.</summary>
+    public void SendVideoFrame()
+    {
+        SrtpSession? srtp = Volatile.Read(ref _srtp);
+        if (srtp is null || !_options.Video)
+        {
+            return;
+        }
+
+        lock (_sendGate)
+        {
+            int frameBytes = Math.Max(SyntheticMedia.VideoTimestampOffset + 8, _options.VideoBitrate / 8 / TicksPerSecond);
+            bool keyframe = _sendKeyframe;
+            _sendKeyframe = false;
+            bool start = true;
+            while (frameBytes > 0)
             {
+                int size = Math.Min(frameBytes, SyntheticMedia.MaxVideoPayloadBytes);
+                frameBytes -= size;
                 Span<byte> packet = _sendBuffer;
-                int header = WriteRtpHeader(packet, Identity.AudioPayloadType, false, _audioSequence++, _audioTimestamp, AudioSsrc, TestPeerSdp.AudioMid);
-                int length = header + SyntheticMedia.WriteAudio(packet.Slice(header), Now());
-                _audioTimestamp += AudioClock;
-                ProtectAndSend(srtp, length);
-                AudioPacketsSent++;
-            }
-
-            if (_options.Video)
-            {
-                int frameBytes = Math.Max(SyntheticMedia.VideoTimestampOffset + 8, _options.VideoBitrate / 8 / TicksPerSecond);
-                bool keyframe = _sendKeyframe;
-                _sendKeyframe = false;
-                bool start = true;
-                while (frameBytes > 0)
+                ushort sequence = _videoSequence++;
+                int header = WriteRtpHeader(packet, Identity.VideoPayloadType, frameBytes == 0, sequence, _videoTimestamp, VideoSsrc, TestPeerSdp.VideoMid);
+                int length = header + SyntheticMedia.WriteVideo(packet.Slice(header), size, start, keyframe, Now());
+                start = false;
+                RememberVideo(sequence, packet[..length]);
+                VideoPacketsSent++;
+                if (TakeSkip())
                 {
-                    int size = Math.Min(frameBytes, SyntheticMedia.MaxVideoPayloadBytes);
-                    frameBytes -= size;
-                    Span<byte> packet = _sendBuffer;
-                    ushort sequence = _videoSequence++;
-                    int header = WriteRtpHeader(packet, Identity.VideoPayloadType, frameBytes == 0, sequence, _videoTimestamp, VideoSsrc, TestPeerSdp.VideoMid);
-                    int length = header + SyntheticMedia.WriteVideo(packet.Slice(header), size, start, keyframe, Now());
-                    start = false;
-                    RememberVideo(sequence, packet[..length]);
-                    VideoPacketsSent++;
-                    if (TakeSkip())
-                    {
-                        LastSkippedVideoSequence = sequence;
-                        continue;
-                    }
-
-                    ProtectAndSend(srtp, length);
+                    LastSkippedVideoSequence = sequence;
+                    continue;
                 }
 
-                _videoTimestamp += VideoClockPerTick;
+                ProtectAndSend(srtp, length);
             }
 
+            _videoTimestamp += VideoClockPerTick;
             _lastTickSent = Now();
         }
     }

@@ -17,8 +17,14 @@ namespace Doctolib.Telehealth.Media.Bwe;
 /// packet at least as late, arriving at least <see cref="ConfirmSpacingMicros"/> after it (a queue that fills makes each
 /// packet later than the one before; a stalled sender's backlog leaves in one burst, each packet of it less late than
 /// the one before, since they were captured one after the other and sent together), and video must have arrived in the
-/// window (a publisher without video has none to stop). Pure logic on explicit microseconds, one instance per publisher session, not thread-safe; nothing
-/// allocated per packet.</summary>
+/// window (a publisher without video has none to stop). A sender that only slowed down (a CPU-starved browser early in a
+/// call, its video still under 150 kbps) makes its audio later and later too, so one more guard tells the two apart by
+/// how the packets are spaced: a bottleneck's queue lets each packet out only once the one before it has been serialised,
+/// so in a queued window every gap between two arrivals is the later packet's size over the link's rate. The
+/// <see cref="Dispersion"/> of the window (the summed difference between the gaps and those serialisation times, over the
+/// window) is near 0 behind a queue, and large for a slowed sender, whose packets leave when it gets to them, frames in
+/// clumps, whatever their sizes; the detector fires only under <see cref="MaximumDispersion"/>. Pure logic on explicit
+/// microseconds, one instance per publisher session, not thread-safe; nothing allocated per packet.</summary>
 internal sealed class UplinkBacklogDetector
 {
     /// <summary>Under this rate, measured while the uplink queues, the link carries no video beside the sound (the
@@ -39,6 +45,12 @@ internal sealed class UplinkBacklogDetector
 
     /// <summary>After it fires, it stays quiet this long (the caller holds the pause meanwhile).</summary>
     internal const long RearmMicros = 2_000_000;
+
+    /// <summary>Over this <see cref="Dispersion"/> the window's arrivals are not a queue's (a slowed sender, not a weak link).</summary>
+    internal const double MaximumDispersion = 0.5;
+
+    /// <summary>The least number of arrivals in the window for its spacing to say anything.</summary>
+    private const int MinimumWindowPackets = 4;
 
     /// <summary>A lateness this far from the base is a discontinuity (a new stream, a clock jump), not queuing.</summary>
     private const long DiscontinuityMicros = 10_000_000;
@@ -123,7 +135,8 @@ internal sealed class UplinkBacklogDetector
 
         long window = Math.Min(queued, MaximumWindowMicros);
         if (_lastVideoMicros == long.MinValue || arrivalMicros - _lastVideoMicros > window
-            || !TryRate(arrivalMicros, window, out long rate) || rate >= WeakBelowBps)
+            || !TryRate(arrivalMicros, window, out long rate, out int packets) || rate >= WeakBelowBps
+            || packets < MinimumWindowPackets || Dispersion(packets) > MaximumDispersion)
         {
             return false;
         }
@@ -157,9 +170,10 @@ internal sealed class UplinkBacklogDetector
         _baseCurrent = Math.Min(_baseCurrent, lateness);
     }
 
-    /// <summary>Bits per second that arrived in (now − window, now]; false when the ring is full and does not reach back
-    /// that far (then more than <see cref="RingSize"/> packets came in the window: no weak link).</summary>
-    private bool TryRate(long nowMicros, long windowMicros, out long rateBps)
+    /// <summary>Bits per second that arrived in (now − window, now], and how many packets did; false when the ring is
+    /// full and does not reach back that far (then more than <see cref="RingSize"/> packets came in the window: no weak
+    /// link).</summary>
+    private bool TryRate(long nowMicros, long windowMicros, out long rateBps, out int packets)
     {
         long since = nowMicros - windowMicros;
         long bytes = 0;
@@ -170,6 +184,7 @@ internal sealed class UplinkBacklogDetector
             if (_arrivals[index] <= since)
             {
                 rateBps = bytes * 8 * 1_000_000 / windowMicros;
+                packets = i;
                 return true;
             }
 
@@ -177,6 +192,38 @@ internal sealed class UplinkBacklogDetector
         }
 
         rateBps = bytes * 8 * 1_000_000 / windowMicros;
+        packets = _count;
         return _count < RingSize;
+    }
+
+    /// <summary>How far the newest <paramref name="packets"/> arrivals are from a bottleneck's spacing: the sum, over
+    /// each arrival after the oldest, of |its gap to the one before − its size × span / bytes| (the time the link, at
+    /// the rate of the window, took to serialise it), over the span from the oldest to the newest. 0 for a FIFO that was
+    /// busy throughout; up to 2 for arrivals spaced regardless of their sizes.</summary>
+    private double Dispersion(int packets)
+    {
+        int newest = (_next + RingSize - 1) % RingSize;
+        int oldest = (_next + RingSize - packets) % RingSize;
+        long span = _arrivals[newest] - _arrivals[oldest];
+        long bytes = 0;
+        for (int i = 1; i < packets; i++)
+        {
+            bytes += _sizes[(oldest + i) % RingSize];
+        }
+
+        if (span <= 0 || bytes == 0)
+        {
+            return double.MaxValue;
+        }
+
+        double error = 0;
+        for (int i = 1; i < packets; i++)
+        {
+            int index = (oldest + i) % RingSize;
+            long gap = _arrivals[index] - _arrivals[(index + RingSize - 1) % RingSize];
+            error += Math.Abs(gap - ((double)_sizes[index] * span / bytes));
+        }
+
+        return error / span;
     }
 }

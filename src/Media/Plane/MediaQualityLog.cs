@@ -17,6 +17,6 @@ internal static partial class MediaQualityLog
     [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "Connection quality of room {RoomId} participant {ParticipantId}: {Quality}")]
     public static partial void QualityChanged(ILogger logger, string roomId, string participantId, ConnectionQualityLevel quality);
 
-    [LoggerMessage(EventId = 3104, Level = LogLevel.Information, Message = "Uplink of room {RoomId} participant {ParticipantId} queues at {RateKbps} kbps: audio only")]
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Uplink of room {RoomId} participant {ParticipantId} queues at {RateKbps} kbps: audio only")]
     public static partial void UplinkWeak(ILogger logger, string roomId, string participantId, long rateKbps);
 }

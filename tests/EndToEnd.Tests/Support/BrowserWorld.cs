@@ -24,6 +24,11 @@ public sealed class BrowserWorld : IAsyncLifetime
 
     public string ServerOutput => server?.Output ?? "";
 
+    /// <summary>The server's audio-only and quality log lines (event ids 3100–3104: video paused or resumed, a weak uplink),
+    /// for a failure message that must say whether the server held the video on purpose.</summary>
+    public string MediaQualityLog() =>
+        string.Join('\n', ServerOutput.Split('\n').Where(line => line.Contains("\"Id\":310", StringComparison.Ordinal)));
+
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     internal static readonly string[] ChromiumArgs =

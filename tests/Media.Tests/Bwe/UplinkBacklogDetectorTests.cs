@@ -67,6 +67,40 @@ public sealed class UplinkBacklogDetectorTests
     }
 
     [Fact]
+    public void SenderStalledHalfASecond_EarlyInACallWithVideoAt120Kbps_IsNotWeak()
+    {
+        var link = new Bottleneck(rateBps: 0, fromMicros: 0);
+
+        (List<long> fired, _) = Run(link, videoBps: 120_000, durationMicros: 10 * Second, stall: (3 * Second, Second / 2));
+
+        Assert.Empty(fired);
+    }
+
+    /// <summary>A CPU-starved browser early in a call: its video still at 120 kbps, it falls behind real time for a second
+    /// (each packet later than the one before, by up to 430 ms: the audio grows late as behind a queue) and then sends its
+    /// backlog. Only the spacing of the arrivals, unrelated to their sizes, tells it from a weak link.</summary>
+    [Fact]
+    public void SenderSlowedTo70PercentForASecond_EarlyInACallWithVideoAt120Kbps_IsNotWeak()
+    {
+        var link = new Bottleneck(rateBps: 0, fromMicros: 0);
+
+        (List<long> fired, _) = Run(link, videoBps: 120_000, durationMicros: 10 * Second, slowdown: (3 * Second, Second, 0.7));
+
+        Assert.Empty(fired);
+    }
+
+    [Fact]
+    public void LinkDropsTo100Kbit_UnderVideoAt120Kbps_IsFoundWeak()
+    {
+        var link = new Bottleneck(rateBps: 100_000, fromMicros: 3 * Second);
+
+        (List<long> fired, long rate) = Run(link, videoBps: 120_000, durationMicros: 6 * Second);
+
+        Assert.NotEmpty(fired);
+        Assert.InRange(rate, 70_000, 130_000);
+    }
+
+    [Fact]
     public void AudioOnlySender_QueuedOnA30KbitLink_IsNotWeak_ItHasNoVideoToStop()
     {
         var link = new Bottleneck(rateBps: 30_000, fromMicros: Second);
@@ -117,7 +151,7 @@ public sealed class UplinkBacklogDetectorTests
     /// <summary>Sends for <paramref name="durationMicros"/> through <paramref name="link"/> and feeds the detector the
     /// arrivals in order; returns when it fired and the rate it measured last.</summary>
     private static (List<long> Fired, long Rate) Run(Bottleneck link, long videoBps, long durationMicros, long jitterMicros = 0,
-        (long At, long Length)? stall = null)
+        (long At, long Length)? stall = null, (long At, long Length, double Speed)? slowdown = null)
     {
         var random = new Random(12);
         var sends = new List<(long At, int Bytes, bool Audio, uint Timestamp)>();
@@ -143,6 +177,23 @@ public sealed class UplinkBacklogDetectorTests
                 if (sends[i].At >= s.At && sends[i].At < s.At + s.Length)
                 {
                     sends[i] = sends[i] with { At = s.At + s.Length };
+                }
+            }
+        }
+
+        if (slowdown is { } slow)
+        {
+            long caughtUp = slow.At + (long)(slow.Length / slow.Speed);
+            for (int i = 0; i < sends.Count; i++)
+            {
+                long at = sends[i].At;
+                if (at >= slow.At && at < slow.At + slow.Length)
+                {
+                    sends[i] = sends[i] with { At = slow.At + (long)((at - slow.At) / slow.Speed) };
+                }
+                else if (at >= slow.At + slow.Length && at < caughtUp)
+                {
+                    sends[i] = sends[i] with { At = caughtUp };
                 }
             }
         }

@@ -154,11 +154,12 @@ public sealed class AudioOnlyTests
         ParticipantSession session = harness.Session("room-uplink", "patient");
         var audio = session.FindTrack(patient.AudioSsrc)!;
 
-        // 20 ms of media every 20 ms, then every 160 ms: each packet arrives 140 ms later than the one before, at about
-        // 70 kbps (1,250 bytes of video and one audio packet per 20 ms tick), as through a full 100 kbit queue.
+        // 20 ms of media every 20 ms, then as out of a full 70 kbit queue: each packet once the one before it has been
+        // serialised (about 150 ms per tick of 1,250 bytes of video and one audio packet), so each tick's audio arrives
+        // about 130 ms later than the one before.
         await SendTicksAsync(patient, audio, time, 25, TimeSpan.FromMilliseconds(20));
         Assert.False(session.VideoPaused);
-        await SendTicksAsync(patient, audio, time, 5, TimeSpan.FromMilliseconds(160));
+        await SendThroughQueueAsync(patient, session, time, 5);
 
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.NoticesAbout(participant).Contains(("paused", "weak_connection"))));
         Assert.True(session.VideoPaused);
@@ -183,7 +184,7 @@ public sealed class AudioOnlyTests
         ushort before = (ushort)patient.LastSkippedVideoSequence;
         Assert.True(await PlaneHarness.EventuallyAsync(() => patient.Nacked.Contains((patient.VideoSsrc, before))), "the gap before was not NACKed");
 
-        await SendTicksAsync(patient, audio, time, 5, TimeSpan.FromMilliseconds(160));
+        await SendThroughQueueAsync(patient, harness.Session("room-uplink-nack", "patient"), time, 5);
         Assert.True(await PlaneHarness.EventuallyAsync(() => harness.NoticesAbout(participant).Contains(("paused", "weak_connection"))));
         patient.SkipNextVideoPacket();
         await SendTicksAsync(patient, audio, time, 10, TimeSpan.FromMilliseconds(20));
@@ -205,6 +206,52 @@ public sealed class AudioOnlyTests
             peer.SendTick();
             Assert.True(await PlaneHarness.EventuallyAsync(() => audio.Statistics.Received > received), "the server did not get the tick");
             time.Advance(spacing);
+        }
+    }
+
+    /// <summary>A sender that only slowed down (a CPU-starved browser): its ticks come 160 ms apart, so its audio grows
+    /// late as behind a queue, but each tick's packets arrive together, not spaced by a link's serialisation.</summary>
+    [Fact]
+    public async Task SenderSlowedDown_ItsAudioLateButItsPacketsNotSpacedByALink_PausesNothing()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = new PlaneHarness(o => o.ConsentCheckInterval = Tick, time);
+        (WebRtcTestPeer patient, _) = await CallAsync(harness, "room-slow");
+        var participant = new MediaParticipant("room-slow", "patient");
+        ParticipantSession session = harness.Session("room-slow", "patient");
+        var audio = session.FindTrack(patient.AudioSsrc)!;
+
+        await SendTicksAsync(patient, audio, time, 25, TimeSpan.FromMilliseconds(20));
+        await SendTicksAsync(patient, audio, time, 8, TimeSpan.FromMilliseconds(160));
+        await SendTicksAsync(patient, audio, time, 10, TimeSpan.FromMilliseconds(20));
+
+        Assert.False(session.VideoPaused);
+        Assert.DoesNotContain(harness.NoticesAbout(participant), n => n.Kind == "paused");
+    }
+
+    /// <summary>Sends <paramref name="ticks"/> ticks as a full bottleneck queue of 70 kbps lets them out: the video frame,
+    /// then the audio packet, each arriving once the link has serialised it after the one before (the plane's clock is
+    /// moved on by that time first). The sizes are those of the ticks sent before.</summary>
+    private static async Task SendThroughQueueAsync(WebRtcTestPeer peer, ParticipantSession session, FakeTimeProvider time, int ticks)
+    {
+        const long rateBps = 70_000;
+        var audio = session.FindTrack(peer.AudioSsrc)!;
+        var video = session.FindTrack(peer.VideoSsrc)!;
+        long frameSerialisation = video.Statistics.Bytes / Math.Max(1, peer.AudioPacketsSent) * 8 * 1_000_000 / rateBps;
+        long audioSerialisation = audio.Statistics.Bytes / Math.Max(1, audio.Statistics.Received) * 8 * 1_000_000 / rateBps;
+        for (int i = 0; i < ticks; i++)
+        {
+            time.Advance(TimeSpan.FromMicroseconds(frameSerialisation));
+            long videoBefore = video.Statistics.Received;
+            long sentBefore = peer.VideoPacketsSent;
+            peer.SendVideoFrame();
+            long frame = peer.VideoPacketsSent - sentBefore;
+            Assert.True(await PlaneHarness.EventuallyAsync(() => video.Statistics.Received >= videoBefore + frame), "the server did not get the frame");
+
+            time.Advance(TimeSpan.FromMicroseconds(audioSerialisation));
+            long audioBefore = audio.Statistics.Received;
+            peer.SendAudioPacket();
+            Assert.True(await PlaneHarness.EventuallyAsync(() => audio.Statistics.Received > audioBefore), "the server did not get the audio");
         }
     }
 
