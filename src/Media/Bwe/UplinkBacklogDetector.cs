@@ -20,7 +20,8 @@ namespace Doctolib.Telehealth.Media.Bwe;
 /// window (a publisher without video has none to stop). A sender that only slowed down (a CPU-starved browser early in a
 /// call, its video still under 150 kbps) makes its audio later and later too, so one more guard tells the two apart by
 /// how the packets are spaced: a bottleneck's queue lets each packet out only once the one before it has been serialised,
-/// so in a queued window every gap between two arrivals is the later packet's size over the link's rate. The
+/// so in a queued window every gap between two arrivals is one packet's size over the link's rate (the later packet's
+/// behind a serialising link, the earlier one's behind a token-bucket shaper). The
 /// <see cref="Dispersion"/> of the window (the summed difference between the gaps and those serialisation times, over the
 /// window) is near 0 behind a queue, and large for a slowed sender, whose packets leave when it gets to them, frames in
 /// clumps, whatever their sizes; the detector fires only under <see cref="MaximumDispersion"/>. Pure logic on explicit
@@ -196,19 +197,28 @@ internal sealed class UplinkBacklogDetector
         return _count < RingSize;
     }
 
-    /// <summary>How far the newest <paramref name="packets"/> arrivals are from a bottleneck's spacing: the sum, over
-    /// each arrival after the oldest, of |its gap to the one before − its size × span / bytes| (the time the link, at
-    /// the rate of the window, took to serialise it), over the span from the oldest to the newest. 0 for a FIFO that was
-    /// busy throughout; up to 2 for arrivals spaced regardless of their sizes.</summary>
+    /// <summary>How far the newest <paramref name="packets"/> arrivals are from a bottleneck's spacing, 0 for one busy
+    /// throughout, up to 2 for arrivals spaced regardless of their sizes. Two bottlenecks are read, and the nearer one
+    /// counts: a link that serialises each packet before it arrives (a gap is the later packet's size over the rate), and
+    /// a token-bucket shaper such as tc's HTB, which lets a packet out as soon as its tokens are back above zero and then
+    /// debits it (a gap is the earlier packet's size over the rate).</summary>
     private double Dispersion(int packets)
     {
         int newest = (_next + RingSize - 1) % RingSize;
         int oldest = (_next + RingSize - packets) % RingSize;
+        return Math.Min(SpacingError(oldest, newest, packets, sizeOfLater: true), SpacingError(oldest, newest, packets, sizeOfLater: false));
+    }
+
+    /// <summary>The summed |gap − size × span / bytes| over the span, for each arrival after the oldest, the size being
+    /// that of the later or the earlier packet of the gap.</summary>
+    private double SpacingError(int oldest, int newest, int packets, bool sizeOfLater)
+    {
         long span = _arrivals[newest] - _arrivals[oldest];
+        int shift = sizeOfLater ? 0 : RingSize - 1;
         long bytes = 0;
         for (int i = 1; i < packets; i++)
         {
-            bytes += _sizes[(oldest + i) % RingSize];
+            bytes += _sizes[(oldest + i + shift) % RingSize];
         }
 
         if (span <= 0 || bytes == 0)
@@ -221,7 +231,7 @@ internal sealed class UplinkBacklogDetector
         {
             int index = (oldest + i) % RingSize;
             long gap = _arrivals[index] - _arrivals[(index + RingSize - 1) % RingSize];
-            error += Math.Abs(gap - ((double)_sizes[index] * span / bytes));
+            error += Math.Abs(gap - ((double)_sizes[(index + shift) % RingSize] * span / bytes));
         }
 
         return error / span;

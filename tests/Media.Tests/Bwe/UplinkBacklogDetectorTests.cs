@@ -26,6 +26,20 @@ public sealed class UplinkBacklogDetectorTests
         Assert.InRange(rate, 70_000, 130_000);
     }
 
+    /// <summary>Behind a token-bucket shaper (tc's HTB, as in the browser benchmark), each gap is the earlier packet's
+    /// serialisation time, not the later one's: the same link, read from the other side of each gap.</summary>
+    [Fact]
+    public void ShaperDropsTo100Kbit_UnderVideoAt800Kbps_IsFoundWeakWithin600Milliseconds()
+    {
+        var link = new Bottleneck(rateBps: 100_000, fromMicros: 5 * Second, tokenBucket: true);
+
+        (List<long> fired, long rate) = Run(link, videoBps: 800_000, durationMicros: 6 * Second);
+
+        Assert.NotEmpty(fired);
+        Assert.InRange(fired[0] - (5 * Second), 0, 600_000);
+        Assert.InRange(rate, 70_000, 130_000);
+    }
+
     [Fact]
     public void LinkAt500Kbit_QueueingTheVideo_IsNeverWeak()
     {
@@ -214,8 +228,9 @@ public sealed class UplinkBacklogDetectorTests
     }
 
     /// <summary>A FIFO with a 30-packet drop-tail queue: unlimited (1 ms of delay) before <c>fromMicros</c> or at rate 0,
-    /// then serialising at <c>rateBps</c>.</summary>
-    private sealed class Bottleneck(long rateBps, long fromMicros)
+    /// then serialising at <c>rateBps</c>; with <c>tokenBucket</c>, a shaper that lets each packet out as soon as the one
+    /// before has been paid for, and pays for it after.</summary>
+    private sealed class Bottleneck(long rateBps, long fromMicros, bool tokenBucket = false)
     {
         private const int QueueLimit = 30;
 
@@ -244,7 +259,7 @@ public sealed class UplinkBacklogDetectorTests
                 long start = Math.Max(at, linkFree);
                 linkFree = start + (bytes * 8 * Second / rateBps);
                 departures.Enqueue(linkFree);
-                yield return (linkFree + 1_000, bytes, audio, timestamp);
+                yield return ((tokenBucket ? start : linkFree) + 1_000, bytes, audio, timestamp);
             }
         }
     }
