@@ -11,10 +11,10 @@ status=0
 for project in tests/*.Tests; do
   [ "$project" = tests/EndToEnd.Tests ] && continue
   echo "== $project"
-  dotnet test "$project" --no-build -v q --blame-hang-timeout 10m --results-directory "$results" || status=1
+  dotnet test "$project" --no-build -v q --logger "console;verbosity=minimal" --blame-hang-timeout 10m --results-directory "$results" || status=1
 done
 if [ -d tests/EndToEnd.Tests ]; then
   echo "== tests/EndToEnd.Tests (in a private network namespace)"
-  unshare -n bash -c "ip link set lo up && exec dotnet test tests/EndToEnd.Tests --no-build -v q --blame-hang-timeout 10m --results-directory '$results'" || status=1
+  unshare -n bash -c "ip link set lo up && exec dotnet test tests/EndToEnd.Tests --no-build -v q --logger 'console;verbosity=minimal' --blame-hang-timeout 10m --results-directory '$results'" || status=1
 fi
 exit $status

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Playwright;
 
@@ -27,99 +25,61 @@ if (args.Contains("--shaped"))
 {
     return await Doctolib.Telehealth.Browser.Bench.Shaped.ShapedBench.RunAsync(root, serverDll, args.SkipWhile(a => a != "--shaped").Skip(1).FirstOrDefault());
 }
-var port = FreeTcpPort();
-var baseUrl = $"http://127.0.0.1:{port}";
-var data = Directory.CreateTempSubdirectory("bench-pg.").FullName;
-using var server = Process.Start(new ProcessStartInfo("dotnet", [serverDll, "--urls", baseUrl, "--contentRoot", Path.Combine(serverRoot, "src/Signaling")])
+await using var server = await Doctolib.Telehealth.Browser.Bench.BenchServer.StartAsync(serverDll, serverRoot);
+var baseUrl = server.BaseUrl;
+var http = server.Http;
+var id = Guid.NewGuid();
+using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/appointments/{id}"))
 {
-    RedirectStandardOutput = true,
-    RedirectStandardError = true,
-    Environment =
+    put.Headers.Authorization = new("Bearer", await TokenAsync(http, "bench-scheduler", "scheduler"));
+    put.Content = JsonContent.Create(new
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Development",
-        ["Database__Embedded__DataDirectory"] = data,
-        ["Database__Embedded__Port"] = FreeTcpPort().ToString(),
-        ["Media__UdpPort"] = FreeUdpPort().ToString(),
-        ["Demo__Seed"] = "false",
-    },
-})!;
-server.OutputDataReceived += (_, _) => { };
-server.ErrorDataReceived += (_, _) => { };
-server.BeginOutputReadLine();
-server.BeginErrorReadLine();
-try
-{
-    using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-    await Doctolib.Telehealth.Browser.Bench.ServerHealth.WaitAsync(http);
-    var id = Guid.NewGuid();
-    using (var put = new HttpRequestMessage(HttpMethod.Put, $"/api/appointments/{id}"))
-    {
-        put.Headers.Authorization = new("Bearer", await TokenAsync(http, "bench-scheduler", "scheduler"));
-        put.Content = JsonContent.Create(new
-        {
-            practitionerId = "bench-pr", patientId = "bench-pa", startsAt = DateTimeOffset.UtcNow, durationMinutes = 30,
-            price = new { amount = 2500, currency = "EUR" }, payer = new { type = "third_party", insurerReference = "bench" },
-        });
-        (await http.SendAsync(put)).EnsureSuccessStatusCode();
-    }
-    using var playwright = await Playwright.CreateAsync();
-    await using var browser = await playwright.Chromium.LaunchAsync(new()
-    {
-        ExecutablePath = "/usr/bin/chromium",
-        Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--use-fake-device-for-media-stream=fps=30", "--use-fake-ui-for-media-stream",
-            "--allow-loopback-in-peer-connection", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--disable-quic"],
+        practitionerId = "bench-pr", patientId = "bench-pa", startsAt = DateTimeOffset.UtcNow, durationMinutes = 30,
+        price = new { amount = 2500, currency = "EUR" }, payer = new { type = "third_party", insurerReference = "bench" },
     });
-    var script = await new StreamReader(typeof(Program).Assembly.GetManifestResourceStream("Doctolib.Telehealth.Browser.Bench.bench.js")!).ReadToEndAsync();
-    var signalr = Path.Combine(root, "src/Signaling/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr.min.js");
-    async Task<IPage> PageAsync()
-    {
-        // The bench injects its scripts into a server page: the server's Content-Security-Policy (rightly) forbids that.
-        var page = await (await browser.NewContextAsync(new() { BypassCSP = true })).NewPageAsync();
-        await page.GotoAsync(baseUrl + "/healthz");
-        await page.AddScriptTagAsync(new() { Path = signalr });
-        await page.AddScriptTagAsync(new() { Content = script });
-        return page;
-    }
-    var practitioner = await PageAsync();
-    var patient = await PageAsync();
-    await practitioner.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pr", "practitioner"), id, me = "bench-pr", waitForAdmission = false });
-    await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id, me = "bench-pa", waitForAdmission = true });
-    await practitioner.EvaluateAsync("id => window.hub.invoke('Admit', id, 'bench-pa')", id);
-    var cpu = MeasureCpuAsync(http, server.Id);
-    var relayTimeline = TimelineAsync(practitioner, "relay");
-    var relay = await MeasureAsync(patient);
-    await relayTimeline;
-    var (perThread, forwarded) = await cpu;
-    var direct = await PageAsync();
-    await direct.EvaluateAsync("() => benchDirect()");
-    var directTimeline = TimelineAsync(direct, "direct");
-    var peer = await MeasureAsync(direct);
-    await directTimeline;
-    Console.WriteLine("Chromium receiver video bitrate (fake camera 30 fps, 1280x720 asked), relayed through the SFU vs direct on loopback:");
-    for (var i = 0; i < relay.Count; i++)
-    {
-        Console.WriteLine($"  t={relay[i].At,2} s  relay {relay[i].Kbps,5} kbps {relay[i].Resolution,-9}  direct {peer[i].Kbps,5} kbps {peer[i].Resolution,-9}  ratio {100.0 * relay[i].Kbps / Math.Max(1, peer[i].Kbps),5:0.0} %");
-    }
-    var total = perThread.Values.Sum();
-    Console.WriteLine($"Server CPU over [10 s, 20 s] of the relayed call: {total:0} ms for {forwarded} forwarded RTP packets, " +
-        $"{total * 1000 / Math.Max(1, forwarded):0.0} us per forwarded packet (goal <= 120 us; was 370 us, Janus 238 us). By thread:");
-    foreach (var (name, ms) in perThread.Where(p => p.Value >= 0.05).OrderByDescending(p => p.Value))
-    {
-        Console.WriteLine($"  {ms,8:0.0} ms  {ms * 1000 / Math.Max(1, forwarded),7:0.0} us/packet  {name}");
-    }
-    return 0;
+    (await http.SendAsync(put)).EnsureSuccessStatusCode();
 }
-finally
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await Doctolib.Telehealth.Browser.Bench.BenchServer.LaunchChromiumAsync(playwright);
+var script = await new StreamReader(typeof(Program).Assembly.GetManifestResourceStream("Doctolib.Telehealth.Browser.Bench.bench.js")!).ReadToEndAsync();
+var signalr = Path.Combine(root, "src/Signaling/ClientApp/node_modules/@microsoft/signalr/dist/browser/signalr.min.js");
+async Task<IPage> PageAsync()
 {
-    // SIGTERM, not Kill(): the server stops gracefully and takes its embedded PostgreSQL cluster down with it.
-    using (var term = Process.Start("kill", ["-TERM", server.Id.ToString()]))
-    {
-        await term.WaitForExitAsync();
-    }
-    await server.WaitForExitAsync();
+    // The bench injects its scripts into a server page: the server's Content-Security-Policy (rightly) forbids that.
+    var page = await (await browser.NewContextAsync(new() { BypassCSP = true })).NewPageAsync();
+    await page.GotoAsync(baseUrl + "/healthz");
+    await page.AddScriptTagAsync(new() { Path = signalr });
+    await page.AddScriptTagAsync(new() { Content = script });
+    return page;
 }
+var practitioner = await PageAsync();
+var patient = await PageAsync();
+await practitioner.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pr", "practitioner"), id, me = "bench-pr", waitForAdmission = false });
+await patient.EvaluateAsync("a => benchRelay(a)", new { token = await TokenAsync(http, "bench-pa", "patient"), id, me = "bench-pa", waitForAdmission = true });
+await practitioner.EvaluateAsync("id => window.hub.invoke('Admit', id, 'bench-pa')", id);
+var cpu = MeasureCpuAsync(http, server.ProcessId);
+var relayTimeline = TimelineAsync(practitioner, "relay");
+var relay = await MeasureAsync(patient);
+await relayTimeline;
+var (perThread, forwarded) = await cpu;
+var direct = await PageAsync();
+await direct.EvaluateAsync("() => benchDirect()");
+var directTimeline = TimelineAsync(direct, "direct");
+var peer = await MeasureAsync(direct);
+await directTimeline;
+Console.WriteLine("Chromium receiver video bitrate (fake camera 30 fps, 1280x720 asked), relayed through the SFU vs direct on loopback:");
+for (var i = 0; i < relay.Count; i++)
+{
+    Console.WriteLine($"  t={relay[i].At,2} s  relay {relay[i].Kbps,5} kbps {relay[i].Resolution,-9}  direct {peer[i].Kbps,5} kbps {peer[i].Resolution,-9}  ratio {100.0 * relay[i].Kbps / Math.Max(1, peer[i].Kbps),5:0.0} %");
+}
+var total = perThread.Values.Sum();
+Console.WriteLine($"Server CPU over [10 s, 20 s] of the relayed call: {total:0} ms for {forwarded} forwarded RTP packets, " +
+    $"{total * 1000 / Math.Max(1, forwarded):0.0} us per forwarded packet (goal <= 120 us; was 370 us, Janus 238 us). By thread:");
+foreach (var (name, ms) in perThread.Where(p => p.Value >= 0.05).OrderByDescending(p => p.Value))
+{
+    Console.WriteLine($"  {ms,8:0.0} ms  {ms * 1000 / Math.Max(1, forwarded),7:0.0} us/packet  {name}");
+}
+return 0;
 
 static async Task<List<(int At, long Kbps, string Resolution)>> MeasureAsync(IPage page)
 {
@@ -210,17 +170,3 @@ static async Task<string> TokenAsync(HttpClient http, string sub, string role)
     return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
 }
 
-
-static int FreeTcpPort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-static int FreeUdpPort()
-{
-    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-    return ((IPEndPoint)socket.LocalEndPoint!).Port;
-}

@@ -132,6 +132,15 @@ window.shapedSample = async () => {
     }
   });
   if (!pair) stats.forEach(r => { if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") pair = r; });
+  // The sending side, for BENCH_SEND: the send-side estimate and, per video encoding, its rid, size, target and
+  // what limits it (bandwidth, cpu), so a low received rate can be told apart from a sender that chose to send less.
+  const sends = [];
+  stats.forEach(r => {
+    if (r.type === "outbound-rtp" && r.kind === "video") {
+      sends.push(`${r.rid ?? "-"}:${r.frameWidth ?? 0}x${r.frameHeight ?? 0}/${Math.round((r.targetBitrate ?? 0) / 1000)}k/${r.qualityLimitationReason ?? "?"}`);
+    }
+  });
+  out.send = `est ${pair && pair.availableOutgoingBitrate ? Math.round(pair.availableOutgoingBitrate / 1000) + "k" : "-"} ${sends.join(" ")}`;
   if (pair) {
     const local = stats.get(pair.localCandidateId);
     out.localPort = local ? local.port : null;

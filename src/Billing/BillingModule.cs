@@ -5,7 +5,6 @@ using Doctolib.Telehealth.Billing.Reconciliation;
 using Doctolib.Telehealth.Billing.Storage;
 using Doctolib.Telehealth.Billing.Webhooks;
 using Doctolib.Telehealth.Rooms;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

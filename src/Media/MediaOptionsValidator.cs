@@ -1,5 +1,4 @@
 using System.Net;
-using Doctolib.Telehealth.Media.Plane;
 using Microsoft.Extensions.Options;
 
 namespace Doctolib.Telehealth.Media;

@@ -1,7 +1,6 @@
 using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Tests;
 

@@ -1,6 +1,4 @@
-using System.Net.Http;
 using Doctolib.Telehealth.EndToEnd.Tests.Support;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Doctolib.Telehealth.EndToEnd.Tests;

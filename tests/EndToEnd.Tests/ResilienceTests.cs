@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Doctolib.Telehealth.EndToEnd.Tests.Support;
-using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Doctolib.Telehealth.EndToEnd.Tests;

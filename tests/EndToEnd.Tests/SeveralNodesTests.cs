@@ -115,13 +115,25 @@ public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper outp
         var clock = Stopwatch.StartNew();
         await roomNode.SignalAsync(kill, TimeSpan.FromSeconds(60));
         var exited = clock.Elapsed;
-        var patientPort = await UntilMovedAsync(patient, roomNode.MediaPort);
-        var patientBack = clock.Elapsed;
-        var practitionerPort = await UntilMovedAsync(practitioner, roomNode.MediaPort);
-        var practitionerBack = clock.Elapsed;
-
-        await Visit.WaitFramesGrowingAsync(patient);
-        await Visit.WaitFramesGrowingAsync(practitioner);
+        int patientPort, practitionerPort;
+        TimeSpan patientBack, practitionerBack;
+        try
+        {
+            patientPort = await UntilMovedAsync(patient, roomNode.MediaPort);
+            patientBack = clock.Elapsed;
+            practitionerPort = await UntilMovedAsync(practitioner, roomNode.MediaPort);
+            practitionerBack = clock.Elapsed;
+            await Visit.WaitFramesGrowingAsync(patient);
+            await Visit.WaitFramesGrowingAsync(practitioner);
+        }
+        catch (Exception error) when (error is PlaywrightException or TimeoutException)
+        {
+            // Which node moved the room and when, and what each page's media says, for a failure on a loaded machine.
+            output.WriteLine($"after the stop ({clock.Elapsed.TotalSeconds:0.0} s): room on {await world.PlacementAsync(appointment) ?? "none"}; " +
+                $"patient {await MediaStateAsync(patient)}; practitioner {await MediaStateAsync(practitioner)}");
+            output.WriteLine(world.Problems());
+            throw;
+        }
         var patientGap = await patient.EvaluateAsync<double>("() => window.__frames.longest");
         var practitionerGap = await practitioner.EvaluateAsync<double>("() => window.__frames.longest");
         output.WriteLine($"{(kill ? "kill -9" : "SIGTERM")} of the room's node: exited after {exited.TotalSeconds:0.0} s; " +
@@ -133,6 +145,25 @@ public sealed class SeveralNodesTests(ClusterWorld world, ITestOutputHelper outp
         Assert.Equal(world[moved!].MediaPort, practitionerPort);
         await patient.Context.CloseAsync();
         await practitioner.Context.CloseAsync();
+    }
+
+    /// <summary>The page's peer connection state and its visible banners, to explain a failure.</summary>
+    private static async Task<string> MediaStateAsync(IPage page)
+    {
+        try
+        {
+            return await page.EvaluateAsync<string>("""
+                () => {
+                  const pc = window.__telehealth && window.__telehealth.pc;
+                  const banners = [...document.querySelectorAll('[data-banner]')].map(b => b.textContent.trim()).filter(t => t);
+                  return `pc ${pc ? pc.connectionState + '/' + pc.signalingState : 'none'}, banners [${banners.join(' | ')}]`;
+                }
+                """).WaitAsync(BrowserWorld.Step);
+        }
+        catch (Exception error) when (error is PlaywrightException or TimeoutException)
+        {
+            return "unreadable: " + error.Message;
+        }
     }
 
     /// <summary>Waits (up to 40 s) until the page decodes video over a pair to another media port than the stopped node's.</summary>

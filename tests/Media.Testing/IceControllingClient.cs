@@ -1,6 +1,6 @@
-using Doctolib.Telehealth.Media.Ice;
 using System.Net;
 using System.Security.Cryptography;
+using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Stun;
 
 namespace Doctolib.Telehealth.Media.Testing;

@@ -1,6 +1,6 @@
-using Doctolib.Telehealth.Media.Srtp;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Doctolib.Telehealth.Media.Srtp;
 
 namespace Doctolib.Telehealth.Media.Testing;
 

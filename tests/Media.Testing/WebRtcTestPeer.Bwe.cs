@@ -22,6 +22,10 @@ internal sealed partial class WebRtcTestPeer
     private readonly byte[] _videoHistory = new byte[VideoHistory * VideoHistorySlotBytes];
     private readonly int[] _videoHistoryLengths = new int[VideoHistory];
     private readonly int[] _videoHistorySequences = CreateHistoryIndex();
+    /// <summary>Chromium's default transport feedback interval.</summary>
+    private const long FeedbackIntervalMicros = 100_000;
+
+    private readonly Lock _feedbackGate = new();
     private readonly byte[] _feedback = new byte[1200];
     private TransportFeedbackBuilder? _feedbackBuilder;
     private int _transportSequence;
@@ -225,15 +229,40 @@ internal sealed partial class WebRtcTestPeer
         long now = NowMicros();
         double growth = Volatile.Read(ref _delayGrowth);
         long arrival = growth > 0 ? now + (long)((now - _delayGrowthStartMicros) * growth) : now;
-        TransportFeedbackBuilder builder = _feedbackBuilder ??= new TransportFeedbackBuilder(VideoSsrc, intervalMicros: 100_000); // Chromium's default interval
-        builder.OnPacket(sequence, arrival, header.Ssrc);
-        if (builder.IsDue(arrival))
+        lock (_feedbackGate)
         {
-            int length = builder.WriteFeedback(arrival, _feedback);
-            if (length > 0)
+            TransportFeedbackBuilder builder = _feedbackBuilder ??= new TransportFeedbackBuilder(VideoSsrc, intervalMicros: FeedbackIntervalMicros);
+            builder.OnPacket(sequence, arrival, header.Ssrc);
+            SendFeedbackIfDueLocked(builder, arrival);
+        }
+    }
+
+    /// <summary>The feedback timer (every <see cref="FeedbackIntervalMicros"/>): reports what arrived since the last
+    /// feedback even when nothing arrives after it, as Chromium's periodic feedback does. Without it the last packets of
+    /// a burst stay unreported until the next burst, and the server, seeing its packets unanswered for a second, holds
+    /// the video back (<see cref="SubscriberBandwidth.IsFeedbackMissing"/>).</summary>
+    private void FlushTransportFeedback()
+    {
+        lock (_feedbackGate)
+        {
+            if (_feedbackBuilder is { } builder)
             {
-                SendRtcp(_feedback.AsSpan(0, length));
+                SendFeedbackIfDueLocked(builder, NowMicros());
             }
+        }
+    }
+
+    private void SendFeedbackIfDueLocked(TransportFeedbackBuilder builder, long nowMicros)
+    {
+        if (!builder.IsDue(nowMicros))
+        {
+            return;
+        }
+
+        int length = builder.WriteFeedback(nowMicros, _feedback);
+        if (length > 0)
+        {
+            SendRtcp(_feedback.AsSpan(0, length));
         }
     }
 

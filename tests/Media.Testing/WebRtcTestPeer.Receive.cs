@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Bwe;
-using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;
 

@@ -58,6 +58,8 @@ internal sealed partial class WebRtcTestPeer
 
                 _videoTimestamp += VideoClockPerTick;
             }
+
+            _lastTickSent = Now();
         }
     }
 
@@ -67,6 +69,7 @@ internal sealed partial class WebRtcTestPeer
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000 / TicksPerSecond));
         long start = Now();
+        SkipIdleTicks(start);
         long total = (long)(duration.TotalSeconds * TicksPerSecond);
         long sent = 0;
         while (sent < total && await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -76,6 +79,25 @@ internal sealed partial class WebRtcTestPeer
             {
                 SendTick();
                 sent++;
+            }
+        }
+    }
+
+    /// <summary>RTP timestamps follow the capture clock, as a browser's do: a publisher that sent nothing for a while
+    /// resumes with timestamps advanced by that time, not where its last packet left them (audio that arrives later
+    /// than its timestamp says reads as a queue on the way).</summary>
+    private void SkipIdleTicks(long now)
+    {
+        lock (_sendGate)
+        {
+            if (_lastTickSent != 0)
+            {
+                long idle = ((now - _lastTickSent) * TicksPerSecond / System.Diagnostics.Stopwatch.Frequency) - 1;
+                if (idle > 0)
+                {
+                    _audioTimestamp += (uint)(idle * AudioClock);
+                    _videoTimestamp += (uint)(idle * VideoClockPerTick);
+                }
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -38,12 +37,16 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
     private TaskCompletionSource<bool>? _iceDone;
     private StunTransactionId _pendingCheck;
     private ITimer? _consentTimer;
+    private ITimer? _feedbackTimer;
     private Socket? _tcp;
     private Task? _tcpLoop;
     private ushort _audioSequence;
     private ushort _videoSequence;
     private uint _audioTimestamp;
     private uint _videoTimestamp;
+
+    /// <summary>When the last tick went out (Stopwatch ticks), 0 before the first: <see cref="SkipIdleTicks"/> reads it.</summary>
+    private long _lastTickSent;
     private bool _sendKeyframe = true;
     private long _plisReceived;
     private long _nacksReceived;
@@ -131,6 +134,8 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
         _dtls = dtls;
         DtlsResult result = await dtls.HandshakeAsync(timeout.Token).WaitAsync(timeout.Token).ConfigureAwait(false);
         Volatile.Write(ref _srtp, result.CreateSrtpSession());
+        TimeSpan feedbackInterval = TimeSpan.FromMicroseconds(FeedbackIntervalMicros);
+        _feedbackTimer ??= TimeProvider.System.CreateTimer(static state => ((WebRtcTestPeer)state!).FlushTransportFeedback(), this, feedbackInterval, feedbackInterval);
         if (_options.ConsentInterval is { } interval)
         {
             _consentTimer = TimeProvider.System.CreateTimer(static state => ((WebRtcTestPeer)state!).SendConsent(), this, interval, interval);
@@ -213,6 +218,7 @@ internal sealed partial class WebRtcTestPeer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         StopConsent();
+        _feedbackTimer?.Dispose();
         await _stop.CancelAsync().ConfigureAwait(false);
         _dtls?.Dispose();
         _socket.Dispose();

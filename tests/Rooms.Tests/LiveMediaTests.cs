@@ -1,4 +1,3 @@
-using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Rooms.Internal;
 
 namespace Doctolib.Telehealth.Rooms.Tests;

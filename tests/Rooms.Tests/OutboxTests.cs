@@ -1,7 +1,5 @@
 using Dapper;
-using Doctolib.Telehealth.Rooms;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Rooms.Tests;

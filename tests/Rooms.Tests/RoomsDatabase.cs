@@ -40,3 +40,9 @@ internal sealed class NoRoomClients : IRoomNotifier
 
     public Task ConsultationEndedAsync(AppointmentId appointmentId, EndReason reason, CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>For a media plane where no participant has a session: it sends no offer.</summary>
+internal sealed class NoSignals : IMediaSignalSink
+{
+    public Task SendOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken) => Task.CompletedTask;
+}

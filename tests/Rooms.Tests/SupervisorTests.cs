@@ -1,8 +1,8 @@
-using Doctolib.Telehealth.TestInfrastructure;
 using Dapper;
 using Doctolib.Telehealth.Media;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Rooms.Internal;
+using Doctolib.Telehealth.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -171,12 +171,5 @@ public sealed class SupervisorTests : IAsyncLifetime
             }
             await Task.Delay(100);
         }
-    }
-
-
-    /// <summary>No participant has a session, so the plane sends no offer.</summary>
-    private sealed class NoSignals : IMediaSignalSink
-    {
-        public Task SendOfferAsync(MediaParticipant participant, string offerSdp, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
-using Doctolib.Telehealth.Rooms;
 using Doctolib.Telehealth.Signaling.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -30,6 +30,10 @@ internal sealed class ShapedCall(IBrowser browser, string baseUrl, HttpClient ht
     public double? LiftAt { get; init; }
 
     /// <summary>Runs the call and returns each party's timeline and its own stream id (how others key what they receive).</summary>
+    /// <summary>In a room of three, each page sends one video layer (as the project's pages do) instead of three
+    /// simulcast layers.</summary>
+    public bool OneLayer { get; init; }
+
     public async Task<Dictionary<Party, (Timeline Timeline, string StreamId)>> RunAsync(bool relayed, bool threeParty, IReadOnlyList<PartyLimit> limits)
     {
         var pages = new Dictionary<Party, IPage>();
@@ -123,9 +127,9 @@ internal sealed class ShapedCall(IBrowser browser, string baseUrl, HttpClient ht
             (await http.SendAsync(put)).EnsureSuccessStatusCode();
         }
         var join = "a => shapedRelay(a)";
-        await pages[Party.Practitioner].EvaluateAsync(join, new { token = await TokenAsync(practitionerId, "practitioner"), id, me = practitionerId, pauseEvent = PauseEvent, resumeEvent = ResumeEvent, simulcast = threeParty });
+        await pages[Party.Practitioner].EvaluateAsync(join, new { token = await TokenAsync(practitionerId, "practitioner"), id, me = practitionerId, pauseEvent = PauseEvent, resumeEvent = ResumeEvent, simulcast = threeParty && !OneLayer });
         await pages[Party.Practitioner].EvaluateAsync("() => shapedPublish()");
-        await pages[Party.Patient].EvaluateAsync(join, new { token = await TokenAsync(patientId, "patient"), id, me = patientId, pauseEvent = PauseEvent, resumeEvent = ResumeEvent, simulcast = threeParty });
+        await pages[Party.Patient].EvaluateAsync(join, new { token = await TokenAsync(patientId, "patient"), id, me = patientId, pauseEvent = PauseEvent, resumeEvent = ResumeEvent, simulcast = threeParty && !OneLayer });
         await pages[Party.Practitioner].EvaluateAsync("([id, who]) => window.hub.invoke('Admit', id, who)", new object[] { id, patientId });
         await PublishOnceAdmittedAsync(pages[Party.Patient]);
         if (!threeParty)
@@ -134,7 +138,7 @@ internal sealed class ShapedCall(IBrowser browser, string baseUrl, HttpClient ht
         }
         await WaitDecodingAsync(pages.Where(p => p.Key != Party.Guest).ToDictionary());
         var invitation = await pages[Party.Practitioner].EvaluateAsync<JsonElement>("id => window.hub.invoke('Invite', id)", id);
-        await pages[Party.Guest].EvaluateAsync(join, new { token = invitation.GetProperty("token").GetString(), id, me = invitation.GetProperty("participantId").GetString(), pauseEvent = PauseEvent, resumeEvent = ResumeEvent, simulcast = threeParty });
+        await pages[Party.Guest].EvaluateAsync(join, new { token = invitation.GetProperty("token").GetString(), id, me = invitation.GetProperty("participantId").GetString(), pauseEvent = PauseEvent, resumeEvent = ResumeEvent, simulcast = threeParty && !OneLayer });
         await pages[Party.Practitioner].EvaluateAsync("([id, who]) => window.hub.invoke('Admit', id, who)",
             new object[] { id, invitation.GetProperty("participantId").GetString()! });
         await PublishOnceAdmittedAsync(pages[Party.Guest]);

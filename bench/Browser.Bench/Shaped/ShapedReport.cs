@@ -18,6 +18,7 @@ internal static class ShapedReport
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  t={at,2} s  {Label(receiver, sender),-22} relay {Cell(r)} | direct {Cell(d)} | kbps {Percent(r.Kbps, d.Kbps)}"));
             }
+            PrintSend(at, [Party.Patient, Party.Practitioner], ("relay", relayed), ("direct", direct));
         }
         var shapedDirections = directions.Where(d => shaping.Limits.Any(l =>
             (l.Direction == EndToEnd.Tests.Support.ShapedDirection.Uplink && l.Party == d.Sender) ||
@@ -92,6 +93,7 @@ internal static class ShapedReport
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  t={at,2} s  {Label(receiver, sender),-22} shaped {Cell(s)} | unshaped {Cell(u)} | kbps {Percent(s.Kbps, u.Kbps)}"));
             }
+            PrintSend(at, [Party.Patient, Party.Practitioner, Party.Guest], ("shaped", shaped), ("unshaped", unshaped));
         }
         foreach (var (receiver, sender) in pairs.Take(2))
         {
@@ -102,6 +104,21 @@ internal static class ShapedReport
             }
         }
         _ = shaping;
+    }
+
+    /// <summary>With BENCH_SEND=1: what each page sends at <paramref name="at"/> (send-side estimate, and per video
+    /// encoding its rid, size, target bitrate and quality limitation), in each of the two calls.</summary>
+    private static void PrintSend(double at, Party[] parties, params (string Name, Dictionary<Party, (Timeline Timeline, string StreamId)> Call)[] calls)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_SEND") is not "1")
+        {
+            return;
+        }
+        foreach (var party in parties)
+        {
+            Console.WriteLine($"  t={at,2} s  {party.ToString().ToLowerInvariant(),-12} sends  " +
+                string.Join(" | ", calls.Select(c => $"{c.Name}: {c.Call[party].Timeline.SendAt(at)}")));
+        }
     }
 
     /// <summary>Per-interval audio beside the cumulative figures: where in the call the concealment happens.</summary>

@@ -11,9 +11,10 @@ internal sealed record ReceivedAudio(long Lost, long Fec, double JitterBufferDel
 
 /// <summary>One poll of one page's getStats (shaped.js, shapedSample): seconds since the shaping started (the bench's
 /// clock), received video per sender stream id, audio totals, the selected pair's local port and round-trip time, and
-/// how many video-paused / resumed hub events the page has seen.</summary>
+/// how many video-paused / resumed hub events the page has seen, and the page's sending side in words (for BENCH_SEND).</summary>
 internal sealed record ShapedSample(double At, IReadOnlyDictionary<string, ReceivedVideo> Video, long AudioPackets,
-    double ConcealedSamples, double TotalSamples, int? LocalPort, double? RttMs, int Pauses, int Resumes, ReceivedAudio AudioDetail)
+    double ConcealedSamples, double TotalSamples, int? LocalPort, double? RttMs, int Pauses, int Resumes, ReceivedAudio AudioDetail,
+    string Send)
 {
     public static ShapedSample From(double at, JsonElement json)
     {
@@ -35,6 +36,7 @@ internal sealed record ShapedSample(double At, IReadOnlyDictionary<string, Recei
             json.GetProperty("rttMs").ValueKind == JsonValueKind.Number ? json.GetProperty("rttMs").GetDouble() : null,
             json.GetProperty("pauses").GetInt32(), json.GetProperty("resumes").GetInt32(),
             new ReceivedAudio(audio.GetProperty("lost").GetInt64(), audio.GetProperty("fec").GetInt64(), audio.GetProperty("jbDelay").GetDouble(),
-                audio.GetProperty("jbEmitted").GetDouble(), audio.GetProperty("events").GetInt64(), audio.GetProperty("bytes").GetInt64()));
+                audio.GetProperty("jbEmitted").GetDouble(), audio.GetProperty("events").GetInt64(), audio.GetProperty("bytes").GetInt64()),
+            json.TryGetProperty("send", out var send) ? send.GetString() ?? "" : "");
     }
 }

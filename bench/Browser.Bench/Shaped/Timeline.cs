@@ -32,6 +32,9 @@ internal sealed class Timeline(string receiver)
             concealed, now.RttMs, $"{b.Width}x{b.Height}");
     }
 
+    /// <summary>The page's sending side at <paramref name="at"/>, as shaped.js words it.</summary>
+    public string SendAt(double at) => At(at).Send;
+
     public AudioInterval AudioBetween(double from, double to)
     {
         var a = At(from);

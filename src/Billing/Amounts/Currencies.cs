@@ -1,5 +1,4 @@
 using System.Globalization;
-using Doctolib.Telehealth.Rooms;
 
 namespace Doctolib.Telehealth.Billing.Amounts;
 

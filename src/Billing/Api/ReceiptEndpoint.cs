@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using System.Security.Claims;
 using Doctolib.Telehealth.Billing.Amounts;
 using Doctolib.Telehealth.Rooms;
 using Microsoft.AspNetCore.Builder;

@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using Dapper;
 using Doctolib.Telehealth.Billing.Payments;
 using Doctolib.Telehealth.Billing.Storage;
-using Microsoft.Extensions.Logging;
 using Doctolib.Telehealth.Rooms;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Doctolib.Telehealth.Billing.Processing;

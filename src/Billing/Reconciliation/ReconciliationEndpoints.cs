@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
-using Dapper;
 using Doctolib.Telehealth.Billing.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Srtp;

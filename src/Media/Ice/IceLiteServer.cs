@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using Doctolib.Telehealth.Media.Stun;
 
 namespace Doctolib.Telehealth.Media.Ice;
 

@@ -1,5 +1,3 @@
-using Doctolib.Telehealth.Media.Forwarding;
-
 namespace Doctolib.Telehealth.Media.Plane;
 
 internal sealed partial class MediaPlane

@@ -38,9 +38,13 @@ internal sealed partial class ConsultationService
         }
         RoomsLog.Admitted(logger, appointmentId.Value, participantId.Value);
         supervisor.Wake();
+        // The media plane first: the admitted participant offers as soon as it hears Admitted. Posted before the event,
+        // the admitted set reaches the room's node (another node, maybe) before that offer, since a node runs a room's
+        // calls in the order Redis took them; the other way round the offer could run first, and the participant's media
+        // would wait, unrelayed, for the admitted set.
+        await SyncMediaAsync(appointmentId, participants, cancellationToken);
         await notifier.AdmittedAsync(appointmentId, participantId, cancellationToken);
         await NotifyWaitingRoomAsync(appointmentId, participants, cancellationToken);
-        await SyncMediaAsync(appointmentId, participants, cancellationToken);
         return View(appointmentId, state, practitioner.Id, ParticipantKind.Practitioner, participants);
     }
 

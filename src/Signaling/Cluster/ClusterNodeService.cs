@@ -7,8 +7,9 @@ using StackExchange.Redis;
 namespace Doctolib.Telehealth.Signaling.Cluster;
 
 /// <summary>This node's life among several. At start: connect to Redis, listen for relayed media calls, register, and
-/// place again the rooms this node held in its previous run. Every heartbeat: renew the registry entry, give the
-/// participants of dead nodes the reconnect grace, and move dead nodes' rooms (the client of each gets
+/// place again the rooms this node held in its previous run. Every heartbeat interval, on two loops so that a slow
+/// sweep never delays the heartbeat: renew the registry entry; and give the participants of dead nodes the reconnect
+/// grace and move dead nodes' rooms (the client of each gets
 /// <c>MediaMoved</c>); a node is dead when its entry expired, or sooner when it is silent (heartbeat older than
 /// <c>Node:SilentAfter</c> and nobody listening on its media channel). On SIGTERM (before the web server stops): drain —
 /// state <c>draining</c>, each room handed to another serving node (make-before-break: this node's sessions keep
@@ -51,7 +52,13 @@ internal sealed partial class ClusterNodeService(
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>The heartbeat and the take-over sweep run on loops of their own: a sweep held up (a move waiting for
+    /// the new node's reply, up to <c>Node:RequestTimeout</c>, or a slow database) must not hold the heartbeat past
+    /// <c>Node:DeadAfter</c>, or the other nodes would find this live node dead and take its participants and rooms.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(EveryHeartbeatAsync(registry.HeartbeatAsync, stoppingToken), EveryHeartbeatAsync(() => SweepAsync(stoppingToken), stoppingToken));
+
+    private async Task EveryHeartbeatAsync(Func<Task> work, CancellationToken stoppingToken)
     {
         try
         {
@@ -60,8 +67,7 @@ internal sealed partial class ClusterNodeService(
                 await Task.Delay(options.Value.HeartbeatInterval, time, stoppingToken);
                 try
                 {
-                    await registry.HeartbeatAsync();
-                    await SweepAsync(stoppingToken);
+                    await work();
                 }
                 catch (Exception error) when (error is RedisException or Npgsql.NpgsqlException or TimeoutException or MediaNodeUnavailableException)
                 {

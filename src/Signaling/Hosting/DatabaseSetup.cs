@@ -1,5 +1,4 @@
 using Doctolib.Telehealth.Signaling.Hosting;
-using Npgsql;
 using Serilog;
 using Serilog.Extensions.Logging;
 

@@ -1,7 +1,6 @@
-using Doctolib.Telehealth.TestInfrastructure;
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
+using Doctolib.Telehealth.TestInfrastructure;
 
 namespace Doctolib.Telehealth.EndToEnd.Tests.Support;
 

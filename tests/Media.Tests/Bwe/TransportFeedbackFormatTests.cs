@@ -1,5 +1,4 @@
 using Doctolib.Telehealth.Media.Bwe;
-using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Tests.Stun;
 
 namespace Doctolib.Telehealth.Media.Tests.Bwe;

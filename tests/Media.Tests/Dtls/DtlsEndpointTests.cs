@@ -1,6 +1,6 @@
-using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Dtls;
 using Doctolib.Telehealth.Media.Srtp;
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Tests.Srtp;
 using Org.BouncyCastle.Tls;
 

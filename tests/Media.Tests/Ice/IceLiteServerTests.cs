@@ -1,7 +1,7 @@
-using Doctolib.Telehealth.Media.Testing;
 using System.Net;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Stun;
+using Doctolib.Telehealth.Media.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Ice;

@@ -1,8 +1,8 @@
-using Doctolib.Telehealth.Media.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Ice;
 using Doctolib.Telehealth.Media.Stun;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Ice;
 

@@ -1,5 +1,5 @@
-using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 

@@ -1,5 +1,5 @@
-using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Plane;
+using Doctolib.Telehealth.Media.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
-using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Sdp;
+using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Tests.Sdp;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Media.Testing;
 
@@ -152,7 +153,13 @@ internal sealed class PlaneHarness : IAsyncDisposable, IMediaSignalSink, IMediaO
         text.Append($"rx={c.DatagramsReceived} rtp={c.RtpReceived} fwd={c.RtpForwarded} drop={c.RtpDropped} srtpFail={c.SrtpFailures} unknown={c.DroppedUnknownSource} malformed={c.DroppedMalformed} stunOk={c.StunAnswered} stunBad={c.StunRejected} dtls={c.DtlsRecords} offers={_offers} kf={c.KeyframeRequestsForwarded}");
         foreach (WebRtcTestPeer peer in peers)
         {
-            text.Append($" | {peer.Name} sent={peer.PacketsSent} a={peer.AudioSsrc} v={peer.VideoSsrc}:");
+            text.Append($" | {peer.Name} sent={peer.PacketsSent} a={peer.AudioSsrc}/{peer.AudioPacketsSent} v={peer.VideoSsrc}/{peer.VideoPacketsSent}");
+            if (SessionOf(peer) is { } session)
+            {
+                text.Append($" paused={session.VideoPaused} downlinkHold={session.DownlinkHold.Held} estimate={session.Downlink?.EstimateBps} feedbackMissing={session.Downlink?.IsFeedbackMissing(BweClock.Micros(TimeProvider.System))}");
+            }
+
+            text.Append(':');
             foreach (ReceivedStream stream in peer.Streams)
             {
                 text.Append($" {stream.Ssrc}={stream.Packets}");

@@ -1,6 +1,6 @@
-using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Media.Sdp;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Forwarding;
-using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Media.Rtp;
 using Doctolib.Telehealth.Media.Tests.Sdp;
 using Doctolib.Telehealth.Media.Tests.Stun;

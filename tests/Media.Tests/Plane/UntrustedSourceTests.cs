@@ -1,7 +1,7 @@
-using Doctolib.Telehealth.Media.Testing;
 using System.Net;
 using System.Net.Sockets;
 using Doctolib.Telehealth.Media.Ice;
+using Doctolib.Telehealth.Media.Testing;
 
 namespace Doctolib.Telehealth.Media.Tests.Plane;
 

@@ -1,5 +1,5 @@
-using Doctolib.Telehealth.Media.Testing;
 using Doctolib.Telehealth.Media.Srtp;
+using Doctolib.Telehealth.Media.Testing;
 using Xunit.Abstractions;
 
 namespace Doctolib.Telehealth.Media.Tests.Srtp;

@@ -19,17 +19,21 @@ public sealed class ReceiveQueueTimeTests
         Task loop = socket.StartReceiveThread(handler, stop.Token);
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
 
-        // The first datagram holds the loop; three more arrive, some time apart, while it is held.
+        // The first datagram holds the loop; three more arrive, some time apart, while it is held. The test thread sleeps
+        // rather than awaits: a continuation on a starved thread pool (a loaded CI box, many tests starting at once) can
+        // come a second late, and a wait of over a second is what the socket reads as a stepped clock and reports as 0.
         sender.SendTo([0], socket.LocalEndPoint);
         Assert.True(handler.Holding.Wait(TimeSpan.FromSeconds(10)), "the loop never read the first datagram");
+        var held = System.Diagnostics.Stopwatch.StartNew();
         for (byte i = 1; i <= 3; i++)
         {
             sender.SendTo([i], socket.LocalEndPoint);
-            await Task.Delay(30);
+            Thread.Sleep(30);
         }
 
-        await Task.Delay(100);
+        Thread.Sleep(100);
         handler.Release.Set();
+        TimeSpan heldFor = held.Elapsed;
         Assert.True(await WaitAsync(() => handler.Queued.Count == 4), $"handled {handler.Queued.Count} of 4");
         await stop.CancelAsync();
         socket.Dispose();
@@ -38,7 +42,7 @@ public sealed class ReceiveQueueTimeTests
         Dictionary<byte, long> queued = handler.Queued.ToDictionary(p => p.Key, p => p.Value);
         // Each waited for the held loop; the earlier one arrived, the longer it waited.
         Assert.True(queued[1] > queued[2] && queued[2] > queued[3] && queued[3] > 0,
-            $"queued µs: {string.Join(", ", queued.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))}");
+            $"queued µs: {string.Join(", ", queued.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))}; datagrams 1 to 3 were sent over the {heldFor.TotalMilliseconds:0} ms before the loop was let go");
     }
 
     private static async Task<bool> WaitAsync(Func<bool> condition)

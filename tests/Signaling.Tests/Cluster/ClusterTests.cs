@@ -30,6 +30,26 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         return (id, patient, practitioner);
     }
 
+    /// <summary>Mid-call drain of the room's node c: both start media and exchange it through c, then c gets SIGTERM and
+    /// both hear <c>MediaMoved</c>. Returns c's stop (it may still be draining) and how long the MediaMoved took.</summary>
+    private static async Task<(Task Stopping, TimeSpan MovedAfter)> DrainMidCallAsync(
+        ClusterNodes cluster, MediaClient patient, MediaClient practitioner, Func<Task>? beforeTheDrain = null)
+    {
+        await patient.StartMediaAsync();
+        await practitioner.StartMediaAsync();
+        Assert.Equal(cluster.UdpPortOf("c"), patient.AnsweredPort());
+        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
+        if (beforeTheDrain is not null)
+        {
+            await beforeTheDrain();
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stopping = cluster.StopAsync("c");
+        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
+        return (stopping, clock.Elapsed);
+    }
+
     [Fact]
     public async Task PatientOnA_PractitionerOnB_BothTalkToTheRoomNode_MediaFlows_AndTheConsultationIsBilledOnce()
     {
@@ -103,16 +123,9 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "4", placeOn: "c");
         await using var _p = patient;
         await using var _d = practitioner;
-        await patient.StartMediaAsync();
-        await practitioner.StartMediaAsync();
-        Assert.Equal(cluster.UdpPortOf("c"), patient.AnsweredPort());
-        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var stopping = cluster.StopAsync("c");
-
-        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
-        var movedAfter = clock.Elapsed;
+        var (stopping, movedAfter) = await DrainMidCallAsync(cluster, patient, practitioner);
+        var afterTheMove = System.Diagnostics.Stopwatch.StartNew();
         await stopping;
         var roomNode = await cluster.PlacementAsync(id);
         Assert.Contains(roomNode, new[] { "a", "b" });
@@ -121,7 +134,7 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(cluster.UdpPortOf(roomNode!), patient.AnsweredPort());
         Assert.Equal(cluster.UdpPortOf(roomNode!), practitioner.AnsweredPort());
         Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow after the move");
-        output.WriteLine($"drain: MediaMoved after {movedAfter.TotalSeconds:0.00} s, media both ways again after {clock.Elapsed.TotalSeconds:0.00} s");
+        output.WriteLine($"drain: MediaMoved after {movedAfter.TotalSeconds:0.00} s, media both ways again {(movedAfter + afterTheMove.Elapsed).TotalSeconds:0.00} s after the SIGTERM");
         var timeline = await Eventually.ValueAsync(() => cluster.TimelineAsync(id), t => t.Count(e => e.Kind == "media_up") == 4, "media_up again on the new node");
         Assert.Equal(2, timeline.Count(e => e.Kind == "media_down" && e.Detail == "moved"));
         Assert.Equal("in_progress", await cluster["a"].ConsultationStateAsync(id));
@@ -162,12 +175,8 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "6", placeOn: "c");
         await using var _p = patient;
         await using var _d = practitioner;
-        await patient.StartMediaAsync();
-        await practitioner.StartMediaAsync();
-        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
+        var (stopping, _) = await DrainMidCallAsync(cluster, patient, practitioner);
 
-        var stopping = cluster.StopAsync("c");
-        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
         var oldPatient = patient.Peer!;
         var oldPractitioner = practitioner.Peer!;
         var before = oldPatient.Stream(oldPractitioner.VideoSsrc)?.Packets ?? 0;
@@ -197,12 +206,8 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "10", placeOn: "c");
         await using var _p = patient;
         await using var _d = practitioner;
-        await patient.StartMediaAsync();
-        await practitioner.StartMediaAsync();
-        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
+        var (stopping, _) = await DrainMidCallAsync(cluster, patient, practitioner);
 
-        var stopping = cluster.StopAsync("c");
-        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.False(stopping.IsCompleted, "the drained node exited before its clients had media on the new node");
         await patient.StartMediaAsync();
@@ -224,13 +229,9 @@ public sealed class ClusterTests(Xunit.Abstractions.ITestOutputHelper output)
         var (id, patient, practitioner) = await ConsultationAsync(cluster, "a", "b", "7", placeOn: "c");
         await using var _p = patient;
         await using var _d = practitioner;
-        await patient.StartMediaAsync();
-        await practitioner.StartMediaAsync();
-        Assert.True(await MediaClient.ExchangeMediaAsync(patient, practitioner, TimeSpan.FromSeconds(15)), "media did not flow before the drain");
-        await practitioner.Hub.InvokeAsync("SetAudioOnly", id.Value, true);
+        var (stopping, _) = await DrainMidCallAsync(cluster, patient, practitioner,
+            beforeTheDrain: () => practitioner.Hub.InvokeAsync("SetAudioOnly", id.Value, true));
 
-        var stopping = cluster.StopAsync("c");
-        await Eventually.ValueAsync(() => Task.FromResult(patient.Moves.Count + practitioner.Moves.Count), n => n >= 2, "MediaMoved to both");
         await patient.StartMediaAsync();
         await practitioner.StartMediaAsync();
         await stopping;

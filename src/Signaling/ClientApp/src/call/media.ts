@@ -23,6 +23,10 @@ export interface MediaEvents {
 
 /** How long a move keeps the old peer connection playing when the new one receives no video. */
 const MOVE_OVERLAP_MS = 6000;
+/** A move whose offer the server did not take (the room's new node busy or lost in turn) starts over this often, this
+ * many times, before the page leaves the failure banner up. */
+const MOVE_RETRY_MS = 1000;
+const MOVE_RETRIES = 3;
 
 export class MediaSession {
   pc: RTCPeerConnection | null = null;
@@ -34,6 +38,7 @@ export class MediaSession {
   private lastInbound = { received: 0, lost: 0, bytes: 0, at: 0 };
   private closed = false;
   private videoSendPaused = false;
+  private moveRetries = 0;
 
   constructor(
     private readonly hub: HubConnection,
@@ -48,12 +53,16 @@ export class MediaSession {
   /** Starts (or restarts, after a reconnect, reload or network change) the peer connection and offers. */
   start(): Promise<void> {
     return this.enqueue(async () => {
-      this.teardownPeer();
       this.closed = false;
-      const pc = this.newPeer((event) => this.onTrack(event));
-      pc.onconnectionstatechange = () => this.events.connectionState(pc.connectionState);
-      await this.negotiate(pc);
+      await this.freshPeer();
     });
+  }
+
+  private async freshPeer(): Promise<void> {
+    this.teardownPeer();
+    const pc = this.newPeer((event) => this.onTrack(event));
+    pc.onconnectionstatechange = () => this.events.connectionState(pc.connectionState);
+    await this.negotiate(pc);
   }
 
   /**
@@ -88,8 +97,32 @@ export class MediaSession {
       pc.onconnectionstatechange = () => {
         if (retired || pc.connectionState === "connected") this.events.connectionState(pc.connectionState);
       };
-      await this.negotiate(pc);
+      try {
+        await this.negotiate(pc);
+      } catch (error) {
+        if (!this.startOverLater(pc)) throw error;
+      }
     });
+  }
+
+  /** After a move's failed negotiation: its new connection would never connect (and never report "failed"), so the
+   * page starts its media over, a few times, unless something else replaced that connection meanwhile. False once the
+   * retries are spent: the caller reports the failure then. */
+  private startOverLater(failed: RTCPeerConnection): boolean {
+    if (this.moveRetries >= MOVE_RETRIES) return false;
+    this.moveRetries++;
+    window.setTimeout(() => {
+      if (this.pc !== failed || this.closed) return;
+      void this.enqueue(async () => {
+        if (this.pc !== failed || this.closed) return;
+        try {
+          await this.freshPeer();
+        } catch (error) {
+          if (!this.pc || !this.startOverLater(this.pc)) throw error;
+        }
+      });
+    }, MOVE_RETRY_MS);
+    return true;
   }
 
   private newPeer(ontrack: (event: RTCTrackEvent) => void): RTCPeerConnection {
@@ -110,6 +143,7 @@ export class MediaSession {
     const answer = await this.hub.invoke<string>("SendOffer", this.appointmentId, this.labelled(offer.sdp ?? ""));
     if (this.pc !== pc) return;
     await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    this.moveRetries = 0;
     await this.applyVideoSending(pc);
     this.startQualityWatch();
   }
