@@ -2,8 +2,9 @@
 # The server's CPU at rest (issue 9): starts the built server with no session at all against a throwaway PostgreSQL
 # cluster on free loopback ports, and prints the CPU it used over 10 s starting 30 s after start, read from
 # /proc/<pid>/task/*/schedstat, with a breakdown by thread name, and the CPU of each 10 s of the first minute with the
-# JIT's share of it (what ReadyToRun, tiered PGO and tiered compilation change). The threads are read four times a
-# second, so a short-lived one (the tiered-compilation worker comes and goes) is counted up to its last read.
+# JIT's share of it (what ReadyToRun, tiered PGO and tiered compilation change), and the time from start to the first
+# /readyz answered 200. The threads are read four times a second, so a short-lived one (the tiered-compilation worker
+# comes and goes) is counted up to its last read.
 # Runs this tree's build side by side with an old build (a git worktree of OLD_REV, built on first use).
 #
 #   scripts/bench-rest.sh                      # new vs old (OLD_REV=e9c85a3)
@@ -129,13 +130,18 @@ run_variant() {
   # The dotnet host is the process itself (exec), so its pid is the server's; followed from the start.
   python3 -c "$FOLLOW" "$variant" "$SERVER_PID" "$started" "$WARMUP" "$WINDOW" "$FIRST_MINUTE" >"$WORK/follow.txt" 2>&1 &
   local follower=$!
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$http/readyz" 2>/dev/null && break
+  local ready=
+  for _ in $(seq 1 1200); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$http/readyz" 2>/dev/null; then
+      ready=$(python3 -c 'import sys, time; print(f"{time.time() - float(sys.argv[1]):.2f}")' "$started")
+      break
+    fi
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "$variant: the server exited:"; tail -20 "$WORK/server-$build.log"; return 1; }
-    sleep 0.2
+    sleep 0.05
   done
   wait "$follower" || true
   cat "$WORK/follow.txt"
+  echo "    first /readyz answered 200 after ${ready:-?} s (polled every 50 ms); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
 }
 

@@ -32,13 +32,14 @@ internal sealed partial class RtpForwarder
                 continue;
             }
 
-            if (receiver.VideoPaused || FeedbackMissing(receiver, nowMicros))
+            SubscriberBandwidth? downlink = receiver.Downlink;
+            if (receiver.VideoPaused || FeedbackMissing(downlink, nowMicros))
             {
                 simulcast.Restart(); // audio only: video comes back, continuous, at a keyframe
                 continue;
             }
 
-            if (receiver.Downlink is { } downlink && !downTrack.Frames.Admit(header.Timestamp, keyframe, downlink.VideoGate, nowMicros, out _))
+            if (downlink is not null && !downTrack.Frames.Admit(header.Timestamp, keyframe, downlink.VideoGate, nowMicros, out _))
             {
                 simulcast.Restart(); // over the receiver's estimate: back at a keyframe of its layer (its selector asks for one)
                 continue;
@@ -57,7 +58,7 @@ internal sealed partial class RtpForwarder
                 continue;
             }
 
-            if (ProtectAndSend(downTrack, srtp, path, packet))
+            if (ProtectAndSend(downTrack, srtp, path, packet, downlink))
             {
                 sent++;
             }

@@ -112,13 +112,14 @@ internal sealed partial class RtpForwarder
             return false;
         }
 
-        if (downTrack.Source.IsVideo && (receiver.VideoPaused || FeedbackMissing(receiver, BweClock.Micros(_time))))
+        SubscriberBandwidth? downlink = receiver.Downlink; // read once: an interface call, and one view of it per packet
+        if (downTrack.Source.IsVideo && (receiver.VideoPaused || FeedbackMissing(downlink, BweClock.Micros(_time))))
         {
             downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
             return false; // audio only for this receiver: its audio still goes
         }
 
-        if (downTrack.Source.IsVideo && receiver.Downlink is { } downlink && !AdmitVideo(downTrack, downlink, plain))
+        if (downTrack.Source.IsVideo && downlink is not null && !AdmitVideo(downTrack, downlink, plain))
         {
             downTrack.NoteSkipped(RtpHeader.ReadSequenceNumber(plain), _time.GetTimestamp(), _time.TimestampFrequency);
             return false; // over the receiver's estimate: whole frames dropped here, not the audio by the link's queue
@@ -133,7 +134,7 @@ internal sealed partial class RtpForwarder
             return false;
         }
 
-        return ProtectAndSend(downTrack, srtp, path, packet);
+        return ProtectAndSend(downTrack, srtp, path, packet, downlink);
     }
 
     /// <summary>The receiver's rate gate (<see cref="VideoRateGate"/>) on a plain video down track, by whole frames; a
@@ -161,9 +162,9 @@ internal sealed partial class RtpForwarder
 
     /// <summary>True while the receiver's transport feedback has been missing for a second (<see
     /// cref="SubscriberBandwidth.IsFeedbackMissing"/>): its video is held back, and the next feedback asks for a keyframe.</summary>
-    private static bool FeedbackMissing(IForwardingPeer receiver, long nowMicros)
+    private static bool FeedbackMissing(SubscriberBandwidth? downlink, long nowMicros)
     {
-        if (receiver.Downlink is not { } downlink || !downlink.IsFeedbackMissing(nowMicros))
+        if (downlink is null || !downlink.IsFeedbackMissing(nowMicros))
         {
             return false;
         }
@@ -175,10 +176,13 @@ internal sealed partial class RtpForwarder
     /// <summary>Stamps the receiver's transport-wide sequence number (when it negotiated transport-cc on this section),
     /// records the send for its estimate, protects and sends. <paramref name="packet"/> lies in <see cref="Scratch"/>
     /// or <see cref="RepairScratch"/>; the protected packet is written to <see cref="Scratch"/>.</summary>
-    private bool ProtectAndSend(DownTrack downTrack, SrtpSession srtp, MediaPath path, Span<byte> packet)
+    private bool ProtectAndSend(DownTrack downTrack, SrtpSession srtp, MediaPath path, Span<byte> packet) =>
+        ProtectAndSend(downTrack, srtp, path, packet, downTrack.Receiver.Downlink);
+
+    private bool ProtectAndSend(DownTrack downTrack, SrtpSession srtp, MediaPath path, Span<byte> packet, SubscriberBandwidth? downlink)
     {
         int id = downTrack.TransportWideCcId;
-        if (id != 0 && downTrack.Receiver.Downlink is { } downlink)
+        if (id != 0 && downlink is not null)
         {
             packet = Stamp(packet, id, downlink, srtp.RtpOverhead);
         }
@@ -191,7 +195,7 @@ internal sealed partial class RtpForwarder
         }
 
         path.Send(scratch.AsSpan(0, written));
-        downTrack.Receiver.Downlink?.VideoGate.OnSent(written, BweClock.Micros(_time));
+        downlink?.VideoGate.OnSent(written, BweClock.Micros(_time));
         _counters.RtpForwardedOne();
         return true;
     }

@@ -12,7 +12,7 @@ internal sealed class SessionRegistry(UdpMediaSocket socket)
 {
     private readonly Dictionary<MediaParticipant, ParticipantSession> _byParticipant = new();
     private readonly ConcurrentDictionary<IceSession, ParticipantSession> _byIce = new();
-    private readonly ConcurrentDictionary<SocketAddress, ParticipantSession> _byAddress = new();
+    private readonly ConcurrentDictionary<SocketAddressKey, ParticipantSession> _byAddress = new();
     private readonly ConcurrentDictionary<TcpMediaConnection, ParticipantSession> _byConnection = new();
 
     /// <summary>Sessions by participant. Caller holds the plane's lock.</summary>
@@ -51,7 +51,8 @@ internal sealed class SessionRegistry(UdpMediaSocket socket)
 
     public ParticipantSession? FindByIce(IceSession ice) => _byIce.TryGetValue(ice, out ParticipantSession? s) ? s : null;
 
-    public ParticipantSession? FindByAddress(SocketAddress address) => _byAddress.TryGetValue(address, out ParticipantSession? s) ? s : null;
+    public ParticipantSession? FindByAddress(SocketAddress address) =>
+        SocketAddressKey.TryCreate(address, out SocketAddressKey key) && _byAddress.TryGetValue(key, out ParticipantSession? s) ? s : null;
 
     /// <summary>The session an ICE-TCP connection carries, when that connection is still the session's path.</summary>
     public ParticipantSession? FindByConnection(TcpMediaConnection connection) =>
@@ -65,10 +66,15 @@ internal sealed class SessionRegistry(UdpMediaSocket socket)
             return;
         }
 
+        if (!SocketAddressKey.TryCreate(source, out SocketAddressKey key))
+        {
+            return;
+        }
+
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.CopyTo(copy.Buffer);
         Unbind(session);
-        _byAddress[copy] = session;
+        _byAddress[key] = session;
         session.SetPath(new UdpPath(socket, copy));
     }
 
@@ -98,9 +104,9 @@ internal sealed class SessionRegistry(UdpMediaSocket socket)
     public void Unbind(ParticipantSession session)
     {
         MediaPath? path = session.Path;
-        if (path is UdpPath udp)
+        if (path is UdpPath udp && SocketAddressKey.TryCreate(udp.Address, out SocketAddressKey key))
         {
-            _byAddress.TryRemove(new KeyValuePair<SocketAddress, ParticipantSession>(udp.Address, session));
+            _byAddress.TryRemove(new KeyValuePair<SocketAddressKey, ParticipantSession>(key, session));
         }
         else if (path is TcpMediaConnection connection)
         {

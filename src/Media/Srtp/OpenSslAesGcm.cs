@@ -7,17 +7,27 @@ namespace Doctolib.Telehealth.Media.Srtp;
 /// <summary>AES-128-GCM with a 12-byte nonce and a 16-byte tag (NIST SP 800-38D), one key, on OpenSSL's EVP interface
 /// called directly: the same library and calls <see cref="AesGcm"/> makes on Linux, without the per-call error-queue
 /// clearing of .NET's shim (five calls per packet, each walking OpenSSL's 16-entry error queue: measured at 6 % of the
-/// media plane's CPU in the media benchmark). Where libcrypto.so.3 cannot be loaded it falls back to <see cref="AesGcm"/>.
+/// media plane's CPU in the media benchmark). The tag goes in and out through a parameter array built once per
+/// instance (OpenSSL 3's EVP_CIPHER_CTX_get_params, and EVP_CipherInit_ex2 with the nonce), not EVP_CIPHER_CTX_ctrl, which
+/// builds that array again on each call. Where libcrypto.so.3 cannot be loaded it falls back to <see cref="AesGcm"/>.
 /// Not thread-safe (one context per key): <see cref="SrtpSession"/> serializes each direction.</summary>
 internal sealed class OpenSslAesGcm : IDisposable
 {
     private const string LibCrypto = "libcrypto.so.3";
     private const int TagLength = 16;
-    private const int CtrlGcmGetTag = 0x10;
-    private const int CtrlGcmSetTag = 0x11;
+    private const int OsslParamOctetString = 5;
+    private const int OsslParamBytes = 40;
+    private const int TagOffset = 2 * OsslParamBytes;
     private static readonly bool Available = Probe();
 
+    /// <summary>"tag" (OSSL_CIPHER_PARAM_AEAD_TAG), NUL-terminated, for the life of the process.</summary>
+    private static readonly nint TagKey = Available ? Marshal.StringToCoTaskMemUTF8("tag") : 0;
+
     private readonly nint _context;
+
+    /// <summary>Native memory: OSSL_PARAM { key, data_type, data, data_size, return_size } for the tag, the array's
+    /// terminating empty OSSL_PARAM, then the 16 tag bytes the first one points at.</summary>
+    private readonly nint _tagParams;
     private readonly AesGcm? _fallback;
 
     public OpenSslAesGcm(ReadOnlySpan<byte> key)
@@ -33,6 +43,17 @@ internal sealed class OpenSslAesGcm : IDisposable
             return;
         }
 
+        _tagParams = Marshal.AllocHGlobal(TagOffset + TagLength);
+        for (int offset = 0; offset < TagOffset + TagLength; offset += 8)
+        {
+            Marshal.WriteInt64(_tagParams, offset, 0);
+        }
+
+        Marshal.WriteIntPtr(_tagParams, 0, TagKey);
+        Marshal.WriteInt32(_tagParams, 8, OsslParamOctetString);
+        Marshal.WriteIntPtr(_tagParams, 16, _tagParams + TagOffset);
+        Marshal.WriteInt64(_tagParams, 24, TagLength);
+        Marshal.WriteInt64(_tagParams, 32, -1); // OSSL_PARAM_UNMODIFIED
         _context = EVP_CIPHER_CTX_new();
         if (_context == 0 || EVP_CipherInit_ex(_context, EVP_aes_128_gcm(), 0, ref MemoryMarshal.GetReference(key), ref Unsafe.NullRef<byte>(), 1) != 1)
         {
@@ -60,11 +81,14 @@ internal sealed class OpenSslAesGcm : IDisposable
             || !Update(ref none, associatedData)
             || !Update(ref MemoryMarshal.GetReference(ciphertext), plaintext)
             || EVP_CipherFinal_ex(_context, ref MemoryMarshal.GetReference(ciphertext), out _) != 1
-            || EVP_CIPHER_CTX_ctrl(_context, CtrlGcmGetTag, TagLength, ref MemoryMarshal.GetReference(tag)) != 1)
+            || EVP_CIPHER_CTX_get_params(_context, _tagParams) != 1)
         {
             ERR_clear_error();
             throw new CryptographicException("OpenSSL AES-128-GCM encryption failed.");
         }
+
+        MemoryMarshal.Write(tag, Marshal.ReadInt64(_tagParams, TagOffset));
+        MemoryMarshal.Write(tag[8..], Marshal.ReadInt64(_tagParams, TagOffset + 8));
     }
 
     /// <summary>As <see cref="AesGcm.Decrypt(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, ReadOnlySpan{byte})"/>,
@@ -85,11 +109,13 @@ internal sealed class OpenSslAesGcm : IDisposable
         }
 
         Check(nonce, ciphertext.Length, plaintext.Length, tag.Length);
+        Marshal.WriteInt64(_tagParams, TagOffset, MemoryMarshal.Read<long>(tag));
+        Marshal.WriteInt64(_tagParams, TagOffset + 8, MemoryMarshal.Read<long>(tag[8..]));
         ref byte none = ref Unsafe.NullRef<byte>();
-        if (EVP_CipherInit_ex(_context, 0, 0, ref none, ref MemoryMarshal.GetReference(nonce), 0) != 1
+        // The expected tag is set with the nonce (the GCM provider keeps it for the final check).
+        if (EVP_CipherInit_ex2(_context, 0, ref none, ref MemoryMarshal.GetReference(nonce), 0, _tagParams) != 1
             || !Update(ref none, associatedData)
-            || !Update(ref MemoryMarshal.GetReference(plaintext), ciphertext)
-            || EVP_CIPHER_CTX_ctrl(_context, CtrlGcmSetTag, TagLength, ref MemoryMarshal.GetReference(tag)) != 1)
+            || !Update(ref MemoryMarshal.GetReference(plaintext), ciphertext))
         {
             ERR_clear_error();
             throw new CryptographicException("OpenSSL AES-128-GCM decryption failed.");
@@ -111,6 +137,11 @@ internal sealed class OpenSslAesGcm : IDisposable
         if (_context != 0)
         {
             EVP_CIPHER_CTX_free(_context);
+        }
+
+        if (_tagParams != 0)
+        {
+            Marshal.FreeHGlobal(_tagParams);
         }
     }
 
@@ -163,11 +194,14 @@ internal sealed class OpenSslAesGcm : IDisposable
     private static extern int EVP_CipherInit_ex(nint context, nint cipher, nint engine, ref byte key, ref byte iv, int encrypt);
 
     [DllImport(LibCrypto)]
+    private static extern int EVP_CipherInit_ex2(nint context, nint cipher, ref byte key, ref byte iv, int encrypt, nint parameters);
+
+    [DllImport(LibCrypto)]
     private static extern int EVP_CipherUpdate(nint context, ref byte output, out int outputLength, ref byte input, int inputLength);
 
     [DllImport(LibCrypto)]
     private static extern int EVP_CipherFinal_ex(nint context, ref byte output, out int outputLength);
 
     [DllImport(LibCrypto)]
-    private static extern int EVP_CIPHER_CTX_ctrl(nint context, int type, int argument, ref byte pointer);
+    private static extern int EVP_CIPHER_CTX_get_params(nint context, nint parameters);
 }

@@ -14,6 +14,10 @@ internal sealed partial class SrtpSession : IDisposable
 
     private readonly ISrtpTransform _outbound;
     private readonly ISrtpTransform _inbound;
+
+    // A transform's overheads never change: kept here, so each packet does not ask for them through the interface.
+    private readonly int _outboundRtpOverhead;
+    private readonly int _inboundRtpOverhead;
     private readonly Dictionary<uint, SrtpStreamState> _sent = new();
     private readonly Dictionary<uint, SrtpStreamState> _received = new();
     private readonly Lock _sendLock = new();
@@ -26,6 +30,8 @@ internal sealed partial class SrtpSession : IDisposable
         Profile = keys.Profile;
         _outbound = CreateTransform(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
         _inbound = CreateTransform(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
+        _outboundRtpOverhead = _outbound.RtpOverhead;
+        _inboundRtpOverhead = _inbound.RtpOverhead;
     }
 
     internal SrtpSession(SrtpProfile profile, ISrtpTransform outbound, ISrtpTransform inbound)
@@ -33,12 +39,14 @@ internal sealed partial class SrtpSession : IDisposable
         Profile = profile;
         _outbound = outbound;
         _inbound = inbound;
+        _outboundRtpOverhead = outbound.RtpOverhead;
+        _inboundRtpOverhead = inbound.RtpOverhead;
     }
 
     public SrtpProfile Profile { get; }
 
     /// <summary>Bytes an SRTP packet adds to its RTP packet (10 or 16).</summary>
-    public int RtpOverhead => _outbound.RtpOverhead;
+    public int RtpOverhead => _outboundRtpOverhead;
 
     /// <summary>Bytes an SRTCP packet adds to its RTCP packet (14 or 20).</summary>
     public int RtcpOverhead => _outbound.RtcpOverhead;
@@ -49,7 +57,7 @@ internal sealed partial class SrtpSession : IDisposable
     {
         written = 0;
         if (!RtpHeader.TryGetLength(plain, out int headerLength)
-            || output.Length < plain.Length + _outbound.RtpOverhead)
+            || output.Length < plain.Length + _outboundRtpOverhead)
         {
             return false;
         }
@@ -76,7 +84,7 @@ internal sealed partial class SrtpSession : IDisposable
     public SrtpUnprotectResult TryUnprotectRtp(ReadOnlySpan<byte> packet, Span<byte> output, out int written)
     {
         written = 0;
-        int overhead = _inbound.RtpOverhead;
+        int overhead = _inboundRtpOverhead;
         if (packet.Length < overhead || !RtpHeader.TryGetLength(packet[..^overhead], out int headerLength)
             || output.Length < packet.Length - overhead)
         {

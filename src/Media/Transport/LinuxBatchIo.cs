@@ -154,9 +154,11 @@ internal sealed class LinuxBatchIo : IDisposable
         Marshal.FreeHGlobal(_controls);
     }
 
-    [DllImport("libc", SetLastError = true)]
+    // No SetLastError: nothing reads errno (a failed call is counted, not explained), and without it the signatures
+    // need no marshalling, so the JIT calls libc inline instead of through an IL stub that saves errno each time.
+    [DllImport("libc")]
     private static extern int recvmmsg(nint sockfd, nint msgvec, uint vlen, int flags, nint timeout);
 
-    [DllImport("libc", SetLastError = true)]
+    [DllImport("libc")]
     private static extern int sendmmsg(nint sockfd, nint msgvec, uint vlen, int flags);
 }
