@@ -1,3 +1,4 @@
+using Doctolib.Telehealth.Media.Bwe;
 using Doctolib.Telehealth.Media.Plane;
 using Doctolib.Telehealth.Media.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -225,7 +226,9 @@ public sealed class AudioOnlyTests
         await SendTicksAsync(patient, audio, time, 8, TimeSpan.FromMilliseconds(160));
         await SendTicksAsync(patient, audio, time, 10, TimeSpan.FromMilliseconds(20));
 
-        Assert.False(session.VideoPaused);
+        // The detector's reading lasts 8 s (the clock moved 1.5 s), and the ticks after the slow ones were read after it.
+        Assert.False(session.IsUplinkWeak(BweClock.Micros(time)), "the uplink was read as weak");
+        Assert.False(session.PausedByDecision);
         Assert.DoesNotContain(harness.NoticesAbout(participant), n => n.Kind == "paused");
     }
 
