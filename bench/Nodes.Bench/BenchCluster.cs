@@ -39,7 +39,7 @@ internal sealed class BenchCluster : IAsyncDisposable
             throw new InvalidOperationException($"The server is not built ({dll}).");
         }
         var redis = await RedisServer.StartAsync();
-        var database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("nodes_bench");
+        var database = await (await PostgresServer.GetAsync(cancellationToken)).CreateDatabaseAsync("nodes_bench");
         var stripe = await StripeEmulatorServer.StartAsync(cancellationToken: cancellationToken);
         var shared = new Dictionary<string, string>
         {

@@ -56,8 +56,8 @@ internal sealed class BillingApp : IAsyncDisposable
     /// <summary>A fresh app; <paramref name="localProvider"/> runs it without a Stripe key (the local payment emulator).</summary>
     public static async Task<BillingApp> StartAsync(bool worker = false, bool localProvider = false)
     {
+        var server = await PostgresServer.GetAsync(); // shared by the whole process, within its own start timeout
         using var cts = new CancellationTokenSource(BillingHarness.Timeout);
-        var server = await PostgresServer.GetAsync().WaitAsync(cts.Token);
         var database = await server.CreateDatabaseAsync("billinghttp").WaitAsync(cts.Token);
         var stripe = await StripeEmulatorServer.StartAsync(cancellationToken: cts.Token);
         return new BillingApp(database, stripe, new FakeTimeProvider(DateTimeOffset.UtcNow), worker, localProvider);

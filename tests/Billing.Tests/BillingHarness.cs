@@ -55,8 +55,8 @@ internal sealed class BillingHarness : IAsyncDisposable
 
     public static async Task<BillingHarness> StartAsync()
     {
+        var server = await PostgresServer.GetAsync(); // shared by the whole process, within its own start timeout
         using var cts = new CancellationTokenSource(Timeout);
-        var server = await PostgresServer.GetAsync().WaitAsync(cts.Token);
         var connectionString = await server.CreateDatabaseAsync("billing").WaitAsync(cts.Token);
         var stripe = await StripeEmulatorServer.StartAsync(cancellationToken: cts.Token);
         var harness = new BillingHarness(NpgsqlDataSource.Create(connectionString), stripe, new FakeTimeProvider(DateTimeOffset.UtcNow));

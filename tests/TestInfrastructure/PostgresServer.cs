@@ -8,8 +8,8 @@ namespace Doctolib.Telehealth.TestInfrastructure;
 /// folder. Each test class asks it for a fresh database, so tests never see each other's rows.</summary>
 public sealed class PostgresServer
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static PostgresServer? shared;
+    private static readonly Lock Gate = new();
+    private static Task<PostgresServer>? starting;
     private readonly string folder;
     private readonly int port;
     private int databases;
@@ -25,19 +25,25 @@ public sealed class PostgresServer
 
     public int Port => port;
 
-    /// <summary>The shared cluster, started on first use and stopped when the test process exits.</summary>
-    public static async Task<PostgresServer> GetAsync()
+    /// <summary>How long the one-time start of the shared cluster may take. It is not part of any test's own time
+    /// limit: it happens once per test process, on a machine that may be cold (a fresh CI machine spent over 40 s on
+    /// it while the test that came first timed out after its 30 s).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>The shared cluster, started on first use and stopped when the test process exits. A caller's
+    /// <paramref name="cancellationToken"/> stops its own wait, not the start that other tests share.</summary>
+    public static async Task<PostgresServer> GetAsync(CancellationToken cancellationToken = default)
     {
-        await Gate.WaitAsync();
-        try
+        Task<PostgresServer> start;
+        lock (Gate)
         {
-            shared ??= await StartAsync();
-            return shared;
+            if (starting is null || starting.IsFaulted || starting.IsCanceled)
+            {
+                starting = Task.Run(StartAsync);
+            }
+            start = starting;
         }
-        finally
-        {
-            Gate.Release();
-        }
+        return await start.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates an empty database and returns its connection string (unix socket, no password).</summary>
@@ -47,9 +53,9 @@ public sealed class PostgresServer
         var admin = ConnectionString("postgres");
         await using (var connection = new NpgsqlConnection(admin))
         {
-            await connection.OpenAsync();
+            await connection.OpenAsync().ConfigureAwait(false);
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
         return ConnectionString(name);
     }
@@ -65,29 +71,52 @@ public sealed class PostgresServer
             MaxPoolSize = 50,
         }.ConnectionString;
 
+    /// <summary>Runs initdb and pg_ctl on the thread pool, away from the test framework's few threads, within
+    /// <see cref="StartTimeout"/>; a start that fails or times out says which step took how long.</summary>
     private static async Task<PostgresServer> StartAsync()
     {
         var bin = PostgresBinaries.Find()
             ?? throw new InvalidOperationException(
                 "PostgreSQL is not installed: run `apt-get install -y postgresql` (initdb and pg_ctl are needed).");
-        DeleteAbandonedClusters();
+        using var deadline = new CancellationTokenSource(StartTimeout);
+        var steps = new List<string>();
+        var clock = Stopwatch.StartNew();
+        async Task Step(string name, string file, string[] args, bool asPostgres)
+        {
+            var started = clock.Elapsed;
+            try
+            {
+                await RunAsync(file, args, asPostgres, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+            {
+                steps.Add($"{name} {(clock.Elapsed - started).TotalSeconds:0.0} s (did not finish)");
+                throw new InvalidOperationException(
+                    $"The test PostgreSQL cluster did not start within {StartTimeout.TotalSeconds:0} s: {string.Join(", ", steps)}. {e.Message}", e);
+            }
+            steps.Add($"{name} {(clock.Elapsed - started).TotalSeconds:0.0} s");
+        }
+
         var folder = Directory.CreateTempSubdirectory("pgtest.").FullName;
         var asPostgres = Environment.UserName == "root";
         if (asPostgres)
         {
-            await RunAsync("chown", ["-R", "postgres:postgres", folder], asPostgres: false);
-            await RunAsync("chmod", ["0755", folder], asPostgres: false);
+            await Step("chown", "chown", ["-R", "postgres:postgres", folder], asPostgres: false).ConfigureAwait(false);
+            await Step("chmod", "chmod", ["0755", folder], asPostgres: false).ConfigureAwait(false);
         }
         var data = Path.Combine(folder, "data");
-        await RunAsync(Path.Combine(bin, "initdb"),
+        await Step("initdb", Path.Combine(bin, "initdb"),
             ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"],
-            asPostgres);
+            asPostgres).ConfigureAwait(false);
         var port = FreePorts.Tcp();
         var options = $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off " +
                       "-c full_page_writes=off -c max_connections=300";
-        await RunAsync(Path.Combine(bin, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(folder, "log"), "-w", "-t", "30", "-o", options, "start"], asPostgres);
+        await Step("pg_ctl start", Path.Combine(bin, "pg_ctl"),
+            ["-D", data, "-l", Path.Combine(folder, "log"), "-w", "-t", "120", "-o", options, "start"], asPostgres).ConfigureAwait(false);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAndDelete(bin, folder, asPostgres);
+        // Earlier processes' leftovers can be many folders of hundreds of megabytes: removing them is not on the way
+        // to the first test.
+        _ = Task.Run(() => DeleteAbandonedClusters(except: folder));
         return new PostgresServer(folder, port);
     }
 
@@ -118,10 +147,14 @@ public sealed class PostgresServer
     /// <summary>Removes the folders of earlier test processes whose cluster no longer runs: a test host that is
     /// killed, or stopped before its exit handler finished, leaves one behind. A folder younger than ten minutes may
     /// belong to a process still running initdb, so it stays.</summary>
-    private static void DeleteAbandonedClusters()
+    private static void DeleteAbandonedClusters(string except)
     {
         foreach (var candidate in Directory.EnumerateDirectories(Path.GetTempPath(), "pgtest.*"))
         {
+            if (candidate == except)
+            {
+                continue;
+            }
             try
             {
                 var folder = new DirectoryInfo(candidate);
@@ -166,7 +199,7 @@ public sealed class PostgresServer
     private static (string File, string[] Args) Command(string file, string[] args, bool asPostgres) =>
         asPostgres ? ("runuser", ["-u", "postgres", "--", file, .. args]) : (file, args);
 
-    private static async Task RunAsync(string file, string[] args, bool asPostgres)
+    private static async Task RunAsync(string file, string[] args, bool asPostgres, CancellationToken cancellationToken)
     {
         var (exe, argv) = Command(file, args, asPostgres);
         var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -175,13 +208,20 @@ public sealed class PostgresServer
             info.ArgumentList.Add(arg);
         }
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {exe}");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        await process.StandardOutput.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr}");
+            throw new InvalidOperationException($"{Path.GetFileName(file)} failed ({process.ExitCode}): {await stderr.ConfigureAwait(false)}");
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class BrowserWorld : IAsyncLifetime
         NetworkIsolation.Require();
         Directory.CreateDirectory(ScreenshotFolder);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        var postgres = await PostgresServer.GetAsync().WaitAsync(timeout.Token);
+        var postgres = await PostgresServer.GetAsync(timeout.Token);
         var database = await postgres.CreateDatabaseAsync("e2e").WaitAsync(timeout.Token);
         server = await ServerProcess.StartAsync(database, timeout.Token);
         http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(20) };

@@ -29,7 +29,7 @@ public sealed class ClusterWorld : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(20_000);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         redis = await RedisServer.StartAsync().WaitAsync(timeout.Token);
-        database = await (await PostgresServer.GetAsync().WaitAsync(timeout.Token)).CreateDatabaseAsync("e2e_nodes").WaitAsync(timeout.Token);
+        database = await (await PostgresServer.GetAsync(timeout.Token)).CreateDatabaseAsync("e2e_nodes").WaitAsync(timeout.Token);
         await StartNodeAsync("a", timeout.Token);
         await StartNodeAsync("b", timeout.Token);
         playwright = await Playwright.CreateAsync().WaitAsync(timeout.Token);
