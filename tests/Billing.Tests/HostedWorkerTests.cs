@@ -13,7 +13,7 @@ public sealed class HostedWorkerTests : IAsyncLifetime
     {
         h = await BillingHarness.StartAsync();
         h.Overrides["Billing:Worker:Enabled"] = "true";
-        h.Overrides["Billing:Worker:PollIntervalMs"] = "15000";
+        h.Overrides["Billing:Worker:PollIntervalMs"] = "3600000"; // the safety poll is an hour away: only the NOTIFY can wake it
         h.Restart();
         using var cts = new CancellationTokenSource(BillingHarness.Timeout);
         foreach (var service in h.Services.GetServices<IHostedService>())
@@ -33,14 +33,14 @@ public sealed class HostedWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HostedWorker_ConsultationEnded_CapturedWellBeforeThePollInterval()
+    public async Task HostedWorker_ConsultationEnded_CapturedLongBeforeTheHourlySafetyPoll()
     {
         var c = Consultation.Card();
         await h.DeliverAsync(c.Admitted(h.Time.GetUtcNow()));
         var authorising = System.Diagnostics.Stopwatch.StartNew();
         while ((await h.DataSource.ChargeAsync(c.Id.Value)).Status != ChargeStatus.Authorized)
         {
-            Assert.True(authorising.Elapsed < TimeSpan.FromSeconds(10), "not authorised within 10 s");
+            Assert.True(authorising.Elapsed < BillingHarness.Timeout, $"not authorised within {BillingHarness.Timeout}: the NOTIFY sent at commit did not wake the worker");
             await Task.Delay(20);
         }
         var started = System.Diagnostics.Stopwatch.StartNew();
@@ -48,11 +48,9 @@ public sealed class HostedWorkerTests : IAsyncLifetime
 
         while ((await h.DataSource.ChargeAsync(c.Id.Value)).Status != ChargeStatus.Captured)
         {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), "not captured within 10 s");
+            Assert.True(started.Elapsed < BillingHarness.Timeout, $"not captured within {BillingHarness.Timeout}: the NOTIFY sent at commit did not wake the worker");
             await Task.Delay(20);
         }
-        // Well under the 15 s poll interval: the NOTIFY sent at commit woke the worker.
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
         Assert.Equal(1, h.Stripe.TotalCaptures);
     }
 }

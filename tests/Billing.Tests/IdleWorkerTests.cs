@@ -26,7 +26,7 @@ public sealed class IdleWorkerTests : IAsyncLifetime
     }
 
     /// <summary>Starts the hosted worker with <paramref name="concurrency"/> loops and a 100 ms safety poll, lets it
-    /// settle, then counts the commands it sends to this test's database over 2 s of rest.</summary>
+    /// settle for 3 s, then counts the commands it sends to this test's database over 2 s of rest.</summary>
     private async Task<int> CommandsWhileIdleAsync(int concurrency)
     {
         h.Overrides["Billing:Worker:Enabled"] = "true";
@@ -41,7 +41,9 @@ public sealed class IdleWorkerTests : IAsyncLifetime
         }
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // The extra loops' one look at start-up must be over before counting; on a loaded 2-core machine a second
+            // was not always enough.
+            await Task.Delay(TimeSpan.FromSeconds(3));
             using var counter = new NpgsqlCommandCounter(h.DataSource.ConnectionString);
             await Task.Delay(TimeSpan.FromSeconds(2));
             return counter.Commands;
