@@ -116,7 +116,7 @@ public sealed class PostgresServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAndDelete(bin, folder, asPostgres);
         // Earlier processes' leftovers can be many folders of hundreds of megabytes: removing them is not on the way
         // to the first test.
-        _ = Task.Run(() => DeleteAbandonedClusters(except: folder));
+        _ = Task.Run(DeleteAbandonedClusters);
         return new PostgresServer(folder, port);
     }
 
@@ -147,14 +147,10 @@ public sealed class PostgresServer
     /// <summary>Removes the folders of earlier test processes whose cluster no longer runs: a test host that is
     /// killed, or stopped before its exit handler finished, leaves one behind. A folder younger than ten minutes may
     /// belong to a process still running initdb, so it stays.</summary>
-    private static void DeleteAbandonedClusters(string except)
+    private static void DeleteAbandonedClusters()
     {
         foreach (var candidate in Directory.EnumerateDirectories(Path.GetTempPath(), "pgtest.*"))
         {
-            if (candidate == except)
-            {
-                continue;
-            }
             try
             {
                 var folder = new DirectoryInfo(candidate);
